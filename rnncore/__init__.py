@@ -1,0 +1,62 @@
+"""rnncore: every number of a small simple RNN, in NumPy (float64).
+
+Goodfellow, Bengio & Courville, *Deep Learning*, 10.2::
+
+    a(t) = b + W h(t-1) + U x(t)      h(t) = tanh(a(t))
+    o(t) = c + V h(t)                 y_hat(t) = softmax(o(t))   (identity for mse)
+    L = sum_t L(t)                    d_o(t) = y_hat(t) - y(t)
+
+Pure functions over frozen dataclasses; no manim, no printing, no global state.
+"""
+
+from rnncore.analysis import (
+    jacobian_norms,
+    largest_singular_value,
+    pascanu_bound,
+    scale_recurrence,
+    spectral_radius,
+)
+from rnncore.dense import (
+    DenseBackprop,
+    DenseParams,
+    DenseTrace,
+    dense_backward,
+    dense_forward,
+    dense_sgd_step,
+)
+from rnncore.lesson import LIMITS, TASKS, Lesson, LessonError, default_lesson, load_lesson
+from rnncore.optim import clip_grads, sgd_step
+from rnncore.params import PARAM_NAMES, PerStep, RNNParams
+from rnncore.rnn import LOSSES, Backprop, Trace, backward, forward, grad_check, softmax
+
+__all__ = [
+    "LIMITS",
+    "LOSSES",
+    "PARAM_NAMES",
+    "TASKS",
+    "Backprop",
+    "DenseBackprop",
+    "DenseParams",
+    "DenseTrace",
+    "Lesson",
+    "LessonError",
+    "PerStep",
+    "RNNParams",
+    "Trace",
+    "backward",
+    "clip_grads",
+    "default_lesson",
+    "dense_backward",
+    "dense_forward",
+    "dense_sgd_step",
+    "forward",
+    "grad_check",
+    "jacobian_norms",
+    "largest_singular_value",
+    "load_lesson",
+    "pascanu_bound",
+    "scale_recurrence",
+    "sgd_step",
+    "softmax",
+    "spectral_radius",
+]

@@ -1,0 +1,372 @@
+"""Lesson files: the network, its weights, the input sequence and the targets.
+
+A lesson is read from TOML, JSON (the same tables as objects) or NPZ (arrays named
+like the fields below, never unpickled)::
+
+    name = "Parity of a's"
+    task = "many_to_many"        # many_to_many | many_to_one | one_to_many
+    loss = "cross_entropy"       # cross_entropy | mse
+    learning_rate = 0.5
+    truncate = 2                 # the BPTT(k) horizon the truncation scene shows
+    clip = 1.0                   # the threshold the clipping demo uses
+
+    [network]                    # sizes; random weights from seed for whatever
+    n_in = 3                     # [weights] does not give
+    n_hidden = 4
+    n_out = 2
+    seed = 0
+    scale = 0.5
+
+    [weights]                    # optional: any of U (H,I) W (H,H) V (O,H) b (H,) c (O,)
+    W = [[0.1, -0.2, ...], ...]
+
+    [data]
+    xs = [[1, 0, 0], ...]        # (T, n_in)
+    targets = [1, 1, 0, ...]     # class indices (T,), or (T, n_out) for mse
+    h0 = [0, 0, 0, 0]            # optional
+
+    [labels]                     # optional names shown on screen
+    inputs = ["a", "b", "c"]
+    outputs = ["even", "odd"]
+    steps = ["a", "b", "a", "c", "a"]
+
+Every problem raises ``LessonError`` (a ``ValueError``) with one line naming the
+file, the field, what was expected and what was found.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from rnncore.params import PARAM_NAMES, RNNParams
+from rnncore.rnn import LOSSES, Backprop, Trace, backward, forward
+
+__all__ = [
+    "DEFAULT_LESSON",
+    "LIMITS",
+    "TASKS",
+    "Lesson",
+    "LessonError",
+    "default_lesson",
+    "load_lesson",
+]
+
+TASKS = ("many_to_many", "many_to_one", "one_to_many")
+# Largest sizes the scenes can draw legibly.
+LIMITS = {"n_in": 8, "n_hidden": 10, "n_out": 6, "T": 10}
+DEFAULT_LESSON = "default.toml"
+
+_TOP = {"name", "task", "loss", "learning_rate", "truncate", "clip", "network", "weights", "data", "labels"}
+_TABLES = {
+    "network": {"n_in", "n_hidden", "n_out", "seed", "scale"},
+    "weights": set(PARAM_NAMES),
+    "data": {"xs", "targets", "h0"},
+    "labels": {"inputs", "outputs", "steps"},
+}
+
+
+class LessonError(ValueError):
+    """A lesson file that cannot be used; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Lesson:
+    """One lesson: parameters, data and settings, validated together."""
+
+    name: str
+    params: RNNParams
+    xs: np.ndarray  # (T, I)
+    targets: np.ndarray  # (T,) int for cross_entropy, (T, O) for mse
+    h0: np.ndarray  # (H,)
+    task: str = "many_to_many"
+    loss: str = "cross_entropy"
+    learning_rate: float = 0.5
+    truncate: int = 2
+    clip: float = 1.0
+    input_labels: tuple[str, ...] = ()
+    output_labels: tuple[str, ...] = ()
+    step_labels: tuple[str, ...] = ()
+    source: str = "<lesson>"
+    seed: int = 0
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def T(self) -> int:
+        return self.xs.shape[0]
+
+    @property
+    def loss_mask(self) -> np.ndarray:
+        """(T,) which steps carry a loss: only the last for many-to-one."""
+        mask = np.ones(self.T, dtype=bool)
+        if self.task == "many_to_one":
+            mask[:-1] = False
+        return mask
+
+    @property
+    def output(self) -> str:
+        return "softmax" if self.loss == "cross_entropy" else "identity"
+
+    def trace(self) -> Trace:
+        """The forward pass of this lesson (computed once)."""
+        if "trace" not in self._cache:
+            self._cache["trace"] = forward(self.params, self.xs, self.h0, output=self.output)
+        return self._cache["trace"]
+
+    def backprop(self, truncate: int | None = None) -> Backprop:
+        """BPTT of this lesson, full or truncated to ``truncate`` steps (computed once each)."""
+        key = f"backprop-{truncate}"
+        if key not in self._cache:
+            self._cache[key] = backward(
+                self.params, self.trace(), self.targets, self.loss, self.loss_mask, truncate
+            )
+        return self._cache[key]
+
+    def describe(self) -> str:
+        """A few lines that summarise the lesson (what ``render.py check`` prints)."""
+        p = self.params
+        n_params = sum(v.size for _, v in p.items())
+        bp = self.backprop()
+        return "\n".join(
+            [
+                f"{self.name}  ({self.source})",
+                f"  network: {p.n_in} inputs, {p.n_hidden} hidden, {p.n_out} outputs "
+                f"({n_params} parameters)",
+                f"  sequence: T = {self.T} steps, task {self.task}, loss {self.loss}",
+                f"  learning rate {self.learning_rate:g}, truncate k = {self.truncate}, "
+                f"clip {self.clip:g}",
+                f"  total loss L = {bp.loss:.4f}, gradient norm {bp.grads.global_norm():.4f}",
+            ]
+        )
+
+
+def default_lesson() -> Lesson:
+    """The lesson shipped with the package: every scene uses it when no file is given."""
+    ref = resources.files("rnncore") / "lessons" / DEFAULT_LESSON
+    with resources.as_file(ref) as path:
+        return load_lesson(path)
+
+
+def load_lesson(path: str | Path, seed: int | None = None) -> Lesson:
+    """Read and validate a lesson file (.toml, .json or .npz).
+
+    ``seed`` overrides the file's seed for the weights it does not give explicitly.
+    """
+    path = Path(path)
+    where = str(path)
+    raw = _read(path)
+    return _build(raw, where, path.stem, seed)
+
+
+def _fail(where: str, fieldname: str, message: str) -> LessonError:
+    return LessonError(f"{where}: {fieldname}: {message}")
+
+
+def _read(path: Path) -> dict[str, Any]:
+    where = str(path)
+    if not path.exists():
+        raise LessonError(f"{where}: file not found")
+    if path.is_dir():
+        raise LessonError(f"{where}: expected a lesson file, found a directory")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".toml":
+            return tomllib.loads(path.read_text(encoding="utf-8"))
+        if suffix == ".json":
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                raise LessonError(f"{where}: expected a JSON object at the top level")
+            return data
+        if suffix == ".npz":
+            return _read_npz(path)
+    except tomllib.TOMLDecodeError as e:
+        raise LessonError(f"{where}: invalid TOML: {e}") from None
+    except json.JSONDecodeError as e:
+        raise LessonError(f"{where}: invalid JSON: {e.msg} (line {e.lineno}, column {e.colno})") from None
+    except UnicodeDecodeError:
+        raise LessonError(f"{where}: expected UTF-8 text, found binary data") from None
+    except OSError as e:
+        raise LessonError(f"{where}: cannot read: {e.strerror or e}") from None
+    raise LessonError(f"{where}: expected a .toml, .json or .npz file, found '{suffix or path.name}'")
+
+
+def _read_npz(path: Path) -> dict[str, Any]:
+    """NPZ arrays -> the same nested tables as TOML (weights/data/labels by name)."""
+    where = str(path)
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except ValueError as e:
+        raise LessonError(f"{where}: cannot read NPZ without unpickling objects ({e})") from None
+    except Exception as e:  # zipfile.BadZipFile, EOFError, ...
+        raise LessonError(f"{where}: not a valid NPZ archive ({type(e).__name__})") from None
+    raw: dict[str, Any] = {}
+    homes = {**{k: "weights" for k in PARAM_NAMES}, "xs": "data", "targets": "data", "h0": "data"}
+    homes |= {f"labels_{k}": "labels" for k in _TABLES["labels"]}
+    homes |= {k: "network" for k in _TABLES["network"]}
+    for key, arr in arrays.items():
+        value = arr.item() if arr.ndim == 0 else arr.tolist()
+        table = homes.get(key)
+        if table is None:
+            raw[key] = value
+        else:
+            raw.setdefault(table, {})[key.removeprefix("labels_")] = value
+    return raw
+
+
+def _check_keys(where: str, table: str, data: dict[str, Any], allowed: set[str]) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        prefix = f"{table}." if table else ""
+        raise _fail(
+            where, prefix + unknown[0], f"unknown field (expected one of {', '.join(sorted(allowed))})"
+        )
+
+
+def _table(where: str, raw: dict[str, Any], name: str) -> dict[str, Any]:
+    value = raw.get(name, {})
+    if not isinstance(value, dict):
+        raise _fail(where, name, f"expected a table, found {type(value).__name__}")
+    _check_keys(where, name, value, _TABLES[name])
+    return value
+
+
+def _int(where: str, name: str, value: Any, lo: int, hi: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _fail(where, name, f"expected an integer, found {value!r}")
+    if value < lo or (hi is not None and value > hi):
+        bound = f"{lo}..{hi}" if hi is not None else f">= {lo}"
+        raise _fail(where, name, f"expected an integer in {bound}, found {value}")
+    return value
+
+
+def _float(where: str, name: str, value: Any, positive: bool = True) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _fail(where, name, f"expected a number, found {value!r}")
+    if not np.isfinite(value) or (positive and value <= 0):
+        raise _fail(where, name, f"expected a finite number > 0, found {value}")
+    return float(value)
+
+
+def _choice(where: str, name: str, value: Any, options: tuple[str, ...]) -> str:
+    if value not in options:
+        raise _fail(where, name, f"expected one of {', '.join(options)}, found {value!r}")
+    return value
+
+
+def _array(where: str, name: str, value: Any, shape: tuple[int | None, ...]) -> np.ndarray:
+    """A finite float64 array of the given shape (None = any length)."""
+    try:
+        arr = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise _fail(where, name, f"expected numbers of shape {_shape(shape)}, found non-numeric or ragged data") from None
+    if arr.ndim != len(shape) or any(s is not None and s != n for s, n in zip(shape, arr.shape)):
+        raise _fail(where, name, f"expected shape {_shape(shape)}, found {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise _fail(where, name, "expected finite numbers, found NaN or inf")
+    return arr
+
+
+def _shape(shape: tuple[int | None, ...]) -> str:
+    inner = ", ".join("T" if s is None else str(s) for s in shape)
+    return f"({inner},)" if len(shape) == 1 else f"({inner})"
+
+
+def _labels(where: str, name: str, value: Any, n: int) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value) or len(value) != n:
+        raise _fail(where, name, f"expected a list of {n} strings, found {value!r:.60}")
+    return tuple(value)
+
+
+def _build(raw: dict[str, Any], where: str, stem: str, seed_override: int | None) -> Lesson:
+    _check_keys(where, "", raw, _TOP)
+    network, weights = _table(where, raw, "network"), _table(where, raw, "weights")
+    data, labels = _table(where, raw, "data"), _table(where, raw, "labels")
+
+    name = raw.get("name", stem)
+    if not isinstance(name, str) or not name.strip():
+        raise _fail(where, "name", f"expected a non-empty string, found {name!r}")
+    task = _choice(where, "task", raw.get("task", "many_to_many"), TASKS)
+    loss = _choice(where, "loss", raw.get("loss", "cross_entropy"), LOSSES)
+    lr = _float(where, "learning_rate", raw.get("learning_rate", 0.5))
+    clip = _float(where, "clip", raw.get("clip", 1.0))
+
+    # Sizes: from [network], or read off the explicit weights.
+    sizes: dict[str, int] = {}
+    inferred = {
+        "n_in": ("U", 1),
+        "n_hidden": ("W", 0),
+        "n_out": ("V", 0),
+    }
+    for key, (wname, axis) in inferred.items():
+        if key in network:
+            sizes[key] = _int(where, f"network.{key}", network[key], 1, LIMITS[key])
+        elif wname in weights and np.ndim(weights[wname]) == 2:
+            sizes[key] = int(np.shape(weights[wname])[axis])
+        else:
+            raise _fail(where, f"network.{key}", f"missing (give it, or the weight {wname})")
+        if sizes[key] > LIMITS[key]:
+            raise _fail(where, f"network.{key}", f"at most {LIMITS[key]} can be drawn, found {sizes[key]}")
+    I, H, O = sizes["n_in"], sizes["n_hidden"], sizes["n_out"]
+
+    seed = _int(where, "network.seed", network.get("seed", 0), 0)
+    if seed_override is not None:
+        seed = seed_override
+    scale = _float(where, "network.scale", network.get("scale", 0.5))
+    rand = RNNParams.random(I, H, O, seed=seed, scale=scale)
+    shapes = {"U": (H, I), "W": (H, H), "V": (O, H), "b": (H,), "c": (O,)}
+    arrays = {
+        k: _array(where, f"weights.{k}", weights[k], shapes[k]) if k in weights else getattr(rand, k)
+        for k in PARAM_NAMES
+    }
+    params = RNNParams(**arrays)
+
+    if "xs" not in data:
+        raise _fail(where, "data.xs", f"missing (expected the input sequence, shape (T, {I}))")
+    xs = _array(where, "data.xs", data["xs"], (None, I))
+    T = xs.shape[0]
+    if not 1 <= T <= LIMITS["T"]:
+        raise _fail(where, "data.xs", f"expected 1..{LIMITS['T']} time steps, found {T}")
+    h0 = _array(where, "data.h0", data["h0"], (H,)) if "h0" in data else np.zeros(H)
+
+    if "targets" not in data:
+        raise _fail(where, "data.targets", "missing (expected one target per time step)")
+    if loss == "cross_entropy":
+        t_arr = np.array(data["targets"], dtype=object)
+        if t_arr.shape != (T,):
+            raise _fail(where, "data.targets", f"expected {T} class indices, found shape {t_arr.shape}")
+        if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in t_arr):
+            raise _fail(where, "data.targets", f"expected integer class indices, found {data['targets']!r:.60}")
+        targets = t_arr.astype(np.int64)
+        if np.any((targets < 0) | (targets >= O)):
+            raise _fail(where, "data.targets", f"expected class indices in 0..{O - 1}, found {targets.tolist()}")
+    else:
+        targets = _array(where, "data.targets", data["targets"], (T, O))
+
+    truncate = _int(where, "truncate", raw.get("truncate", min(2, T)), 1, T)
+
+    return Lesson(
+        name=name.strip(),
+        params=params,
+        xs=xs,
+        targets=targets,
+        h0=h0,
+        task=task,
+        loss=loss,
+        learning_rate=lr,
+        truncate=truncate,
+        clip=clip,
+        input_labels=_labels(where, "labels.inputs", labels.get("inputs"), I),
+        output_labels=_labels(where, "labels.outputs", labels.get("outputs"), O),
+        step_labels=_labels(where, "labels.steps", labels.get("steps"), T),
+        source=where,
+        seed=seed,
+    )

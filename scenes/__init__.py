@@ -1,0 +1,37 @@
+"""Manim scenes of the lecture, and their order.
+
+``LECTURE`` lists every scene in lecture order (article 000, then 001). Each entry
+names the module that holds the class; ``scene_class`` imports it on demand, so
+listing scenes does not import manim.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+__all__ = ["LECTURE", "SceneInfo", "scene_class", "scene_names"]
+
+
+@dataclass(frozen=True)
+class SceneInfo:
+    name: str  # the Slide subclass, e.g. "ForwardPropagation"
+    module: str  # where it lives, e.g. "scenes.forward"
+    section: str  # where the article teaches it, e.g. "001 §2"
+    title: str  # one line for `render.py list` and the section slides
+
+
+LECTURE: tuple[SceneInfo, ...] = (
+    SceneInfo("SimpleRNNNeurons", "scenes.neurons", "001 §2", "The simple RNN as connected neurons"),
+    SceneInfo("ForwardPropagation", "scenes.forward", "001 §2", "Forward propagation, step by step"),
+)
+
+
+def scene_names() -> list[str]:
+    return [s.name for s in LECTURE]
+
+
+def scene_class(name: str) -> type:
+    """The scene class called ``name`` (``KeyError`` if it is not in the lecture)."""
+    info = {s.name: s for s in LECTURE}[name]
+    return getattr(importlib.import_module(info.module), info.name)

@@ -1,0 +1,81 @@
+"""The base of every lecture scene: a manim-slides ``Slide`` that knows its lesson.
+
+One class renders as a video with plain ``manim`` and as slides with
+``manim-slides``. The lesson comes from the file named by ``RNN_LECTURE_LESSON``
+(the shipped default lesson when unset); ``RNN_LECTURE_SEED`` overrides its seed
+for the weights the file does not give.
+"""
+
+from __future__ import annotations
+
+import os
+
+from manim import UP, FadeIn, FadeOut, Mobject, Text, Transform
+from manim_slides import Slide
+
+from rnncore import Lesson, default_lesson, load_lesson
+from scenes.palette import BACKGROUND, FONT_TITLE, TEXT
+
+__all__ = [
+    "FRAME_MARGIN",
+    "LESSON_ENV",
+    "SEED_ENV",
+    "TITLE_BUFF",
+    "LectureScene",
+    "current_lesson",
+]
+
+LESSON_ENV = "RNN_LECTURE_LESSON"
+SEED_ENV = "RNN_LECTURE_SEED"
+FRAME_MARGIN = 0.4  # keep everything this far inside the 14.2 x 8 frame
+TITLE_BUFF = 0.35  # distance of the title line from the top edge
+
+
+def current_lesson() -> Lesson:
+    """The lesson named by the environment, or the default lesson."""
+    path = os.environ.get(LESSON_ENV)
+    seed = os.environ.get(SEED_ENV)
+    seed_value = int(seed) if seed not in (None, "") else None
+    if path:
+        return load_lesson(path, seed=seed_value)
+    lesson = default_lesson()
+    if seed_value is not None:
+        lesson = load_lesson(lesson.source, seed=seed_value)
+    return lesson
+
+
+class LectureScene(Slide):
+    """Base scene: dark background, the lesson, one title line, one beat per slide.
+
+    Subclasses write ``construct()`` as a table of contents of named steps and call
+    ``self.beat(notes)`` at the start of each teaching beat: ``notes`` become the
+    speaker notes of the slide that begins there.
+    """
+
+    skip_reversing = True  # no reversed animations: halves the rendering work
+
+    def setup(self) -> None:
+        super().setup()
+        self.camera.background_color = BACKGROUND
+        self.lesson: Lesson = current_lesson()
+        self.title: Text | None = None
+
+    def beat(self, notes: str) -> None:
+        """Start a new slide whose speaker notes are ``notes``."""
+        self.next_slide(notes=notes)
+
+    def show_title(self, text: str) -> Text:
+        """Put ``text`` as the one title line at the top (replacing any previous one)."""
+        new = Text(text, font_size=FONT_TITLE, color=TEXT).to_edge(UP, buff=TITLE_BUFF)
+        if self.title is None:
+            self.play(FadeIn(new, shift=0.2 * UP))
+            self.title = new
+        else:
+            self.play(Transform(self.title, new))
+        return self.title
+
+    def clear_stage(self, keep: tuple[Mobject, ...] = ()) -> None:
+        """Fade out everything except the title and ``keep``."""
+        gone = [m for m in self.mobjects if m is not self.title and m not in keep]
+        if gone:
+            self.play(*(FadeOut(m) for m in gone))
