@@ -17,6 +17,7 @@ comes from the errors of the next layer (the article's red arrows)::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -44,12 +45,16 @@ class DenseParams:
         ws = tuple(as_float_array(w, f"W{i + 1}") for i, w in enumerate(self.weights))
         bs = tuple(as_float_array(b, f"b{i + 1}") for i, b in enumerate(self.biases))
         if not ws or len(ws) != len(bs):
-            raise ValueError(f"weights/biases: expected as many of each (>=1), found {len(ws)}/{len(bs)}")
+            raise ValueError(
+                f"weights/biases: expected as many of each (>=1), found {len(ws)}/{len(bs)}"
+            )
         for i, (w, b) in enumerate(zip(ws, bs, strict=True)):
             if w.ndim != 2 or b.shape != (w.shape[0],):
                 raise ValueError(f"W{i + 1}/b{i + 1}: shapes {w.shape} and {b.shape} do not match")
             if i and w.shape[1] != ws[i - 1].shape[0]:
-                raise ValueError(f"W{i + 1}: expected {ws[i - 1].shape[0]} columns, found {w.shape[1]}")
+                raise ValueError(
+                    f"W{i + 1}: expected {ws[i - 1].shape[0]} columns, found {w.shape[1]}"
+                )
         object.__setattr__(self, "weights", ws)
         object.__setattr__(self, "biases", bs)
 
@@ -62,7 +67,7 @@ class DenseParams:
     def random(cls, sizes: tuple[int, ...], seed: int = 0, scale: float = 0.8) -> DenseParams:
         """Uniform weights in [-scale, scale], zero biases."""
         rng = np.random.default_rng(seed)
-        ws = tuple(rng.uniform(-scale, scale, (m, n)) for n, m in zip(sizes[:-1], sizes[1:]))
+        ws = tuple(rng.uniform(-scale, scale, (m, n)) for n, m in pairwise(sizes))
         return cls(weights=ws, biases=tuple(np.zeros(m) for m in sizes[1:]))
 
 
@@ -98,7 +103,9 @@ class DenseBackprop:
     grads: DenseParams
 
 
-def dense_backward(params: DenseParams, trace: DenseTrace, target: int | np.ndarray) -> DenseBackprop:
+def dense_backward(
+    params: DenseParams, trace: DenseTrace, target: int | np.ndarray
+) -> DenseBackprop:
     """Backprop for one example: class index (softmax/CE) or vector (identity/mse)."""
     n_out = params.sizes[-1]
     if trace.output == "softmax":

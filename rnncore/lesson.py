@@ -63,7 +63,18 @@ TASKS = ("many_to_many", "many_to_one", "one_to_many")
 LIMITS = {"n_in": 8, "n_hidden": 10, "n_out": 6, "T": 10}
 DEFAULT_LESSON = "default.toml"
 
-_TOP = {"name", "task", "loss", "learning_rate", "truncate", "clip", "network", "weights", "data", "labels"}
+_TOP = {
+    "name",
+    "task",
+    "loss",
+    "learning_rate",
+    "truncate",
+    "clip",
+    "network",
+    "weights",
+    "data",
+    "labels",
+}
 _TABLES = {
     "network": {"n_in", "n_hidden", "n_out", "seed", "scale"},
     "weights": set(PARAM_NAMES),
@@ -188,12 +199,16 @@ def _read(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as e:
         raise LessonError(f"{where}: invalid TOML: {e}") from None
     except json.JSONDecodeError as e:
-        raise LessonError(f"{where}: invalid JSON: {e.msg} (line {e.lineno}, column {e.colno})") from None
+        raise LessonError(
+            f"{where}: invalid JSON: {e.msg} (line {e.lineno}, column {e.colno})"
+        ) from None
     except UnicodeDecodeError:
         raise LessonError(f"{where}: expected UTF-8 text, found binary data") from None
     except OSError as e:
         raise LessonError(f"{where}: cannot read: {e.strerror or e}") from None
-    raise LessonError(f"{where}: expected a .toml, .json or .npz file, found '{suffix or path.name}'")
+    raise LessonError(
+        f"{where}: expected a .toml, .json or .npz file, found '{suffix or path.name}'"
+    )
 
 
 def _read_npz(path: Path) -> dict[str, Any]:
@@ -225,7 +240,9 @@ def _check_keys(where: str, table: str, data: dict[str, Any], allowed: set[str])
     if unknown:
         prefix = f"{table}." if table else ""
         raise _fail(
-            where, prefix + unknown[0], f"unknown field (expected one of {', '.join(sorted(allowed))})"
+            where,
+            prefix + unknown[0],
+            f"unknown field (expected one of {', '.join(sorted(allowed))})",
         )
 
 
@@ -265,8 +282,14 @@ def _array(where: str, name: str, value: Any, shape: tuple[int | None, ...]) -> 
     try:
         arr = np.array(value, dtype=np.float64)
     except (TypeError, ValueError):
-        raise _fail(where, name, f"expected numbers of shape {_shape(shape)}, found non-numeric or ragged data") from None
-    if arr.ndim != len(shape) or any(s is not None and s != n for s, n in zip(shape, arr.shape)):
+        raise _fail(
+            where,
+            name,
+            f"expected numbers of shape {_shape(shape)}, found non-numeric or ragged data",
+        ) from None
+    if arr.ndim != len(shape) or any(
+        s is not None and s != n for s, n in zip(shape, arr.shape, strict=True)
+    ):
         raise _fail(where, name, f"expected shape {_shape(shape)}, found {arr.shape}")
     if not np.all(np.isfinite(arr)):
         raise _fail(where, name, "expected finite numbers, found NaN or inf")
@@ -314,7 +337,9 @@ def _build(raw: dict[str, Any], where: str, stem: str, seed_override: int | None
         else:
             raise _fail(where, f"network.{key}", f"missing (give it, or the weight {wname})")
         if sizes[key] > LIMITS[key]:
-            raise _fail(where, f"network.{key}", f"at most {LIMITS[key]} can be drawn, found {sizes[key]}")
+            raise _fail(
+                where, f"network.{key}", f"at most {LIMITS[key]} can be drawn, found {sizes[key]}"
+            )
     I, H, O = sizes["n_in"], sizes["n_hidden"], sizes["n_out"]
 
     seed = _int(where, "network.seed", network.get("seed", 0), 0)
@@ -324,7 +349,9 @@ def _build(raw: dict[str, Any], where: str, stem: str, seed_override: int | None
     rand = RNNParams.random(I, H, O, seed=seed, scale=scale)
     shapes = {"U": (H, I), "W": (H, H), "V": (O, H), "b": (H,), "c": (O,)}
     arrays = {
-        k: _array(where, f"weights.{k}", weights[k], shapes[k]) if k in weights else getattr(rand, k)
+        k: _array(where, f"weights.{k}", weights[k], shapes[k])
+        if k in weights
+        else getattr(rand, k)
         for k in PARAM_NAMES
     }
     params = RNNParams(**arrays)
@@ -342,12 +369,22 @@ def _build(raw: dict[str, Any], where: str, stem: str, seed_override: int | None
     if loss == "cross_entropy":
         t_arr = np.array(data["targets"], dtype=object)
         if t_arr.shape != (T,):
-            raise _fail(where, "data.targets", f"expected {T} class indices, found shape {t_arr.shape}")
+            raise _fail(
+                where, "data.targets", f"expected {T} class indices, found shape {t_arr.shape}"
+            )
         if not all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in t_arr):
-            raise _fail(where, "data.targets", f"expected integer class indices, found {data['targets']!r:.60}")
+            raise _fail(
+                where,
+                "data.targets",
+                f"expected integer class indices, found {data['targets']!r:.60}",
+            )
         targets = t_arr.astype(np.int64)
         if np.any((targets < 0) | (targets >= O)):
-            raise _fail(where, "data.targets", f"expected class indices in 0..{O - 1}, found {targets.tolist()}")
+            raise _fail(
+                where,
+                "data.targets",
+                f"expected class indices in 0..{O - 1}, found {targets.tolist()}",
+            )
     else:
         targets = _array(where, "data.targets", data["targets"], (T, O))
 

@@ -46,4 +46,6 @@ def sgd_step(
         raise ValueError(f"lr: expected a finite learning rate > 0, found {lr!r}")
     if clip is not None:
         grads = clip_grads(grads, clip, clip_mode)
-    return RNNParams(**{k: p - lr * g for (k, p), (_, g) in zip(params.items(), grads.items(), strict=True)})
+    return RNNParams(
+        **{k: p - lr * g for (k, p), (_, g) in zip(params.items(), grads.items(), strict=True)}
+    )

@@ -42,7 +42,7 @@ class RNNParams:
     def __post_init__(self) -> None:
         for name in PARAM_NAMES:
             object.__setattr__(self, name, as_float_array(getattr(self, name), name))
-        U, W, V, b, c = self.U, self.W, self.V, self.b, self.c
+        U, V = self.U, self.V
         if U.ndim != 2:
             raise ValueError(f"U: expected a 2-d (n_hidden, n_in) matrix, found shape {U.shape}")
         H = U.shape[0]

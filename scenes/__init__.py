@@ -22,8 +22,12 @@ class SceneInfo:
 
 
 LECTURE: tuple[SceneInfo, ...] = (
-    SceneInfo("SimpleRNNNeurons", "scenes.neurons", "001 §2", "The simple RNN as connected neurons"),
-    SceneInfo("ForwardPropagation", "scenes.forward", "001 §2", "Forward propagation, step by step"),
+    SceneInfo(
+        "SimpleRNNNeurons", "scenes.neurons", "001 §2", "The simple RNN as connected neurons"
+    ),
+    SceneInfo(
+        "ForwardPropagation", "scenes.forward", "001 §2", "Forward propagation, step by step"
+    ),
 )
 
 
