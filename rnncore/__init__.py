@@ -27,6 +27,7 @@ from rnncore.dense import (
 from rnncore.lesson import LIMITS, TASKS, Lesson, LessonError, default_lesson, load_lesson
 from rnncore.optim import clip_grads, sgd_step
 from rnncore.params import PARAM_NAMES, PerStep, RNNParams
+from rnncore.review import DenseReview, count_parameters, dense_review, review_network
 from rnncore.rnn import LOSSES, Backprop, Trace, backward, forward, grad_check, softmax
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "Backprop",
     "DenseBackprop",
     "DenseParams",
+    "DenseReview",
     "DenseTrace",
     "Lesson",
     "LessonError",
@@ -45,9 +47,11 @@ __all__ = [
     "Trace",
     "backward",
     "clip_grads",
+    "count_parameters",
     "default_lesson",
     "dense_backward",
     "dense_forward",
+    "dense_review",
     "dense_sgd_step",
     "forward",
     "grad_check",
@@ -55,6 +59,7 @@ __all__ = [
     "largest_singular_value",
     "load_lesson",
     "pascanu_bound",
+    "review_network",
     "scale_recurrence",
     "sgd_step",
     "softmax",
