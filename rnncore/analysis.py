@@ -54,6 +54,10 @@ def pascanu_bound(W: np.ndarray, distances: np.ndarray) -> np.ndarray:
 
 def scale_recurrence(params: RNNParams, spectral_radius_target: float) -> RNNParams:
     """The same network with W rescaled so that its spectral radius is the target."""
+    if not (np.isfinite(spectral_radius_target) and spectral_radius_target >= 0):
+        raise ValueError(
+            f"spectral radius: expected a finite number >= 0, found {spectral_radius_target!r}"
+        )
     rho = spectral_radius(params.W)
     if rho == 0.0:
         raise ValueError("W: spectral radius is 0, it cannot be rescaled")

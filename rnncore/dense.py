@@ -85,6 +85,8 @@ def dense_forward(params: DenseParams, x: np.ndarray, output: str = "softmax") -
     x = as_float_array(x, "x")
     if x.shape != (params.sizes[0],):
         raise ValueError(f"x: expected shape ({params.sizes[0]},), found {x.shape}")
+    if output not in ("softmax", "identity"):
+        raise ValueError(f"output: expected 'softmax' or 'identity', found {output!r}")
     hs, as_ = [x], []
     for i, (w, b) in enumerate(zip(params.weights, params.biases, strict=True)):
         a = w @ hs[-1] + b  # (n_l,)

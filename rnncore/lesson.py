@@ -214,11 +214,18 @@ def _read(path: Path) -> dict[str, Any]:
 def _read_npz(path: Path) -> dict[str, Any]:
     """NPZ arrays -> the same nested tables as TOML (weights/data/labels by name)."""
     where = str(path)
+    arrays: dict[str, np.ndarray] = {}
     try:
         with np.load(path, allow_pickle=False) as npz:
-            arrays = {k: npz[k] for k in npz.files}
-    except ValueError as e:
-        raise LessonError(f"{where}: cannot read NPZ without unpickling objects ({e})") from None
+            for key in npz.files:
+                try:
+                    arrays[key] = npz[key]
+                except ValueError:  # an object array: reading it would unpickle
+                    raise _fail(
+                        where, key, "expected a numeric or string array, found Python objects"
+                    ) from None
+    except LessonError:
+        raise
     except Exception as e:  # zipfile.BadZipFile, EOFError, ...
         raise LessonError(f"{where}: not a valid NPZ archive ({type(e).__name__})") from None
     raw: dict[str, Any] = {}
@@ -277,20 +284,27 @@ def _choice(where: str, name: str, value: Any, options: tuple[str, ...]) -> str:
     return value
 
 
-def _array(where: str, name: str, value: Any, shape: tuple[int | None, ...]) -> np.ndarray:
-    """A finite float64 array of the given shape (None = any length)."""
+def _array(
+    where: str, name: str, value: Any, shape: tuple[int | None, ...], what: str = ""
+) -> np.ndarray:
+    """A finite float64 array of the given shape (None = any length).
+
+    Strings, booleans and other non-numbers are refused, not converted.
+    """
+    what = what or f"shape {_shape(shape)}"
     try:
-        arr = np.array(value, dtype=np.float64)
+        arr = np.array(value)
+        if arr.dtype.kind not in "iuf":  # str, bool, None, nested objects
+            raise TypeError(arr.dtype)
+        arr = arr.astype(np.float64)
     except (TypeError, ValueError):
         raise _fail(
-            where,
-            name,
-            f"expected numbers of shape {_shape(shape)}, found non-numeric or ragged data",
+            where, name, f"expected numbers of {what}, found non-numeric or ragged data"
         ) from None
     if arr.ndim != len(shape) or any(
         s is not None and s != n for s, n in zip(shape, arr.shape, strict=True)
     ):
-        raise _fail(where, name, f"expected shape {_shape(shape)}, found {arr.shape}")
+        raise _fail(where, name, f"expected {what}, found shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
         raise _fail(where, name, "expected finite numbers, found NaN or inf")
     return arr
@@ -332,8 +346,9 @@ def _build(raw: dict[str, Any], where: str, stem: str, seed_override: int | None
     for key, (wname, axis) in inferred.items():
         if key in network:
             sizes[key] = _int(where, f"network.{key}", network[key], 1, LIMITS[key])
-        elif wname in weights and np.ndim(weights[wname]) == 2:
-            sizes[key] = int(np.shape(weights[wname])[axis])
+        elif wname in weights:
+            given = _array(where, f"weights.{wname}", weights[wname], (None, None), "a matrix")
+            sizes[key] = given.shape[axis]
         else:
             raise _fail(where, f"network.{key}", f"missing (give it, or the weight {wname})")
         if sizes[key] > LIMITS[key]:
@@ -344,7 +359,7 @@ def _build(raw: dict[str, Any], where: str, stem: str, seed_override: int | None
 
     seed = _int(where, "network.seed", network.get("seed", 0), 0)
     if seed_override is not None:
-        seed = seed_override
+        seed = _int(where, "seed", seed_override, 0)
     scale = _float(where, "network.scale", network.get("scale", 0.5))
     rand = RNNParams.random(I, H, O, seed=seed, scale=scale)
     shapes = {"U": (H, I), "W": (H, H), "V": (O, H), "b": (H,), "c": (O,)}

@@ -20,10 +20,18 @@ __all__ = ["ClipMode", "clip_grads", "sgd_step"]
 ClipMode = Literal["norm", "value"]
 
 
+def _positive(name: str, value: object) -> float:
+    """``value`` as a finite float > 0, or ``ValueError`` naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name}: expected a finite number > 0, found {value!r}")
+    if not (np.isfinite(value) and value > 0):
+        raise ValueError(f"{name}: expected a finite number > 0, found {value!r}")
+    return float(value)
+
+
 def clip_grads(grads: RNNParams, threshold: float, mode: ClipMode = "norm") -> RNNParams:
     """Clipped gradients (by global norm or element-wise)."""
-    if not threshold > 0:
-        raise ValueError(f"clip: expected a threshold > 0, found {threshold!r}")
+    threshold = _positive("clip", threshold)
     if mode == "norm":
         norm = grads.global_norm()
         if norm <= threshold:
@@ -42,8 +50,10 @@ def sgd_step(
     clip_mode: ClipMode = "norm",
 ) -> RNNParams:
     """params - lr * grads, the gradients first clipped if ``clip`` is given."""
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr: expected a finite learning rate > 0, found {lr!r}")
+    lr = _positive("lr", lr)
+    for (name, p), (_, g) in zip(params.items(), grads.items(), strict=True):
+        if p.shape != g.shape:
+            raise ValueError(f"grads.{name}: expected shape {p.shape}, found {g.shape}")
     if clip is not None:
         grads = clip_grads(grads, clip, clip_mode)
     return RNNParams(

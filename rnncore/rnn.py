@@ -118,7 +118,8 @@ def _one_hot_targets(targets: np.ndarray, T: int, O: int, loss: str) -> np.ndarr
         if t_arr.shape != (T,):
             raise ValueError(f"targets: expected {T} class indices, found shape {t_arr.shape}")
         if not np.issubdtype(t_arr.dtype, np.integer):
-            if not (np.issubdtype(t_arr.dtype, np.floating) and np.all(t_arr == np.round(t_arr))):
+            is_float = np.issubdtype(t_arr.dtype, np.floating)
+            if not (is_float and np.all(np.isfinite(t_arr)) and np.all(t_arr == np.round(t_arr))):
                 raise ValueError(f"targets: expected integer class indices, found {t_arr.dtype}")
             t_arr = t_arr.astype(np.int64)
         if np.any((t_arr < 0) | (t_arr >= O)):
