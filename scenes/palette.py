@@ -12,6 +12,7 @@ from manim import ManimColor, interpolate_color
 
 __all__ = [
     "BACKGROUND",
+    "CHANNELS",
     "DCL_ERROR",
     "FONT_LABEL",
     "FONT_NUMBER",
@@ -68,6 +69,9 @@ GRADIENT = ManimColor("#5FB3F0")  # frames around gradients when no source colou
 NEGATIVE = ManimColor("#3A8DDE")
 POSITIVE = ManimColor("#F08A24")
 ZERO = ManimColor("#2A2E35")
+
+# Colour channels of an image tensor (3, height, width): red, green, blue sheets.
+CHANNELS: tuple[ManimColor, ...] = tuple(ManimColor(h) for h in ("#E0605A", "#5DBB6A", "#5A8CE0"))
 
 # --- type sizes (legible at 854x480) -------------------------------------------
 FONT_TITLE = 36
