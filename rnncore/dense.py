@@ -111,7 +111,8 @@ def dense_backward(
     """Backprop for one example: class index (softmax/CE) or vector (identity/mse)."""
     n_out = params.sizes[-1]
     if trace.output == "softmax":
-        if not (isinstance(target, (int, np.integer)) and 0 <= target < n_out):
+        is_index = isinstance(target, (int, np.integer)) and not isinstance(target, bool)
+        if not (is_index and 0 <= target < n_out):
             raise ValueError(f"target: expected a class index in 0..{n_out - 1}, found {target!r}")
         y = np.eye(n_out)[int(target)]
         loss = float(-np.log(trace.y_hat[int(target)]))

@@ -231,8 +231,13 @@ def backward(
     T, H = trace.h.shape
     y = _one_hot_targets(targets, T, params.n_out, loss)  # (T, O)
     mask = _check_mask(loss_mask, T)
-    if truncate is not None and (int(truncate) != truncate or truncate < 1):
-        raise ValueError(f"truncate: expected an integer >= 1 or None, found {truncate!r}")
+    if truncate is not None:
+        integral = isinstance(truncate, (int, np.integer)) or (
+            isinstance(truncate, (float, np.floating)) and float(truncate).is_integer()
+        )
+        if isinstance(truncate, bool) or not integral or truncate < 1:
+            raise ValueError(f"truncate: expected an integer >= 1 or None, found {truncate!r}")
+        truncate = int(truncate)
     expected_output = "softmax" if loss == "cross_entropy" else "identity"
     if trace.output != expected_output:
         raise ValueError(f"loss {loss!r} needs a forward pass with output={expected_output!r}")
