@@ -265,8 +265,8 @@ def _int(where: str, name: str, value: Any, lo: int, hi: int | None = None) -> i
     if isinstance(value, bool) or not isinstance(value, int):
         raise _fail(where, name, f"expected an integer, found {value!r}")
     if value < lo or (hi is not None and value > hi):
-        bound = f"{lo}..{hi}" if hi is not None else f">= {lo}"
-        raise _fail(where, name, f"expected an integer in {bound}, found {value}")
+        bound = f"in {lo}..{hi}" if hi is not None else f">= {lo}"
+        raise _fail(where, name, f"expected an integer {bound}, found {value}")
     return value
 
 
@@ -291,16 +291,14 @@ def _array(
 
     Strings, booleans and other non-numbers are refused, not converted.
     """
-    what = what or f"shape {_shape(shape)}"
+    what = what or f"numbers of shape {_shape(shape)}"
     try:
         arr = np.array(value)
         if arr.dtype.kind not in "iuf":  # str, bool, None, nested objects
             raise TypeError(arr.dtype)
         arr = arr.astype(np.float64)
     except (TypeError, ValueError):
-        raise _fail(
-            where, name, f"expected numbers of {what}, found non-numeric or ragged data"
-        ) from None
+        raise _fail(where, name, f"expected {what}, found non-numeric or ragged data") from None
     if arr.ndim != len(shape) or any(
         s is not None and s != n for s, n in zip(shape, arr.shape, strict=True)
     ):
@@ -347,7 +345,9 @@ def _build(raw: dict[str, Any], where: str, stem: str, seed_override: int | None
         if key in network:
             sizes[key] = _int(where, f"network.{key}", network[key], 1, LIMITS[key])
         elif wname in weights:
-            given = _array(where, f"weights.{wname}", weights[wname], (None, None), "a matrix")
+            given = _array(
+                where, f"weights.{wname}", weights[wname], (None, None), "a matrix of numbers"
+            )
             sizes[key] = given.shape[axis]
         else:
             raise _fail(where, f"network.{key}", f"missing (give it, or the weight {wname})")
