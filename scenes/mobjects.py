@@ -1,0 +1,1380 @@
+"""Reusable mobjects of the RNN lecture, each built from the core's numeric arrays.
+
+Every mobject here draws numbers it is given (from ``rnncore`` results); none
+computes model math. Values are encoded on the palette's diverging scale
+(``palette.value_color``: sign is hue, magnitude is intensity) and written with
+two decimals (``fmt``).
+
+Time on screen follows Goodfellow et al. 10.2: the array index ``t`` (0..T-1) of
+a ``Trace`` is shown as time ``t + 1`` (``display_step``), and ``h0`` is h(0).
+Units are shown 1-based too (``a_1`` is array index 0).
+
+- ``VectorStrip``: a vector as a strip of coloured cells with numbers; the
+  unrolled views use it for x(t), h(t), o(t), y_hat(t), L(t) (and other scenes
+  for errors). ``set_values`` animates new values into the same cells.
+- ``NeuronLayer``: a row (or column) of neurons as circles whose fill shows the
+  value, optional numbers inside and unit names beside them; shrinks for large n.
+- ``Connections``: all-to-all lines between two layers, colour and width showing
+  the weight matrix ``(n_b, n_a)``; ``highlight(j)`` isolates one neuron's inputs.
+- ``RecurrentConnections``: the hidden layer's yellow (``RECURRENT``) arcs from
+  every neuron into every neuron (self-loops included), width showing ``|W|``.
+- ``RNNNeuronsView``: input layer (bottom), hidden layer with recurrent arcs
+  (middle), output layer (top) at one time step, from ``RNNParams`` + ``Trace``.
+- ``UnrolledRNN``: the network unrolled over time, left to right, with per-step
+  sub-mobjects ``x[t] h[t] o[t] y_hat[t] loss[t]`` and arrows ``u_arrow[t]
+  w_arrow[t] v_arrow[t]`` (dicts keyed by array index ``t``) that other scenes
+  decorate. More than ``max_steps`` steps become a window with an ellipsis.
+- ``EquationPanel``: lines of MathTex with one neuron's numbers substituted
+  (terms from ``rnncore.explain``); ``.numbers`` keeps every value shown.
+- ``Legend`` (colour swatches with labels) and ``ColorBar`` (the diverging scale
+  with tick values).
+
+Layout constants (``STAGE_*``) describe the area under the title line that
+scenes fill; every mobject can be scaled/moved into a part of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    ORIGIN,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    ArcBetweenPoints,
+    Arrow,
+    Circle,
+    Line,
+    ManimColor,
+    MathTex,
+    Rectangle,
+    Square,
+    SurroundingRectangle,
+    Text,
+    Transform,
+    VGroup,
+    VMobject,
+)
+
+from rnncore.explain import hidden_terms, output_terms
+from rnncore.params import RNNParams
+from rnncore.rnn import Trace
+from scenes.palette import (
+    BACKGROUND,
+    FONT_LABEL,
+    FONT_SMALL,
+    HIDDEN,
+    INPUT,
+    LOSS,
+    NEUTRAL,
+    OUTPUT,
+    RECURRENT,
+    TEXT,
+    ZERO,
+    value_color,
+    value_width,
+)
+
+__all__ = [
+    "STAGE_BOTTOM",
+    "STAGE_CENTER",
+    "STAGE_TOP",
+    "STAGE_WIDTH",
+    "ColorBar",
+    "Connections",
+    "EquationPanel",
+    "Legend",
+    "NeuronLayer",
+    "RNNNeuronsView",
+    "RecurrentConnections",
+    "UnrolledRNN",
+    "VectorStrip",
+    "display_step",
+    "fmt",
+    "tex_num",
+]
+
+# --- the stage: frame 14.2 x 8 minus the 0.4 margin, below the title line -----------
+STAGE_WIDTH = 13.4
+STAGE_TOP = 2.95  # just under the title line
+STAGE_BOTTOM = -3.6
+STAGE_CENTER = np.array([0.0, (STAGE_TOP + STAGE_BOTTOM) / 2, 0.0])
+
+# --- value cells ----------------------------------------------------------------------
+CELL_WIDTH = 0.82  # wide enough for "-0.57" at FONT_SMALL
+CELL_HEIGHT = 0.36
+MIN_NUMBER_CELL = 0.25  # below this cell height numbers are hidden
+MIN_NUMBER_RADIUS = 0.35  # below this neuron radius numbers are hidden
+NUMBER_STROKE = 3.0  # dark outline behind numbers, readable over any fill
+OUTLINE_WIDTH = 2.0
+
+# --- neurons --------------------------------------------------------------------------
+NEURON_RADIUS = 0.38
+NEURON_SPACING = 1.2
+NAME_BUFF = 0.12
+
+# --- connections ----------------------------------------------------------------------
+WEIGHT_WIDTH = (0.6, 5.0)  # stroke width range for |weight| in 0..vmax
+DIM_OPACITY = 0.12  # what highlight() leaves of the other connections
+ARC_ANGLE = 0.9  # radians of the recurrent arcs between two neurons
+ARC_EXIT = 1.0  # radians from the chord at which an arc leaves a neuron
+TIP = 0.14  # arrow tip length
+
+# --- unrolled network -----------------------------------------------------------------
+ROW_GAP = 0.42  # vertical room for the U / V arrows between rows
+STEP_LABEL_HEIGHT = 0.4
+ROW_LABEL_WIDTH = 0.85
+ELLIPSIS_FRACTION = 0.6  # width of an ellipsis column relative to a step column
+MAX_STEPS = 7  # more steps than this become a window with an ellipsis
+
+
+def fmt(value: float) -> str:
+    """A number with two decimals, never ``-0.00``."""
+    text = f"{float(value):.2f}"
+    return "0.00" if text == "-0.00" else text
+
+
+def tex_num(value: float) -> str:
+    """``fmt`` for MathTex, negative numbers in parentheses (for products and sums)."""
+    text = fmt(value)
+    return f"({text})" if text.startswith("-") else text
+
+
+def display_step(t: int) -> int:
+    """The time shown on screen for array index ``t`` (h0 is h(0), so x(1) is index 0)."""
+    return int(t) + 1
+
+
+def _number(value: float, font_size: float, color: ManimColor = TEXT) -> Text:
+    """A value as Text with a dark outline behind it."""
+    text = Text(fmt(value), font_size=font_size, color=color)
+    text.set_stroke(BACKGROUND, width=NUMBER_STROKE, background=True)
+    return text
+
+
+# ======================================================================================
+# value shapes: cells and neurons
+# ======================================================================================
+
+
+class _ValueShapes(VGroup):
+    """Shapes whose fill shows a value, with optional numbers on them."""
+
+    def _init_values(
+        self,
+        shapes: Sequence[VMobject],
+        values: np.ndarray | None,
+        vmax: float,
+        show_numbers: bool,
+        font_size: float,
+        fit: float,
+    ) -> None:
+        self.shapes = VGroup(*shapes)
+        self.vmax = float(vmax)
+        self.font_size = font_size
+        self.show_numbers = show_numbers
+        self._fit = fit  # the largest width a number may take on a shape
+        self.values: np.ndarray | None = None
+        self.number_texts: list[str] = [""] * len(shapes)  # what each number shows
+        self.numbers = VGroup(*(self._number_for(i, None) for i in range(len(shapes))))
+        self.add(self.shapes, self.numbers)
+        if values is not None:
+            self.apply_values(values)
+
+    def __len__(self) -> int:
+        return len(self.shapes)
+
+    def _number_for(self, i: int, value: float | None) -> Text:
+        self.number_texts[i] = fmt(value) if value is not None and self.show_numbers else ""
+        num = _number(0.0 if value is None else value, self.font_size)
+        if num.width > self._fit:
+            num.scale_to_fit_width(self._fit)
+        num.move_to(self.shapes[i])
+        if value is None or not self.show_numbers:
+            num.set_opacity(0.0)
+        return num
+
+    def _check(self, values: np.ndarray) -> np.ndarray:
+        values = np.asarray(values, dtype=float).reshape(-1)
+        if values.shape != (len(self.shapes),):
+            raise ValueError(f"values: expected {len(self.shapes)} numbers, found {values.shape}")
+        return values
+
+    def apply_values(self, values: np.ndarray) -> _ValueShapes:
+        """Show ``values`` at once (no animation)."""
+        values = self._check(values)
+        for i, (shape, v) in enumerate(zip(self.shapes, values, strict=True)):
+            shape.set_fill(value_color(v, self.vmax), opacity=1.0)
+            self.numbers[i].become(self._number_for(i, v))
+        self.values = values
+        return self
+
+    def set_values(self, values: np.ndarray, **kwargs: object) -> AnimationGroup:
+        """An animation that fills the same shapes with ``values``."""
+        values = self._check(values)
+        anims = []
+        for i, (shape, v) in enumerate(zip(self.shapes, values, strict=True)):
+            anims.append(shape.animate.set_fill(value_color(v, self.vmax), opacity=1.0))
+            anims.append(Transform(self.numbers[i], self._number_for(i, v)))
+        self.values = values
+        return AnimationGroup(*anims, **kwargs)
+
+    def clear_values(self) -> _ValueShapes:
+        """Empty shapes, no numbers (at once)."""
+        for i, shape in enumerate(self.shapes):
+            shape.set_fill(ZERO, opacity=1.0)
+            self.numbers[i].become(self._number_for(i, None))
+        self.values = None
+        return self
+
+    def shown_numbers(self) -> list[str]:
+        """The strings the numbers show ("" where hidden), for tests."""
+        return list(self.number_texts)
+
+
+class VectorStrip(_ValueShapes):
+    """A vector as a strip of coloured cells with numbers.
+
+    Parameters
+    ----------
+    values
+        ``(n,)`` numbers, or ``None`` for empty cells (then give ``n``).
+    n
+        The length when ``values`` is None.
+    vertical
+        Cells stacked top to bottom (element 0 on top), else left to right.
+    cell_width, cell_height
+        Size of one cell; numbers are hidden when the cell is too small for them.
+    vmax
+        The magnitude that gets the full colour.
+    outline
+        Colour of the cell borders (the role: INPUT, HIDDEN, OUTPUT, LOSS...).
+    show_numbers
+        Write the values in the cells.
+    """
+
+    def __init__(
+        self,
+        values: np.ndarray | None = None,
+        n: int | None = None,
+        *,
+        vertical: bool = True,
+        cell_width: float = CELL_WIDTH,
+        cell_height: float = CELL_HEIGHT,
+        vmax: float = 1.0,
+        outline: ManimColor = NEUTRAL,
+        show_numbers: bool = True,
+        font_size: float = FONT_SMALL,
+    ) -> None:
+        super().__init__()
+        if values is not None:
+            values = np.asarray(values, dtype=float).reshape(-1)
+            n = len(values)
+        if n is None or n < 1:
+            raise ValueError("VectorStrip: give values or a length n >= 1")
+        step = DOWN * cell_height if vertical else RIGHT * cell_width
+        cells = [
+            Rectangle(
+                width=cell_width,
+                height=cell_height,
+                stroke_color=outline,
+                stroke_width=OUTLINE_WIDTH,
+                fill_color=ZERO,
+                fill_opacity=1.0,
+            ).shift(i * step)
+            for i in range(n)
+        ]
+        show = show_numbers and min(cell_height, cell_width) >= MIN_NUMBER_CELL
+        self.outline = outline
+        self.cells = cells
+        self._init_values(cells, values, vmax, show, font_size, fit=cell_width - 0.06)
+        self.center()
+
+    def cell(self, i: int) -> Rectangle:
+        return self.shapes[i]
+
+    def frame(self, color: ManimColor, buff: float = 0.06, stroke_width: float = 4) -> Rectangle:
+        """A rectangle around the whole strip (for coloured frames)."""
+        return SurroundingRectangle(self.shapes, color=color, buff=buff, stroke_width=stroke_width)
+
+
+class NeuronLayer(_ValueShapes):
+    """A layer of neurons: circles whose fill shows the value.
+
+    Parameters
+    ----------
+    values
+        ``(n,)`` activations, or ``None`` for empty neurons (then give ``n``).
+    label
+        TeX shown beside the layer (e.g. ``"h^{(t)}"``), or None.
+    color
+        Outline colour (INPUT, HIDDEN or OUTPUT).
+    names
+        One short name per unit (e.g. ``("a", "b", "c")``), shown on ``name_side``.
+    vertical
+        Stack the neurons top to bottom instead of left to right.
+    max_length
+        The layer never gets longer than this: spacing and radius shrink, and the
+        numbers disappear when the circles are too small for them.
+    """
+
+    def __init__(
+        self,
+        values: np.ndarray | None = None,
+        n: int | None = None,
+        *,
+        label: str | None = None,
+        color: ManimColor = HIDDEN,
+        names: Sequence[str] = (),
+        name_side: np.ndarray = DOWN,
+        vertical: bool = False,
+        radius: float = NEURON_RADIUS,
+        spacing: float = NEURON_SPACING,
+        max_length: float = 11.0,
+        vmax: float = 1.0,
+        show_numbers: bool = True,
+        font_size: float = FONT_SMALL,
+        label_font_size: float = FONT_LABEL,
+    ) -> None:
+        super().__init__()
+        if values is not None:
+            values = np.asarray(values, dtype=float).reshape(-1)
+            n = len(values)
+        if n is None or n < 1:
+            raise ValueError("NeuronLayer: give values or a length n >= 1")
+        if n * spacing > max_length:
+            spacing = max_length / n
+            radius = min(radius, 0.42 * spacing)
+        self.radius = radius
+        self.color = color
+        step = DOWN * spacing if vertical else RIGHT * spacing
+        circles = [
+            Circle(
+                radius=radius,
+                stroke_color=color,
+                stroke_width=OUTLINE_WIDTH + 1,
+                fill_color=ZERO,
+                fill_opacity=1.0,
+            ).shift(i * step)
+            for i in range(n)
+        ]
+        self.circles = circles
+        show = show_numbers and radius >= MIN_NUMBER_RADIUS
+        self._init_values(circles, values, vmax, show, font_size, fit=2 * radius - 0.04)
+        self.names = VGroup()
+        for i, name in enumerate(names):
+            text = Text(name, font_size=font_size, color=color)
+            text.next_to(circles[i], name_side, buff=NAME_BUFF)
+            self.names.add(text)
+        self.add(self.names)
+        self.label: MathTex | None = None
+        if label is not None:
+            self.label = MathTex(label, font_size=label_font_size, color=color)
+            self.label.next_to(self.shapes, LEFT, buff=0.35)
+            self.add(self.label)
+        self.center()
+
+    def circle(self, i: int) -> Circle:
+        return self.shapes[i]
+
+    def boundary(self, i: int, direction: np.ndarray) -> np.ndarray:
+        """The point of neuron ``i``'s circle in ``direction`` (need not be unit)."""
+        d = np.asarray(direction, dtype=float)
+        d = d / (np.linalg.norm(d) or 1.0)
+        return self.shapes[i].get_center() + self.radius * d
+
+
+# ======================================================================================
+# connections
+# ======================================================================================
+
+
+class Connections(VGroup):
+    """All-to-all lines from ``layer_a`` to ``layer_b``, coloured by weight.
+
+    Parameters
+    ----------
+    layer_a, layer_b
+        The layers (``NeuronLayer``); lines run from a's neurons to b's.
+    weights
+        ``(n_b, n_a)``: ``weights[j, i]`` is the line from a_i to b_j (as U, V, W
+        are stored: rows are the receiving units).
+    vmax
+        Magnitude of full colour / width (default: the largest ``|weight|``).
+    color
+        One colour for all lines instead of the value scale (width still shows
+        the magnitude).
+    """
+
+    def __init__(
+        self,
+        layer_a: NeuronLayer,
+        layer_b: NeuronLayer,
+        weights: np.ndarray,
+        *,
+        vmax: float | None = None,
+        color: ManimColor | None = None,
+    ) -> None:
+        super().__init__()
+        weights = np.asarray(weights, dtype=float)
+        if weights.shape != (len(layer_b), len(layer_a)):
+            raise ValueError(
+                f"weights: expected shape ({len(layer_b)}, {len(layer_a)}), found {weights.shape}"
+            )
+        self.weights = weights  # (n_b, n_a)
+        self.vmax = float(vmax if vmax is not None else max(np.abs(weights).max(), 1e-9))
+        self.lines: list[list[Line]] = []  # lines[j][i]: a_i -> b_j
+        for j in range(len(layer_b)):
+            row = []
+            end_c = layer_b.shapes[j].get_center()
+            for i in range(len(layer_a)):
+                start_c = layer_a.shapes[i].get_center()
+                d = end_c - start_c
+                line = Line(
+                    layer_a.boundary(i, d),
+                    layer_b.boundary(j, -d),
+                    stroke_width=value_width(weights[j, i], self.vmax, *WEIGHT_WIDTH),
+                    color=color if color is not None else value_color(weights[j, i], self.vmax),
+                )
+                row.append(line)
+                self.add(line)
+            self.lines.append(row)
+
+    def incoming(self, j: int) -> VGroup:
+        """The lines into unit ``j`` of ``layer_b``."""
+        return VGroup(*self.lines[j])
+
+    def outgoing(self, i: int) -> VGroup:
+        """The lines out of unit ``i`` of ``layer_a``."""
+        return VGroup(*(row[i] for row in self.lines))
+
+    def highlight(self, j: int) -> AnimationGroup:
+        """Dim every line except those into unit ``j``."""
+        keep = set(map(id, self.lines[j]))
+        return AnimationGroup(
+            *(
+                line.animate.set_stroke(opacity=1.0 if id(line) in keep else DIM_OPACITY)
+                for line in self
+            )
+        )
+
+    def reset(self) -> AnimationGroup:
+        """Undo ``highlight``."""
+        return AnimationGroup(*(line.animate.set_stroke(opacity=1.0) for line in self))
+
+
+class RecurrentConnections(VGroup):
+    """The hidden layer's connections to itself: yellow arcs, width showing |W|.
+
+    ``arcs[j][k]`` carries h_k(t-1) into a_j(t) (weight ``W[j, k]``); arcs from a
+    neuron to one on its right bulge to ``side``, arcs to the left bulge the other
+    way, and ``arcs[j][j]`` is a small self-loop on ``side``.
+
+    Parameters
+    ----------
+    layer
+        The hidden ``NeuronLayer`` (horizontal).
+    W
+        ``(H, H)`` recurrent weights.
+    side
+        ``UP`` or ``DOWN``: where the left-to-right arcs and the self-loops go.
+    """
+
+    def __init__(
+        self,
+        layer: NeuronLayer,
+        W: np.ndarray,
+        *,
+        side: np.ndarray = UP,
+        vmax: float | None = None,
+        color: ManimColor = RECURRENT,
+    ) -> None:
+        super().__init__()
+        W = np.asarray(W, dtype=float)
+        n = len(layer)
+        if W.shape != (n, n):
+            raise ValueError(f"W: expected shape ({n}, {n}), found {W.shape}")
+        self.weights = W
+        self.vmax = float(vmax if vmax is not None else max(np.abs(W).max(), 1e-9))
+        side = np.asarray(side, dtype=float)
+        self.arcs: list[list[VGroup]] = [[VGroup() for _ in range(n)] for _ in range(n)]
+        r = layer.radius
+        for k in range(n):
+            for j in range(n):
+                width = value_width(W[j, k], self.vmax, *WEIGHT_WIDTH)
+                if j == k:
+                    arc = self._self_loop(layer.shapes[k].get_center(), r, side)
+                else:
+                    arc = self._arc(layer, k, j, side)
+                arc.set_stroke(color, width=width)
+                arc.add_tip(tip_length=TIP, tip_width=TIP)
+                tip = arc.pop_tips()[0]
+                tip.set_fill(color, opacity=1.0).set_stroke(width=0)
+                group = VGroup(arc, tip)  # body and tip, so dimming never fills the arc
+                self.arcs[j][k] = group
+                self.add(group)
+
+    @staticmethod
+    def _arc(layer: NeuronLayer, k: int, j: int, side: np.ndarray) -> ArcBetweenPoints:
+        c_k, c_j = layer.shapes[k].get_center(), layer.shapes[j].get_center()
+        chord = c_j - c_k
+        d = chord / np.linalg.norm(chord)
+        rightward = np.dot(d, RIGHT) + np.dot(d, DOWN) > 0
+        n = side if rightward else -side
+        out = np.cos(ARC_EXIT) * d + np.sin(ARC_EXIT) * n
+        into = -np.cos(ARC_EXIT) * d + np.sin(ARC_EXIT) * n
+        start = c_k + layer.radius * out
+        end = c_j + layer.radius * into
+        # positive angles turn counter-clockwise; pick the sign that bulges towards n
+        sign = -1.0 if np.cross(d, n)[2] > 0 else 1.0
+        return ArcBetweenPoints(start, end, angle=sign * ARC_ANGLE)
+
+    @staticmethod
+    def _self_loop(center: np.ndarray, r: float, side: np.ndarray) -> ArcBetweenPoints:
+        theta = 0.55  # half the angle between the loop's feet, seen from the centre
+        up = side / np.linalg.norm(side)
+        perp = np.array([-up[1], up[0], 0.0])
+        start = center + r * (np.cos(theta) * up + np.sin(theta) * perp)
+        end = center + r * (np.cos(theta) * up - np.sin(theta) * perp)
+        return ArcBetweenPoints(start, end, angle=-4.2 if up[1] >= 0 else 4.2)
+
+    def outgoing(self, k: int) -> VGroup:
+        """The arcs out of neuron ``k``: where h_k(t-1) goes."""
+        return VGroup(*(row[k] for row in self.arcs))
+
+    def incoming(self, j: int) -> VGroup:
+        """The arcs into neuron ``j``: the terms W_jk h_k(t-1) of a_j(t)."""
+        return VGroup(*self.arcs[j])
+
+    @staticmethod
+    def _fade(arc: VGroup, opacity: float) -> list:
+        body, tip = arc
+        return [body.animate.set_stroke(opacity=opacity), tip.animate.set_fill(opacity=opacity)]
+
+    def _only(self, keep: VGroup) -> AnimationGroup:
+        ids = set(map(id, keep))
+        return AnimationGroup(
+            *(
+                anim
+                for row in self.arcs
+                for arc in row
+                for anim in self._fade(arc, 1.0 if id(arc) in ids else DIM_OPACITY)
+            )
+        )
+
+    def highlight_from(self, k: int) -> AnimationGroup:
+        """Dim every arc except those out of neuron ``k``."""
+        return self._only(self.outgoing(k))
+
+    def highlight(self, j: int) -> AnimationGroup:
+        """Dim every arc except those into neuron ``j``."""
+        return self._only(self.incoming(j))
+
+    def reset(self) -> AnimationGroup:
+        return AnimationGroup(
+            *(a for row in self.arcs for arc in row for a in self._fade(arc, 1.0))
+        )
+
+
+# ======================================================================================
+# the network at one time step
+# ======================================================================================
+
+
+class RNNNeuronsView(VGroup):
+    """The simple RNN as connected neurons at one time step.
+
+    Input layer x(t) at the bottom, hidden layer h(t) in the middle with its
+    yellow recurrent arcs, output layer y_hat(t) (or o(t)) on top; U and V lines
+    coloured by weight.
+
+    Parameters
+    ----------
+    params, trace
+        The weights and the forward pass (values shown from ``trace``).
+    t
+        The array index of the step shown.
+    input_names, output_names
+        Unit names (e.g. the lesson's labels).
+    output
+        ``"y_hat"`` or ``"o"``: which output values the top layer shows.
+    height
+        Vertical distance from the input to the output layer's centre line.
+    """
+
+    def __init__(
+        self,
+        params: RNNParams,
+        trace: Trace,
+        t: int = 0,
+        *,
+        input_names: Sequence[str] = (),
+        output_names: Sequence[str] = (),
+        output: str = "y_hat",
+        height: float = 4.6,
+        max_width: float = 9.0,
+        show_numbers: bool = True,
+        recurrent_side: np.ndarray = UP,
+    ) -> None:
+        super().__init__()
+        if output not in ("y_hat", "o"):
+            raise ValueError(f"output: expected 'y_hat' or 'o', found {output!r}")
+        self.params, self.trace, self.output = params, trace, output
+        self.t = t
+        out_tex = r"\hat{y}^{(t)}" if output == "y_hat" else "o^{(t)}"
+        kw = {"max_length": max_width, "show_numbers": show_numbers}
+        self.inputs = NeuronLayer(
+            trace.xs[t], label="x^{(t)}", color=INPUT, names=input_names, name_side=DOWN, **kw
+        )
+        self.hidden = NeuronLayer(trace.h[t], label="h^{(t)}", color=HIDDEN, **kw)
+        self.outputs = NeuronLayer(
+            self._out_values(t), label=out_tex, color=OUTPUT, names=output_names, name_side=UP, **kw
+        )
+        for layer, y in (
+            (self.inputs, -height / 2),
+            (self.hidden, 0.0),
+            (self.outputs, height / 2),
+        ):
+            layer.shift(y * UP - layer.shapes.get_center())  # centre the circles
+        self.u = Connections(self.inputs, self.hidden, params.U)
+        self.v = Connections(self.hidden, self.outputs, params.V)
+        self.w = RecurrentConnections(self.hidden, params.W, side=recurrent_side)
+        self.matrix_labels = VGroup(
+            self._matrix_label("U", self.u, INPUT),
+            self._matrix_label("V", self.v, OUTPUT),
+            MathTex("W", font_size=FONT_LABEL + 4, color=RECURRENT).next_to(
+                self.w, RIGHT, buff=0.25
+            ),
+        )
+        self.add(self.u, self.v, self.w, self.inputs, self.hidden, self.outputs)
+        self.add(self.matrix_labels)
+
+    def _out_values(self, t: int) -> np.ndarray:
+        return self.trace.y_hat[t] if self.output == "y_hat" else self.trace.o[t]
+
+    @staticmethod
+    def _matrix_label(tex: str, conn: Connections, color: ManimColor) -> MathTex:
+        label = MathTex(tex, font_size=FONT_LABEL + 4, color=TEXT)
+        return label.next_to(conn, RIGHT, buff=0.3)
+
+    @property
+    def layers(self) -> VGroup:
+        return VGroup(self.inputs, self.hidden, self.outputs)
+
+    def set_step(self, t: int) -> AnimationGroup:
+        """Animate every layer to the values of step ``t``."""
+        self.t = t
+        return AnimationGroup(
+            self.inputs.set_values(self.trace.xs[t]),
+            self.hidden.set_values(self.trace.h[t]),
+            self.outputs.set_values(self._out_values(t)),
+        )
+
+
+# ======================================================================================
+# the unrolled network
+# ======================================================================================
+
+ROWS = ("x", "h", "o", "y_hat", "loss")
+ROW_TEX = {
+    "x": "x^{(t)}",
+    "h": "h^{(t)}",
+    "o": "o^{(t)}",
+    "y_hat": r"\hat{y}^{(t)}",
+    "loss": "L^{(t)}",
+}
+ROW_COLOR = {"x": INPUT, "h": HIDDEN, "o": OUTPUT, "y_hat": OUTPUT, "loss": LOSS}
+
+
+def _window(T: int, max_steps: int) -> tuple[int, ...]:
+    """The steps an unrolled view shows: all, or a head and the last two."""
+    if max_steps >= T:
+        return tuple(range(T))
+    head = max_steps - 2
+    return (*range(head), T - 2, T - 1)
+
+
+class UnrolledRNN(VGroup):
+    """The RNN unrolled over time: one column per step, time left to right.
+
+    Per step (bottom to top) x(t), h(t), o(t), y_hat(t), L(t) as ``VectorStrip``s,
+    U arrows x(t) -> h(t), V arrows h(t) -> o(t), yellow W arrows h(t-1) -> h(t),
+    and h(0) on the left. Every per-step part is a dict keyed by the array index
+    ``t`` of the steps shown (``self.steps``): ``x[t] h[t] o[t] y_hat[t] loss[t]``,
+    ``u_arrow[t] v_arrow[t] w_arrow[t]`` (``w_arrow[t]`` points into h[t]) and their
+    labels ``u_label[t]`` ... . Steps left out of a window are replaced by an
+    ellipsis column (``self.ellipses``; ``self.gap_arrows`` are the W arrows into
+    and out of it).
+
+    Parameters
+    ----------
+    trace
+        The forward pass: values of x, h, o, y_hat.
+    params
+        The parameters (checked against the trace's sizes).
+    losses
+        ``(T,)`` per-step losses L(t) (``Backprop.losses``), or None (empty cells).
+    loss_mask
+        ``(T,)`` bool: steps without a loss get a grey, empty L cell.
+    rows
+        Which rows to draw, from ``("x", "h", "o", "y_hat", "loss")``.
+    steps
+        The array indices to show (sorted); default: all, or a window when
+        ``T > max_steps``.
+    filled
+        Start with values shown; otherwise empty cells that ``fill(row, t)`` fills.
+    step_names
+        A name per step shown under the time (e.g. the input symbols).
+    width, height
+        The box the view fits in; it is centred on ``STAGE_CENTER``.
+    """
+
+    def __init__(
+        self,
+        trace: Trace,
+        params: RNNParams,
+        losses: np.ndarray | None = None,
+        *,
+        loss_mask: np.ndarray | None = None,
+        rows: Sequence[str] | None = None,
+        steps: Sequence[int] | None = None,
+        max_steps: int = MAX_STEPS,
+        filled: bool = True,
+        step_names: Sequence[str] = (),
+        width: float = STAGE_WIDTH,
+        height: float = STAGE_TOP - STAGE_BOTTOM,
+        show_h0: bool = True,
+    ) -> None:
+        super().__init__()
+        T, H = trace.h.shape
+        if params.n_hidden != H or params.n_in != trace.xs.shape[1]:
+            raise ValueError("UnrolledRNN: params and trace have different sizes")
+        if rows is None:
+            rows = [r for r in ROWS if r != "y_hat" or trace.output == "softmax"]
+            if losses is None:
+                rows = [r for r in rows if r != "loss"]
+        unknown = set(rows) - set(ROWS)
+        if unknown:
+            raise ValueError(f"rows: unknown {sorted(unknown)}, expected some of {ROWS}")
+        self.rows = tuple(r for r in ROWS if r in rows)
+        self.T = T
+        self.steps = tuple(steps) if steps is not None else _window(T, max_steps)
+        if not self.steps or any(not 0 <= t < T for t in self.steps):
+            raise ValueError(f"steps: expected indices in 0..{T - 1}, found {self.steps}")
+        self.loss_mask = np.ones(T, bool) if loss_mask is None else np.asarray(loss_mask, bool)
+        self.data: dict[str, np.ndarray] = {
+            "x": trace.xs,  # (T, I)
+            "h": trace.h,  # (T, H)
+            "o": trace.o,  # (T, O)
+            "y_hat": trace.y_hat,  # (T, O)
+        }
+        if losses is not None:
+            self.data["loss"] = np.asarray(losses, dtype=float).reshape(T, 1)  # (T, 1)
+        sizes = {
+            "x": trace.xs.shape[1],
+            "h": H,
+            "o": trace.o.shape[1],
+            "y_hat": trace.o.shape[1],
+            "loss": 1,
+        }
+        self.trace, self.params = trace, params
+
+        # --- vertical layout: rows of cells, arrows between, step labels below
+        n_cells = sum(sizes[r] for r in self.rows)
+        gaps = ROW_GAP * (len(self.rows) - 1)
+        cell_h = min(CELL_HEIGHT, (height - gaps - STEP_LABEL_HEIGHT) / n_cells)
+        self.cell_height = cell_h
+        y = -height / 2 + STEP_LABEL_HEIGHT
+        row_y: dict[str, float] = {}
+        for r in self.rows:
+            row_y[r] = y + sizes[r] * cell_h / 2
+            y += sizes[r] * cell_h + ROW_GAP
+
+        # --- horizontal layout: row labels, h0, steps (and ellipsis columns)
+        gap_after = {a for a, b in pairwise(self.steps) if b != a + 1}
+        lead_gap = self.steps[0] > 0
+        n_ellipses = len(gap_after) + int(lead_gap)
+        n_cols = int(show_h0) + len(self.steps) + ELLIPSIS_FRACTION * n_ellipses
+        pitch = (width - ROW_LABEL_WIDTH) / n_cols
+        cell_w = min(CELL_WIDTH, 0.6 * pitch)
+        self.pitch = pitch
+        x = -width / 2 + ROW_LABEL_WIDTH
+        col_x: dict[int, float] = {}
+        ellipsis_x: list[float] = []
+        h0_x = None
+        if show_h0:
+            h0_x = x + pitch / 2
+            x += pitch
+        if lead_gap:
+            ellipsis_x.append(x + ELLIPSIS_FRACTION * pitch / 2)
+            x += ELLIPSIS_FRACTION * pitch
+        for t in self.steps:
+            col_x[t] = x + pitch / 2
+            x += pitch
+            if t in gap_after:
+                ellipsis_x.append(x + ELLIPSIS_FRACTION * pitch / 2)
+                x += ELLIPSIS_FRACTION * pitch
+
+        def strip(r: str, values: np.ndarray | None) -> VectorStrip:
+            s = VectorStrip(
+                values,
+                n=sizes[r],
+                cell_width=cell_w,
+                cell_height=cell_h,
+                outline=ROW_COLOR[r],
+            )
+            return s
+
+        # --- per-step strips
+        self.x: dict[int, VectorStrip] = {}
+        self.h: dict[int, VectorStrip] = {}
+        self.o: dict[int, VectorStrip] = {}
+        self.y_hat: dict[int, VectorStrip] = {}
+        self.loss: dict[int, VectorStrip] = {}
+        self.strips = VGroup()
+        for r in self.rows:
+            store = getattr(self, r)
+            for t in self.steps:
+                values = self.data[r][t] if filled and r in self.data else None
+                s = strip(r, values).move_to([col_x[t], row_y[r], 0])
+                if r == "loss" and not self.loss_mask[t]:
+                    s.shapes.set_stroke(NEUTRAL, opacity=0.5)
+                    s.clear_values()
+                store[t] = s
+                self.strips.add(s)
+
+        # --- h0
+        self.h0: VectorStrip | None = None
+        self.h0_label: MathTex | None = None
+        parts = VGroup()
+        if show_h0 and "h" in self.rows:
+            self.h0 = strip("h", trace.h0).move_to([h0_x, row_y["h"], 0])
+            self.h0_label = MathTex("h^{(0)}", font_size=FONT_LABEL, color=HIDDEN)
+            self.h0_label.next_to(self.h0, UP, buff=0.12)
+            parts.add(self.h0, self.h0_label)
+
+        # --- arrows and their labels
+        self.u_arrow: dict[int, Arrow] = {}
+        self.v_arrow: dict[int, Arrow] = {}
+        self.w_arrow: dict[int, Arrow] = {}
+        self.u_label: dict[int, MathTex] = {}
+        self.v_label: dict[int, MathTex] = {}
+        self.w_label: dict[int, MathTex] = {}
+        self.flow_arrows: dict[tuple[str, int], Arrow] = {}  # o->y_hat, y_hat->L
+        self.arrows = VGroup()
+        self.labels = VGroup()
+        for t in self.steps:
+            if "x" in self.rows and "h" in self.rows:
+                self.u_arrow[t], self.u_label[t] = self._vertical(self.x[t], self.h[t], "U")
+            if "h" in self.rows and "o" in self.rows:
+                self.v_arrow[t], self.v_label[t] = self._vertical(self.h[t], self.o[t], "V")
+            upper = [r for r in ("o", "y_hat", "loss") if r in self.rows]
+            for a, b in pairwise(upper):
+                arrow = self._arrow(getattr(self, a)[t].get_top(), getattr(self, b)[t].get_bottom())
+                self.flow_arrows[(b, t)] = arrow
+                self.arrows.add(arrow)
+        for arrow_t in (*self.u_arrow.values(), *self.v_arrow.values()):
+            self.arrows.add(arrow_t)
+        self.labels.add(*self.u_label.values(), *self.v_label.values())
+
+        # W arrows: from the previous column's h (or h0, or an ellipsis) into h[t]
+        self.ellipses = VGroup()
+        self.gap_arrows = VGroup()
+        if "h" in self.rows:
+            for ex in ellipsis_x:
+                dots = MathTex(r"\cdots", font_size=FONT_LABEL + 8, color=TEXT)
+                self.ellipses.add(dots.move_to([ex, row_y["h"], 0]))
+            prev: VMobject | None = self.h0
+            if lead_gap and self.h0 is not None:
+                self.gap_arrows.add(*self._horizontal(self.h0, self.ellipses[0]))
+            for t in self.steps:
+                if prev is None or (t - 1 not in self.steps and t > 0):
+                    # coming out of an ellipsis (the one just left of this column)
+                    left = [d for d in self.ellipses if d.get_x() < col_x[t]]
+                    prev = left[-1] if left else prev
+                if prev is not None:
+                    arrow, label = self._horizontal(prev, self.h[t])
+                    self.w_arrow[t], self.w_label[t] = arrow, label
+                    self.arrows.add(arrow)
+                    self.labels.add(label)
+                nxt = [d for d in self.ellipses if d.get_x() > col_x[t]]
+                if t in gap_after and nxt:
+                    arrow, label = self._horizontal(self.h[t], nxt[0])
+                    self.gap_arrows.add(arrow, label)
+                prev = self.h[t]
+
+        # --- row labels and step labels
+        self.row_labels: dict[str, MathTex] = {}
+        left_x = -width / 2
+        for r in self.rows:
+            lab = MathTex(ROW_TEX[r], font_size=FONT_LABEL, color=ROW_COLOR[r])
+            lab.move_to([left_x + lab.width / 2, row_y[r], 0])
+            self.row_labels[r] = lab
+        self.step_labels: dict[int, Text] = {}
+        for t in self.steps:
+            name = step_names[t] if len(step_names) == T else ""
+            text = f"t={display_step(t)}" + (f": {name}" if name else "")
+            lab = Text(text, font_size=FONT_SMALL, color=TEXT)
+            if lab.width > pitch * 0.95:
+                lab = Text(f"t={display_step(t)}", font_size=FONT_SMALL, color=TEXT)
+            lab.move_to([col_x[t], -height / 2 + STEP_LABEL_HEIGHT / 2 - 0.05, 0])
+            self.step_labels[t] = lab
+
+        self.add(self.strips, parts, self.arrows, self.gap_arrows, self.labels, self.ellipses)
+        self.add(VGroup(*self.row_labels.values()), VGroup(*self.step_labels.values()))
+        self.shift(STAGE_CENTER)
+
+    # --- drawing helpers
+    @staticmethod
+    def _arrow(start: np.ndarray, end: np.ndarray, color: ManimColor = TEXT) -> Arrow:
+        return Arrow(
+            start,
+            end,
+            buff=0.04,
+            stroke_width=3,
+            color=color,
+            max_tip_length_to_length_ratio=0.45,
+            tip_length=TIP,
+        )
+
+    def _vertical(self, lower: VMobject, upper: VMobject, tex: str) -> tuple[Arrow, MathTex]:
+        arrow = self._arrow(lower.get_top(), upper.get_bottom())
+        label = MathTex(tex, font_size=FONT_SMALL + 2, color=TEXT)
+        label.next_to(arrow, RIGHT, buff=0.08)
+        return arrow, label
+
+    def _horizontal(self, left: VMobject, right: VMobject) -> tuple[Arrow, MathTex]:
+        y = right.get_center()[1]
+        start = np.array([left.get_right()[0], y, 0])
+        end = np.array([right.get_left()[0], y, 0])
+        arrow = self._arrow(start, end, RECURRENT)
+        label = MathTex("W", font_size=FONT_SMALL + 2, color=RECURRENT)
+        label.next_to(arrow, UP, buff=0.06)
+        return arrow, label
+
+    # --- access
+    def strip(self, row: str, t: int) -> VectorStrip:
+        """The strip of ``row`` (``"x"``, ``"h"``, ...) at step ``t``."""
+        return getattr(self, row)[t]
+
+    def column(self, t: int) -> VGroup:
+        """Everything drawn at step ``t`` (strips, arrows into them, labels)."""
+        parts = [getattr(self, r)[t] for r in self.rows]
+        for d in (self.u_arrow, self.v_arrow, self.w_arrow, self.u_label, self.v_label):
+            if t in d:
+                parts.append(d[t])
+        parts += [a for (_, s), a in self.flow_arrows.items() if s == t]
+        return VGroup(*parts)
+
+    def parameter(self, name: str) -> VGroup:
+        """Every arrow and label of parameter ``"U"``, ``"V"`` or ``"W"`` (shared)."""
+        arrows, labels = {
+            "U": (self.u_arrow, self.u_label),
+            "V": (self.v_arrow, self.v_label),
+            "W": (self.w_arrow, self.w_label),
+        }[name]
+        return VGroup(*arrows.values(), *labels.values())
+
+    def frame(self, t: int, color: ManimColor, rows: Sequence[str] | None = None) -> Rectangle:
+        """A rectangle around the strips of step ``t`` (all rows, or ``rows``)."""
+        rows = self.rows if rows is None else rows
+        group = VGroup(*(getattr(self, r)[t] for r in rows))
+        return SurroundingRectangle(group, color=color, buff=0.1, stroke_width=4)
+
+    # --- values
+    def fill(self, row: str, t: int) -> AnimationGroup:
+        """Animate the values of ``row`` at step ``t`` into its (empty) strip."""
+        if row == "loss" and not self.loss_mask[t]:
+            return AnimationGroup()
+        return getattr(self, row)[t].set_values(self.data[row][t])
+
+    def fill_step(self, t: int) -> list[AnimationGroup]:
+        """One animation per row, bottom to top, filling step ``t``."""
+        return [self.fill(r, t) for r in self.rows if r in self.data]
+
+    def clear(self) -> UnrolledRNN:
+        """Empty every strip except h(0)."""
+        for r in self.rows:
+            for s in getattr(self, r).values():
+                s.clear_values()
+        return self
+
+
+# ======================================================================================
+# equations with numbers
+# ======================================================================================
+
+
+def _tex_line(parts: Sequence[tuple[str, ManimColor]], font_size: float) -> MathTex:
+    tex = MathTex(*(p for p, _ in parts), font_size=font_size)
+    for sub, (_, color) in zip(tex, parts, strict=True):
+        sub.set_color(color)
+    return tex
+
+
+RELATIONS = ("=", "+", "-", r"\approx")
+
+
+def _products(a: np.ndarray, b: np.ndarray) -> str:
+    return " + ".join(rf"{tex_num(x)}\cdot{tex_num(y)}" for x, y in zip(a, b, strict=True))
+
+
+class EquationPanel(VGroup):
+    """Equations as MathTex lines, aligned on their first relation sign.
+
+    Use the constructors ``hidden_unit``, ``output_unit``, ``step_loss`` and
+    ``total_loss``; each keeps the numbers it shows in ``self.numbers`` (a dict of
+    floats or arrays), which tests compare with the core.
+
+    Parameters
+    ----------
+    lines
+        Each line as ``(tex, color)`` parts; the first part of the first line is
+        the left-hand side, every other line starts with a relation (``=``, ``+``).
+    numbers
+        The values the lines show.
+    font_size
+        Initial size; the panel shrinks to ``max_width`` if needed.
+    """
+
+    def __init__(
+        self,
+        lines: Sequence[Sequence[tuple[str, ManimColor]]],
+        numbers: dict[str, object] | None = None,
+        *,
+        font_size: float = 30,
+        max_width: float = STAGE_WIDTH,
+    ) -> None:
+        super().__init__()
+        self.numbers = dict(numbers or {})
+        self.lines = [_tex_line(parts, font_size) for parts in lines]
+        first = self.lines[0]
+        for parts, prev, line in zip(lines[1:], self.lines, self.lines[1:], strict=False):
+            line.next_to(prev, DOWN, buff=0.22)
+            # align every line's relation sign under the first line's
+            rel = 0 if parts[0][0] in RELATIONS else 1
+            line.shift((first[1].get_left()[0] - line[rel].get_left()[0]) * RIGHT)
+        self.add(*self.lines)
+        if self.width > max_width:
+            self.scale_to_fit_width(max_width)
+        self.detailed = True  # the constructors say whether terms were written out
+
+    @property
+    def effective_font_size(self) -> float:
+        """The font size after any shrinking (>= 20 keeps it readable)."""
+        return float(self.lines[0].font_size)
+
+    @classmethod
+    def hidden_unit(
+        cls,
+        params: RNNParams,
+        trace: Trace,
+        t: int,
+        j: int,
+        *,
+        font_size: float = 30,
+        max_width: float = STAGE_WIDTH,
+        max_terms: int = 5,
+        with_tanh: bool = True,
+    ) -> EquationPanel:
+        """a_j(t) = b_j + sum_k W_jk h_k(t-1) + sum_i U_ji x_i(t), values substituted.
+
+        Terms are written one by one when there are at most ``max_terms`` of each
+        and they fit at a readable size; otherwise only the two sums are shown.
+        """
+        terms = hidden_terms(params, trace, t, j)
+        n, tp, tm = j + 1, display_step(t), display_step(t - 1)
+        lhs = f"a_{{{n}}}^{{({tp})}}"
+        w_tex = rf"\sum_k W_{{{n}k}}\, h_k^{{({tm})}}"
+        u_tex = rf"\sum_i U_{{{n}i}}\, x_i^{{({tp})}}"
+        head = [
+            (lhs, HIDDEN),
+            ("=", TEXT),
+            (f"b_{{{n}}}", TEXT),
+            ("+", TEXT),
+            (w_tex, RECURRENT),
+            ("+", TEXT),
+            (u_tex, INPUT),
+        ]
+        sums = [
+            ("=", TEXT),
+            (tex_num(terms.bias), TEXT),
+            ("+", TEXT),
+            (tex_num(terms.w_sum), RECURRENT),
+            ("+", TEXT),
+            (tex_num(terms.u_sum), INPUT),
+            ("=", TEXT),
+            (fmt(terms.a), HIDDEN),
+        ]
+        detail = [
+            [
+                ("=", TEXT),
+                (tex_num(terms.bias), TEXT),
+                ("+", TEXT),
+                (rf"\big({_products(terms.w, terms.h_prev)}\big)", RECURRENT),
+            ],
+            [("+", TEXT), (rf"\big({_products(terms.u, terms.x)}\big)", INPUT)],
+        ]
+        tail = []
+        if with_tanh:
+            tail = [
+                [
+                    (f"h_{{{n}}}^{{({tp})}}", HIDDEN),
+                    ("=", TEXT),
+                    (rf"\tanh({fmt(terms.a)}) = {fmt(terms.h)}", HIDDEN),
+                ]
+            ]
+        numbers = {
+            "b": terms.bias,
+            "w_terms": terms.w_terms,
+            "w_sum": terms.w_sum,
+            "u_terms": terms.u_terms,
+            "u_sum": terms.u_sum,
+            "a": terms.a,
+            "h": terms.h,
+            "w": terms.w,
+            "h_prev": terms.h_prev,
+            "u": terms.u,
+            "x": terms.x,
+        }
+        compact = [head, sums, *tail]
+        if max(len(terms.w), len(terms.u)) <= max_terms:
+            panel = cls(
+                [head, *detail, sums, *tail], numbers, font_size=font_size, max_width=max_width
+            )
+            if panel.effective_font_size >= FONT_SMALL:
+                panel.detailed = True
+                return panel
+        panel = cls(compact, numbers, font_size=font_size, max_width=max_width)
+        panel.detailed = False
+        return panel
+
+    @classmethod
+    def output_unit(
+        cls,
+        params: RNNParams,
+        trace: Trace,
+        t: int,
+        k: int,
+        *,
+        font_size: float = 30,
+        max_width: float = STAGE_WIDTH,
+        max_terms: int = 5,
+    ) -> EquationPanel:
+        """o_k(t) = c_k + sum_j V_kj h_j(t), values substituted, and y_hat_k(t)."""
+        terms = output_terms(params, trace, t, k)
+        n, tp = k + 1, display_step(t)
+        lhs = f"o_{{{n}}}^{{({tp})}}"
+        head = [(lhs, OUTPUT), ("=", TEXT), (f"c_{{{n}}}", TEXT), ("+", TEXT)]
+        head.append((rf"\sum_j V_{{{n}j}}\, h_j^{{({tp})}}", HIDDEN))
+        detail = [
+            ("=", TEXT),
+            (tex_num(terms.bias), TEXT),
+            ("+", TEXT),
+            (rf"\big({_products(terms.v, terms.h)}\big)", HIDDEN),
+        ]
+        sums = [
+            ("=", TEXT),
+            (tex_num(terms.bias), TEXT),
+            ("+", TEXT),
+            (tex_num(terms.v_sum), HIDDEN),
+            ("=", TEXT),
+            (fmt(terms.o), OUTPUT),
+        ]
+        lines = [head, detail, sums] if len(terms.v) <= max_terms else [head, sums]
+        if trace.output == "softmax":
+            o_list = ",\\ ".join(fmt(v) for v in trace.o[t])
+            lines.append(
+                [
+                    (rf"\hat{{y}}_{{{n}}}^{{({tp})}}", OUTPUT),
+                    ("=", TEXT),
+                    (rf"\mathrm{{softmax}}({o_list})_{{{n}}} = {fmt(terms.y_hat)}", OUTPUT),
+                ]
+            )
+        numbers = {
+            "c": terms.bias,
+            "v_terms": terms.v_terms,
+            "v_sum": terms.v_sum,
+            "o": terms.o,
+            "y_hat": terms.y_hat,
+            "o_all": trace.o[t].copy(),
+        }
+        panel = cls(lines, numbers, font_size=font_size, max_width=max_width)
+        if panel.effective_font_size < FONT_SMALL and len(lines) == 4:
+            panel = cls([head, sums, lines[-1]], numbers, font_size=font_size, max_width=max_width)
+        return panel
+
+    @classmethod
+    def step_loss(
+        cls,
+        trace: Trace,
+        losses: np.ndarray,
+        targets: np.ndarray,
+        t: int,
+        *,
+        loss: str = "cross_entropy",
+        font_size: float = 30,
+        max_width: float = STAGE_WIDTH,
+    ) -> EquationPanel:
+        """L(t) = -log y_hat_{y(t)}(t) = ... (cross-entropy) or 1/2 ||o - y||^2 (mse).
+
+        ``losses`` is ``Backprop.losses`` and ``targets`` the lesson's targets.
+        """
+        tp = display_step(t)
+        value = float(losses[t])
+        if loss == "cross_entropy":
+            cls_idx = int(targets[t])
+            p = float(trace.y_hat[t, cls_idx])
+            line = [
+                (f"L^{{({tp})}}", LOSS),
+                ("=", TEXT),
+                (rf"-\log \hat{{y}}_{{y^{{({tp})}}}}^{{({tp})}}", OUTPUT),
+                ("=", TEXT),
+                (rf"-\log {fmt(p)} = {fmt(value)}", LOSS),
+            ]
+            numbers = {"p": p, "loss": value, "target": cls_idx}
+        else:
+            y = np.asarray(targets[t], dtype=float)
+            o_tex = ",\\ ".join(fmt(v) for v in trace.o[t])
+            y_tex = ",\\ ".join(fmt(v) for v in y)
+            line = [
+                (f"L^{{({tp})}}", LOSS),
+                ("=", TEXT),
+                (rf"\tfrac12\lVert o^{{({tp})}} - y^{{({tp})}}\rVert^2", OUTPUT),
+                ("=", TEXT),
+                (rf"\tfrac12\lVert({o_tex}) - ({y_tex})\rVert^2 = {fmt(value)}", LOSS),
+            ]
+            numbers = {"o": trace.o[t].copy(), "y": y, "loss": value}
+        return cls([line], numbers, font_size=font_size, max_width=max_width)
+
+    @classmethod
+    def total_loss(
+        cls,
+        losses: np.ndarray,
+        total: float,
+        *,
+        loss_mask: np.ndarray | None = None,
+        font_size: float = 30,
+        max_width: float = STAGE_WIDTH,
+    ) -> EquationPanel:
+        """L = sum_t L(t) = L(1) + ... = total, with the per-step numbers.
+
+        ``losses`` is ``Backprop.losses``, ``total`` is ``Backprop.loss``.
+        """
+        losses = np.asarray(losses, dtype=float)
+        mask = np.ones(len(losses), bool) if loss_mask is None else np.asarray(loss_mask, bool)
+        shown = losses[mask]
+        line = [
+            ("L", LOSS),
+            ("=", TEXT),
+            (r"\sum_t L^{(t)}", LOSS),
+            ("=", TEXT),
+            (" + ".join(fmt(v) for v in shown), TEXT),
+            ("=", TEXT),
+            (fmt(total), LOSS),
+        ]
+        numbers = {"losses": shown.copy(), "total": float(total)}
+        return cls([line], numbers, font_size=font_size, max_width=max_width)
+
+
+# ======================================================================================
+# legends
+# ======================================================================================
+
+
+class Legend(VGroup):
+    """Colour swatches with labels, one entry per row (or per column).
+
+    Parameters
+    ----------
+    entries
+        ``(colour, label)`` pairs; a label starting with ``$`` is TeX (``$L^{(1)}$``).
+    kind
+        ``"box"`` (filled square), ``"line"`` (a stroke, for arrows/connections).
+    vertical
+        Stack the entries; otherwise lay them out in one row.
+    """
+
+    def __init__(
+        self,
+        entries: Sequence[tuple[ManimColor, str]],
+        *,
+        kind: str = "box",
+        vertical: bool = True,
+        font_size: float = FONT_SMALL,
+        swatch: float = 0.26,
+    ) -> None:
+        super().__init__()
+        self.entries = VGroup()
+        for color, label in entries:
+            if kind == "line":
+                mark = Line(ORIGIN, RIGHT * swatch * 1.8, color=color, stroke_width=5)
+            else:
+                mark = Square(side_length=swatch, fill_color=color, fill_opacity=1.0)
+                mark.set_stroke(color, width=1)
+            if label.startswith("$") and label.endswith("$") and len(label) > 1:
+                text = MathTex(label[1:-1], font_size=font_size + 4, color=TEXT)
+            else:
+                text = Text(label, font_size=font_size, color=TEXT)
+            self.entries.add(VGroup(mark, text.next_to(mark, RIGHT, buff=0.14)))
+        self.entries.arrange(
+            DOWN if vertical else RIGHT, aligned_edge=LEFT, buff=0.16 if vertical else 0.4
+        )
+        self.add(self.entries)
+
+
+class ColorBar(VGroup):
+    """The diverging value scale with tick values (blue negative, orange positive).
+
+    Parameters
+    ----------
+    vmax
+        The magnitude at the ends of the bar (larger values saturate).
+    label
+        A caption above the bar (Text, or TeX when wrapped in ``$``).
+    length, thickness
+        Size of the bar (horizontal).
+    """
+
+    def __init__(
+        self,
+        vmax: float = 1.0,
+        *,
+        label: str | None = None,
+        length: float = 2.6,
+        thickness: float = 0.2,
+        n_cells: int = 24,
+        font_size: float = FONT_SMALL,
+    ) -> None:
+        super().__init__()
+        self.vmax = float(vmax)
+        w = length / n_cells
+        values = np.linspace(-vmax, vmax, n_cells)
+        self.cells = VGroup(
+            *(
+                Rectangle(width=w, height=thickness, stroke_width=0)
+                .set_fill(value_color(v, vmax), opacity=1.0)
+                .shift(RIGHT * (i + 0.5) * w)
+                for i, v in enumerate(values)
+            )
+        ).center()
+        self.ticks = VGroup()
+        for v, edge in ((-vmax, LEFT), (0.0, ORIGIN), (vmax, RIGHT)):
+            x = self.cells.get_center() + (edge[0] * length / 2) * RIGHT
+            tick = Line(x + DOWN * thickness / 2, x + DOWN * (thickness / 2 + 0.08), color=TEXT)
+            num = Text(fmt(v), font_size=font_size, color=TEXT).next_to(tick, DOWN, buff=0.05)
+            self.ticks.add(VGroup(tick, num))
+        self.add(self.cells, self.ticks)
+        self.label: VMobject | None = None
+        if label:
+            if label.startswith("$") and label.endswith("$"):
+                self.label = MathTex(label[1:-1], font_size=font_size + 4, color=TEXT)
+            else:
+                self.label = Text(label, font_size=font_size, color=TEXT)
+            self.label.next_to(self.cells, UP, buff=0.1)
+            self.add(self.label)
