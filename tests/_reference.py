@@ -77,19 +77,29 @@ def window_loss(arrays, xs, targets, k: int, loss="cross_entropy", mask=None, fr
     return total
 
 
-def central_fd(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-5) -> np.ndarray:
-    """df/dx by central differences, one entry at a time."""
+def central_fd(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 3e-4) -> np.ndarray:
+    """df/dx by central differences, one entry at a time.
+
+    The fourth-order central stencil (f(x-2e) - 8 f(x-e) + 8 f(x+e) - f(x+2e)) / (12 e):
+    its truncation error is O(e^4), so a larger step keeps the rounding error small
+    too; in float64 it agrees with exact gradients to about 1e-10 relative.
+    """
     x = np.array(x, dtype=np.float64)
     g = np.zeros_like(x)
+
+    def at(idx, step):
+        shifted = x.copy()
+        shifted[idx] += step
+        return f(shifted)
+
     for idx in np.ndindex(x.shape):
-        plus, minus = x.copy(), x.copy()
-        plus[idx] += eps
-        minus[idx] -= eps
-        g[idx] = (f(plus) - f(minus)) / (2 * eps)
+        g[idx] = (at(idx, -2 * eps) - 8 * at(idx, -eps) + 8 * at(idx, eps) - at(idx, 2 * eps)) / (
+            12 * eps
+        )
     return g
 
 
-def fd_gradients(loss_of: Callable[[dict], float], arrays: dict, eps: float = 1e-5) -> dict:
+def fd_gradients(loss_of: Callable[[dict], float], arrays: dict, eps: float = 3e-4) -> dict:
     """Central-difference gradient of ``loss_of(arrays)`` for every array in ``arrays``."""
     out = {}
     for name, base in arrays.items():
