@@ -80,7 +80,7 @@ def window_loss(arrays, xs, targets, k: int, loss="cross_entropy", mask=None, fr
 def central_fd(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 3e-4) -> np.ndarray:
     """df/dx by central differences, one entry at a time.
 
-    The fourth-order central stencil (f(x-2e) - 8 f(x-e) + 8 f(x+e) - f(x+2e)) / (12 e):
+    The fourth-order central stencil (8 (f(x+e) - f(x-e)) - (f(x+2e) - f(x-2e))) / (12 e):
     its truncation error is O(e^4), so a larger step keeps the rounding error small
     too; in float64 it agrees with exact gradients to about 1e-10 relative.
     """
@@ -93,9 +93,9 @@ def central_fd(f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 3e-
         return f(shifted)
 
     for idx in np.ndindex(x.shape):
-        g[idx] = (at(idx, -2 * eps) - 8 * at(idx, -eps) + 8 * at(idx, eps) - at(idx, 2 * eps)) / (
-            12 * eps
-        )
+        near = at(idx, eps) - at(idx, -eps)  # differences first: exact 0 when f ignores x
+        far = at(idx, 2 * eps) - at(idx, -2 * eps)
+        g[idx] = (8 * near - far) / (12 * eps)
     return g
 
 
