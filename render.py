@@ -1,0 +1,649 @@
+"""rnn-lecture's command line: list, render and check the lecture's scenes.
+
+::
+
+    python render.py list [--durations] [--json]
+    python render.py video   [SCENE...] [-q low|medium|high|4k] [--config FILE] [--seed N]
+                             [--out DIR] [--jobs N]
+    python render.py slides  [SCENE...] --to html|pptx|pdf [same options]
+    python render.py lecture [SCENE...] [same options]
+    python render.py check FILE
+
+The module is thin: it parses and validates everything first (bad input: exit 2,
+one line on stderr, nothing written), then hands each scene to ``manim`` and each
+deck to ``manim-slides convert``, both as subprocesses that run in a scratch
+folder inside ``--out``. Finished files are moved into place only when every step
+has succeeded, so a failed run leaves ``--out`` as it was.
+
+Output layout under ``--out`` (default ``out/``)::
+
+    videos/<Scene>.mp4                      video and lecture
+    slides/<Scene>.html + <Scene>_assets/   slides --to html (one deck per scene)
+    slides/<Scene>.pptx, slides/<Scene>.pdf slides --to pptx / pdf
+    lecture.html + lecture_assets/          lecture: every slide, in order
+    lecture.pptx, lecture.pdf
+
+HTML decks are self-contained: their ``*_assets`` folder holds the slide videos and
+a copy of reveal.js (from ``build/reveal.js-<version>``, which ``make`` fetches with
+npm), so they work offline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from rnncore import LessonError, load_lesson
+from scenes import LECTURE, scene_class
+from scenes.outline import DECK_MODULE, DECK_SCENES, DECK_TITLES, deck_order
+
+__all__ = [
+    "DECK_FORMATS",
+    "QUALITIES",
+    "REVEAL_VERSION",
+    "CliError",
+    "Deck",
+    "Plan",
+    "build_parser",
+    "lecture_plan",
+    "main",
+    "measure",
+    "slides_plan",
+    "video_plan",
+]
+
+PROG = "render.py"
+ROOT = Path(__file__).resolve().parent
+QUALITIES = {"low": "l", "medium": "m", "high": "h", "4k": "k"}  # manim's -q letters
+DECK_FORMATS = ("html", "pptx", "pdf")
+DEFAULT_OUT = Path("out")
+LECTURE_DECK = "lecture"  # out/lecture.html, .pptx, .pdf
+DECK_TITLE = "Recurrent neural networks"
+# The reveal.js that manim-slides 5.7.0's HTML template expects, and the files it loads.
+REVEAL_VERSION = "6.0.1"
+REVEAL_ENV = "RNN_LECTURE_REVEAL"  # a folder holding reveal.js' dist/, overrides the default
+REVEAL_FILES = (
+    "dist/reveal.css",
+    "dist/reveal.js",
+    "dist/theme/black.css",
+    "dist/plugin/highlight/zenburn.css",
+    "dist/plugin/notes.js",
+    "dist/plugin/markdown.js",
+)
+LOG_DIR = Path(tempfile.gettempdir()) / "rnn-lecture-logs"
+# How the lesson reaches the scenes (scenes.base reads them; not imported: it loads manim).
+LESSON_ENV = "RNN_LECTURE_LESSON"
+SEED_ENV = "RNN_LECTURE_SEED"
+
+
+class CliError(Exception):
+    """An expected failure: printed as one line, exit status ``code``."""
+
+    def __init__(self, message: str, code: int = 2) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# --- what to render -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deck:
+    """One slide deck: its path under --out without suffix, its scenes in order."""
+
+    name: str  # "slides/ForwardPropagation" or "lecture"
+    scenes: tuple[str, ...]
+    formats: tuple[str, ...]
+    title: str = DECK_TITLE
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything one command renders: scenes (in order), which videos it keeps, its decks."""
+
+    scenes: tuple[str, ...]
+    videos: tuple[str, ...] = ()
+    decks: tuple[Deck, ...] = ()
+
+
+def video_plan(scenes: Sequence[str]) -> Plan:
+    return Plan(scenes=tuple(scenes), videos=tuple(scenes))
+
+
+def slides_plan(scenes: Sequence[str], formats: Sequence[str]) -> Plan:
+    decks = tuple(Deck(f"slides/{s}", (s,), tuple(formats), f"{DECK_TITLE}: {s}") for s in scenes)
+    return Plan(scenes=tuple(scenes), decks=decks)
+
+
+def lecture_plan(scenes: Sequence[str] | None = None) -> Plan:
+    """Title slide, a section slide before each article, the scenes; one deck per format.
+
+    ``scenes`` restricts the lecture to those scenes (kept in lecture order).
+    """
+    chosen = [info for info in LECTURE if scenes is None or info.name in scenes]
+    order = tuple(deck_order(chosen))
+    names = tuple(info.name for info in chosen)
+    return Plan(scenes=order, videos=names, decks=(Deck(LECTURE_DECK, order, DECK_FORMATS),))
+
+
+# --- argument parsing -----------------------------------------------------------------
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (exit 2)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise CliError(message)
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, found {value}")
+    return value
+
+
+def seed_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, found {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a seed >= 0, found {value}")
+    return value
+
+
+def formats(text: str) -> list[str]:
+    found = [f.strip().lower() for f in text.split(",") if f.strip()]
+    bad = [f for f in found if f not in DECK_FORMATS]
+    if bad or not found:
+        raise argparse.ArgumentTypeError(
+            f"expected {', '.join(DECK_FORMATS)} (or several, comma-separated), found {text!r}"
+        )
+    return found
+
+
+def build_parser() -> Parser:
+    """The CLI: one sub-command per verb; rendering options shared through a parent."""
+    render_opts = Parser(add_help=False)
+    render_opts.add_argument(
+        "scenes", nargs="*", metavar="SCENE", help="scenes to render (default: all)"
+    )
+    render_opts.add_argument(
+        "-q", "--quality", choices=tuple(QUALITIES), default="low",
+        help="low 480p15, medium 720p30, high 1080p60, 4k 2160p60 (default: low)",
+    )  # fmt: skip
+    render_opts.add_argument(
+        "--config", type=Path, metavar="FILE", help="lesson file (.toml, .json, .npz)"
+    )
+    render_opts.add_argument(
+        "--seed", type=seed_int, metavar="N", help="seed for weights the lesson does not give"
+    )
+    render_opts.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="output folder (default: out)"
+    )
+    render_opts.add_argument(
+        "--jobs", "-j", type=positive_int, default=1, metavar="N",
+        help="render N scenes in parallel (default: 1)",
+    )  # fmt: skip
+
+    parser = Parser(prog=PROG, description="Render the RNN lecture: videos, slides, decks.")
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=Parser
+    )
+
+    p = sub.add_parser("list", help="list the lecture's scenes in order")
+    p.add_argument("scenes", nargs="*", metavar="SCENE", help="only these scenes")
+    p.add_argument(
+        "--durations", action="store_true",
+        help="also count slides and seconds of each scene (a dry run, no video)",
+    )  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--config", type=Path, metavar="FILE", help="lesson file for --durations")
+    p.add_argument("--seed", type=seed_int, metavar="N", help="seed for --durations")
+
+    sub.add_parser("video", parents=[render_opts], help="render scenes as MP4 videos")
+    p = sub.add_parser("slides", parents=[render_opts], help="render scenes as slide decks")
+    p.add_argument(
+        "--to", type=formats, action="extend", required=True, metavar="FORMAT",
+        help="html, pptx or pdf (repeat or comma-separate for several)",
+    )  # fmt: skip
+    sub.add_parser(
+        "lecture", parents=[render_opts],
+        help="every scene: videos plus one html, pptx and pdf deck with title and section slides",
+    )  # fmt: skip
+    p = sub.add_parser("check", help="validate a lesson file and summarise it")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--seed", type=seed_int, metavar="N")
+    return parser
+
+
+# --- validation -----------------------------------------------------------------------
+
+
+def known_scenes() -> list[str]:
+    return [info.name for info in LECTURE] + list(DECK_SCENES)
+
+
+def check_scenes(names: Sequence[str], allowed: Sequence[str]) -> list[str]:
+    """``names`` without duplicates, in the order given; all of them when empty."""
+    unknown = [n for n in names if n not in allowed]
+    if unknown:
+        raise CliError(
+            f"unknown scene {unknown[0]!r} (run `{PROG} list`; known: {', '.join(allowed)})"
+        )
+    return list(dict.fromkeys(names)) or list(allowed)
+
+
+def check_lesson(config: Path | None, seed: int | None) -> dict[str, str]:
+    """Validate the lesson now; return the environment that passes it to the scenes."""
+    env: dict[str, str] = {}
+    if config is not None:
+        try:
+            load_lesson(config, seed=seed)
+        except LessonError as e:
+            raise CliError(str(e)) from None
+        env[LESSON_ENV] = str(config.resolve())
+    if seed is not None:
+        env[SEED_ENV] = str(seed)
+        if config is None:  # the default lesson with another seed must load too
+            from rnncore import default_lesson
+
+            try:
+                load_lesson(default_lesson().source, seed=seed)
+            except LessonError as e:
+                raise CliError(str(e)) from None
+    return env
+
+
+def check_out(out: Path) -> Path:
+    """``out`` as an absolute path, if it is (or can become) a writable folder."""
+    out = out.expanduser().absolute()
+    existing = out
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        where = "is a file" if existing == out else f"is under the file {existing}"
+        raise CliError(f"--out {out}: {where}, expected a folder")
+    try:  # a real write probe: os.access says yes to root even on read-only mounts
+        fd, probe = tempfile.mkstemp(prefix=".rnn-lecture-probe-", dir=existing)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise CliError(f"--out {out}: cannot write in {existing} ({e.strerror or e})") from None
+    return out
+
+
+def reveal_dir() -> Path | None:
+    """The local reveal.js (a folder with dist/), or None when it is not there."""
+    override = os.environ.get(REVEAL_ENV)
+    folder = Path(override) if override else ROOT / "build" / f"reveal.js-{REVEAL_VERSION}"
+    if all((folder / f).is_file() for f in REVEAL_FILES):
+        return folder
+    if override:
+        raise CliError(f"{REVEAL_ENV}={override}: expected reveal.js' dist/ files there")
+    return None
+
+
+# --- running --------------------------------------------------------------------------
+
+
+def scene_file(name: str) -> Path:
+    """The source file of a scene's module, found without importing it."""
+    module = DECK_MODULE if name in DECK_SCENES else {s.name: s.module for s in LECTURE}[name]
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        raise CliError(f"scene {name}: module {module} not found", code=1)
+    return Path(spec.origin)
+
+
+def child_env(lesson_env: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in (LESSON_ENV, SEED_ENV)}
+    env.update(lesson_env)
+    package_root = str(Path(importlib.util.find_spec("scenes").origin).parent.parent)  # type: ignore[union-attr, arg-type]
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    env["MANIM_SLIDES_VERBOSITY"] = "warning"
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+class Runner:
+    """Runs the subprocesses of one command; can stop all of them on a failure."""
+
+    def __init__(self, env: dict[str, str], cwd: Path, echo: bool) -> None:
+        self.env, self.cwd, self.echo = env, cwd, echo
+        self.procs: set[subprocess.Popen[bytes]] = set()
+        self.lock = threading.Lock()
+        self.stopped = False
+
+    def run(self, cmd: list[str], what: str, log_name: str) -> None:
+        """Run ``cmd``; on failure raise CliError naming ``what`` and its last log line."""
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        log_path = LOG_DIR / f"{log_name}.log"
+        with self.lock:
+            if self.stopped:
+                raise CliError("stopped", code=1)
+            proc = subprocess.Popen(
+                cmd, cwd=self.cwd, env=self.env, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            )  # fmt: skip
+            self.procs.add(proc)
+        assert proc.stdout is not None
+        with log_path.open("wb") as log:
+            while chunk := proc.stdout.read1(4096):
+                log.write(chunk)
+                if self.echo:
+                    sys.stderr.buffer.write(chunk)
+                    sys.stderr.flush()
+        code = proc.wait()
+        with self.lock:
+            self.procs.discard(proc)
+        if code != 0:
+            if self.stopped:
+                raise CliError("stopped", code=1)
+            raise CliError(f"{what} failed: {last_line(log_path)} (log: {log_path})", code=1)
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopped = True
+            for proc in self.procs:
+                proc.terminate()
+
+
+def last_line(log: Path) -> str:
+    """The last meaningful line of a log (usually the exception), without terminal noise."""
+    text = log.read_bytes().decode("utf-8", "replace").replace("\r", "\n")
+    lines = [ln.strip(" │|") for ln in text.splitlines()]
+    lines = [ln for ln in lines if ln and not ln.startswith(("╰", "╭", "─")) and "%|" not in ln]
+    return lines[-1][:300] if lines else "no output"
+
+
+def render_scene(runner: Runner, name: str, quality: str, work: Path, progress: bool) -> Path:
+    """Render one scene into ``work``; return its MP4 (slides JSON lands in work/slides)."""
+    media = work / "media" / name
+    cmd = [
+        sys.executable, "-m", "manim", "render", f"-q{QUALITIES[quality]}",
+        "--media_dir", str(media), "--disable_caching", "-v", "WARNING", "--silent",
+        "--progress_bar", "display" if progress else "none",
+        str(scene_file(name)), name,
+    ]  # fmt: skip
+    runner.run(cmd, f"rendering {name}", name)
+    found = [p for p in media.glob(f"videos/**/{name}.mp4") if "partial" not in str(p)]
+    if len(found) != 1:
+        raise CliError(f"rendering {name}: expected one {name}.mp4, found {len(found)}", code=1)
+    return found[0]
+
+
+def convert(runner: Runner, deck: Deck, fmt: str, dest: Path, reveal: Path | None) -> None:
+    """Convert the rendered slides of ``deck`` into ``dest`` (html, pptx or pdf)."""
+    cmd = [sys.executable, "-m", "manim_slides", "-S", "convert", "--folder", "slides"]
+    cmd += ["--to", fmt]
+    if fmt == "html":
+        assets = f"{dest.stem}_assets"
+        cmd += ["-c", f"title={deck.title}", "-c", f"assets_dir={assets}"]
+        if reveal is not None:
+            cmd += ["-c", f"cdn_url={assets}/reveal.js"]
+    cmd += [*deck.scenes, str(dest)]
+    runner.run(cmd, f"converting {dest.name}", f"convert-{dest.stem}-{fmt}")
+    if fmt == "html" and reveal is not None:
+        for rel in REVEAL_FILES:
+            target = dest.parent / f"{dest.stem}_assets" / "reveal.js" / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(reveal / rel, target)
+
+
+def install(staged: Path, out: Path, trash: Path) -> list[Path]:
+    """Move what ``staged`` holds into the same places under ``out``; return them.
+
+    Files replace files with ``os.replace`` (atomic); a deck's ``*_assets`` folder
+    replaces the old one as a whole (the old one goes to ``trash``), and is moved
+    before the deck's HTML so the HTML never points at missing assets.
+    """
+    installed: list[Path] = []
+    out.mkdir(parents=True, exist_ok=True)
+    entries = sorted(staged.iterdir(), key=lambda p: (not p.is_dir(), p.name))
+    for src in entries:
+        dst = out / src.name
+        if src.is_dir() and not src.name.endswith("_assets"):
+            installed += install(src, dst, trash)
+            continue
+        if dst.is_dir():
+            os.replace(dst, trash / f"{len(list(trash.iterdir()))}-{dst.name}")
+        os.replace(src, dst)
+        installed.append(dst)
+    return installed
+
+
+def execute(plan: Plan, args: argparse.Namespace, lesson_env: dict[str, str]) -> list[Path]:
+    """Render ``plan`` into ``args.out``; all or nothing."""
+    reveal = reveal_dir() if any("html" in d.formats for d in plan.decks) else None
+    if reveal is None and any("html" in d.formats for d in plan.decks):
+        print(
+            f"note: no local reveal.js in build/reveal.js-{REVEAL_VERSION} (run `make reveal`);"
+            " the HTML will load it from the internet",
+            file=sys.stderr,
+        )
+    out: Path = args.out
+    created = [p for p in (out, *out.parents) if not p.exists()]
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".render-", dir=out))
+    echo = args.jobs == 1
+    runner = Runner(child_env(lesson_env), work, echo)
+    try:
+        videos = render_all(runner, plan, args, work, echo)
+        staged = work / "staged"
+        for name in plan.videos:
+            (staged / "videos").mkdir(parents=True, exist_ok=True)
+            os.replace(videos[name], staged / "videos" / f"{name}.mp4")
+        for deck in plan.decks:
+            for fmt in deck.formats:
+                dest = staged / f"{deck.name}.{fmt}"
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                n = len(deck.scenes)
+                print(
+                    f"writing {dest.relative_to(staged)} ({n} scene{'s' if n > 1 else ''}) ...",
+                    flush=True,
+                )
+                convert(runner, deck, fmt, dest, reveal)
+        trash = work / "trash"
+        trash.mkdir()
+        return install(staged, out, trash) if staged.exists() else []
+    except BaseException:
+        runner.stop()
+        shutil.rmtree(work, ignore_errors=True)
+        for folder in created:  # leave no empty folders this run made
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def render_all(
+    runner: Runner, plan: Plan, args: argparse.Namespace, work: Path, echo: bool
+) -> dict[str, Path]:
+    """Render every scene of the plan, ``args.jobs`` at a time, with a line per scene."""
+    n = len(plan.scenes)
+    videos: dict[str, Path] = {}
+    progress_bar = echo and sys.stderr.isatty()
+
+    def one(i: int, name: str) -> None:
+        start = time.monotonic()
+        print(f"[{i}/{n}] {name} ...", flush=True)
+        videos[name] = render_scene(runner, name, args.quality, work, progress_bar)
+        if not echo:
+            print(f"[{i}/{n}] {name} done ({time.monotonic() - start:.0f} s)", flush=True)
+
+    if args.jobs == 1:
+        for i, name in enumerate(plan.scenes, start=1):
+            one(i, name)
+        return videos
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        futures = [pool.submit(one, i, name) for i, name in enumerate(plan.scenes, start=1)]
+        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        failed = [f for f in done if f.exception() is not None]
+        if failed:
+            runner.stop()
+            for f in futures:
+                f.cancel()
+            errors = [f.exception() for f in futures if f.done() and f.exception() is not None]
+            real = [e for e in errors if str(e) != "stopped"]
+            raise (real or errors)[0]  # type: ignore[misc]
+    return videos
+
+
+# --- measuring (dry run) --------------------------------------------------------------
+
+
+def measure(name: str) -> tuple[int, float]:
+    """Slides and seconds of a scene, from a dry run (nothing is encoded or written).
+
+    Reads manim-slides' list of slides the way ``Slide`` does before saving them.
+    """
+    from manim import Scene, config, tempconfig
+
+    cls = scene_class(name) if name in {s.name for s in LECTURE} else deck_class(name)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        tempconfig(
+            {
+                "dry_run": True,
+                "quality": "low_quality",
+                "disable_caching": True,
+                "media_dir": tmp,
+                "verbosity": "WARNING",
+                "progress_bar": "none",
+            }
+        ),
+    ):
+        scene = cls()
+        config.write_to_movie = False  # Slide.__init__ turns it on, which a dry run cannot do
+        Scene.render(scene)  # the plain render: no slides folder is written
+        scene._add_last_slide()
+        slides = sum(1 for s in scene._slides if not s.skip_animations)
+        return slides, float(scene.renderer.time)
+
+
+def deck_class(name: str) -> type:
+    return getattr(importlib.import_module(DECK_MODULE), name)
+
+
+# --- commands -------------------------------------------------------------------------
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    names = check_scenes(args.scenes, known_scenes())
+    rows = []
+    info = {s.name: s for s in LECTURE}
+    for name in names:
+        s = info.get(name)
+        row = {
+            "name": name,
+            "module": s.module if s else DECK_MODULE,
+            "section": s.section if s else "deck",
+            "title": s.title if s else DECK_TITLES[name],
+        }
+        rows.append(row)
+    if args.durations:
+        env = check_lesson(args.config, args.seed)
+        os.environ.update(env)
+        for i, row in enumerate(rows, start=1):
+            if not args.json:
+                print(f"[{i}/{len(rows)}] measuring {row['name']} ...", file=sys.stderr, flush=True)
+            try:
+                row["slides"], row["seconds"] = measure(row["name"])
+            except Exception as e:  # a broken scene: say so, keep listing the others
+                row["slides"], row["seconds"] = None, None
+                row["error"] = f"{type(e).__name__}: {e}".splitlines()[0][:200]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    width = max(len(r["name"]) for r in rows)
+    for i, r in enumerate(rows, start=1):
+        extra = ""
+        if args.durations:
+            extra = (
+                f"{r['slides']:>3} slides {r['seconds']:6.1f} s  "
+                if r["seconds"] is not None
+                else f"  ! {r['error']}  "
+            )
+        print(f"{i:>3}  {r['name']:<{width}}  {r['section']:<7} {extra}{r['title']}")
+    return 0
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    if args.command == "lecture":
+        allowed = [info.name for info in LECTURE]
+        chosen = check_scenes(args.scenes, allowed) if args.scenes else None
+    else:
+        names = check_scenes(args.scenes, known_scenes())
+        if not args.scenes:
+            names = [info.name for info in LECTURE]  # "all" means the lecture's scenes
+    lesson_env = check_lesson(args.config, args.seed)
+    args.out = check_out(args.out)
+    if args.command == "video":
+        plan = video_plan(names)
+    elif args.command == "slides":
+        plan = slides_plan(names, list(dict.fromkeys(args.to)))
+    else:
+        plan = lecture_plan(chosen)
+    start = time.monotonic()
+    installed = execute(plan, args, lesson_env)
+    print(f"done in {time.monotonic() - start:.0f} s:")
+    for path in installed:
+        print(f"  {path}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        lesson = load_lesson(args.file, seed=args.seed)
+        print(lesson.describe())
+    except LessonError as e:
+        raise CliError(str(e)) from None
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "list": cmd_list,
+    "video": cmd_render,
+    "slides": cmd_render,
+    "lecture": cmd_render,
+    "check": cmd_check,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status (0 ok, 1 internal failure, 2 bad input)."""
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except CliError as e:
+        print(f"{PROG}: error: {e}", file=sys.stderr)
+        return e.code
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,324 @@
+"""render.py end to end: real renders at the lowest quality, and every bad input.
+
+Rendering is the slow part, so the suite renders one lecture scene twice (the
+shortest, found with ``render.py list --durations``): once as a video and once as
+html + pptx + pdf slides. Everything else is cheap.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import pptx
+import pytest
+
+import render
+from rnncore import load_lesson
+from scenes import LECTURE
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_TOML = ROOT / "rnncore" / "lessons" / "default.toml"
+LOW_FPS = 15  # manim's -ql frame rate
+RENDER_TIMEOUT = 600
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "render.py"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        stdin=subprocess.DEVNULL,
+        timeout=RENDER_TIMEOUT,
+    )
+
+
+def video_seconds(path: Path) -> float:
+    with av.open(str(path)) as c:
+        return float(c.duration / av.time_base)
+
+
+def pdf_pages(path: Path) -> int:
+    return len(re.findall(rb"/Type\s*/Page\b", path.read_bytes()))
+
+
+def html_sections(path: Path) -> int:
+    return len(re.findall(r"<section\b", path.read_text(encoding="utf-8")))
+
+
+def html_links(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)  # the template's commented-out links
+    return re.findall(r'(?:src|href|data-background-video|data-background-image)="([^"]+)"', text)
+
+
+# --- rendering (module-scoped: each render happens once) ------------------------------
+
+
+@pytest.fixture(scope="module")
+def measured() -> list[dict]:
+    """Every lecture scene with its slide count and seconds (a dry run, nothing encoded)."""
+    cp = run_cli("list", "--durations", "--json", *(s.name for s in LECTURE))
+    assert cp.returncode == 0, cp.stderr
+    return json.loads(cp.stdout)
+
+
+@pytest.fixture(scope="module")
+def shortest(measured: list[dict]) -> dict:
+    return min(measured, key=lambda r: r["seconds"])
+
+
+@pytest.fixture(scope="module")
+def video_out(tmp_path_factory: pytest.TempPathFactory, shortest: dict) -> Path:
+    out = tmp_path_factory.mktemp("video") / "out"
+    cp = run_cli("video", shortest["name"], "-q", "low", "--out", out)
+    assert cp.returncode == 0, cp.stderr[-2000:]
+    assert f"[1/1] {shortest['name']}" in cp.stdout
+    return out
+
+
+@pytest.fixture(scope="module")
+def slides_out(tmp_path_factory: pytest.TempPathFactory, shortest: dict) -> Path:
+    out = tmp_path_factory.mktemp("slides") / "out"
+    cp = run_cli("slides", shortest["name"], "--to", "html,pptx", "--to", "pdf", "--out", out)
+    assert cp.returncode == 0, cp.stderr[-2000:]
+    return out
+
+
+def test_list_shows_the_lecture_in_order() -> None:
+    cp = run_cli("list")
+    assert cp.returncode == 0
+    names = [line.split()[1] for line in cp.stdout.splitlines()]
+    lecture = [s.name for s in LECTURE]
+    assert names[: len(lecture)] == lecture
+    assert set(names[len(lecture) :]) == {"LectureTitle", "Section000", "Section001"}
+
+
+def test_every_lecture_scene_has_slides_and_time(measured: list[dict]) -> None:
+    assert [r["name"] for r in measured] == [s.name for s in LECTURE]
+    for row in measured:
+        assert row["slides"] >= 1, row
+        assert row["seconds"] > 0, row
+
+
+def test_video_decodes_at_the_frame_rate_and_length_of_the_scene(
+    video_out: Path, shortest: dict
+) -> None:
+    files = sorted(p.relative_to(video_out) for p in video_out.rglob("*"))
+    assert files == [Path("videos"), Path("videos") / f"{shortest['name']}.mp4"]  # no scratch
+    path = video_out / "videos" / f"{shortest['name']}.mp4"
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        assert stream.average_rate == Fraction(LOW_FPS)
+        assert (stream.codec_context.width, stream.codec_context.height) == (854, 480)
+        frames = sum(1 for _ in container.decode(stream))
+    seconds = video_seconds(path)
+    assert seconds > 0
+    assert frames == pytest.approx(seconds * LOW_FPS, abs=2)
+    # The dry run's clock and the encoded video agree (to a frame per animation or so).
+    assert seconds == pytest.approx(shortest["seconds"], rel=0.05, abs=0.5)
+
+
+def test_slides_have_one_page_per_slide_in_every_format(slides_out: Path, shortest: dict) -> None:
+    name, expected = shortest["name"], shortest["slides"]
+    folder = slides_out / "slides"
+    assert pdf_pages(folder / f"{name}.pdf") == expected
+    deck = pptx.Presentation(str(folder / f"{name}.pptx"))
+    assert len(deck.slides) == expected
+    assert all(s.has_notes_slide and s.notes_slide.notes_text_frame.text for s in deck.slides)
+    assert html_sections(folder / f"{name}.html") == expected
+
+
+def test_html_deck_is_self_contained(slides_out: Path, shortest: dict) -> None:
+    html = slides_out / "slides" / f"{shortest['name']}.html"
+    links = html_links(html)
+    assert links, "the deck references its video and reveal.js"
+    for link in links:
+        assert not link.startswith(("http:", "https:", "//")), link
+        assert (html.parent / link).is_file(), link
+    assert any(link.endswith("reveal.js") for link in links)
+
+
+def test_slide_clips_add_up_to_the_video(slides_out: Path, video_out: Path, shortest: dict) -> None:
+    html = slides_out / "slides" / f"{shortest['name']}.html"
+    clips = [html.parent / link for link in html_links(html) if link.endswith(".mp4")]
+    assert len(clips) == shortest["slides"]
+    total = sum(video_seconds(c) for c in clips)
+    video = video_out / "videos" / f"{shortest['name']}.mp4"
+    assert total == pytest.approx(video_seconds(video), abs=0.15 * len(clips) + 0.2)
+
+
+# --- check --------------------------------------------------------------------------
+
+
+def test_check_prints_the_lesson_summary() -> None:
+    cp = run_cli("check", DEFAULT_TOML)
+    assert cp.returncode == 0, cp.stderr
+    assert cp.stdout.strip() == load_lesson(DEFAULT_TOML).describe()
+    assert cp.stderr == ""
+
+
+def test_check_with_seed_uses_it(tmp_path: Path) -> None:
+    lesson = tmp_path / "sizes.toml"
+    lesson.write_text(SIZES_ONLY, encoding="utf-8")
+    a, b = run_cli("check", lesson, "--seed", "1"), run_cli("check", lesson, "--seed", "2")
+    assert a.returncode == b.returncode == 0
+    assert a.stdout.strip() == load_lesson(lesson, seed=1).describe()
+    assert a.stdout != b.stdout  # other random weights, another loss
+
+
+# --- bad input: exit 2, one line, no traceback, nothing written -----------------------
+
+SIZES_ONLY = """
+name = "sizes only"
+[network]
+n_in = 3
+n_hidden = 5
+n_out = 2
+[data]
+xs = [[1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1]]
+targets = [1, 0, 1, 0, 1, 0]
+"""
+MALFORMED = "name = 'unterminated\n[network\n"
+WITH_NAN = SIZES_ONLY.replace("[data]", "[weights]\nc = [nan, 0.0]\n[data]")
+WRONG_SHAPE = SIZES_ONLY.replace("[data]", "[weights]\nW = [[0.1, 0.2], [0.3, 0.4]]\n[data]")
+
+
+def lesson_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "lesson.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+BAD = {
+    "unknown scene": lambda t: ["video", "NoSuchScene"],
+    "unknown scene among good ones": lambda t: ["slides", LECTURE[0].name, "Nope", "--to", "pdf"],
+    "lecture of a deck scene": lambda t: ["lecture", "LectureTitle"],
+    "malformed config": lambda t: ["video", "--config", lesson_file(t, MALFORMED)],
+    "NaN in config": lambda t: ["video", "--config", lesson_file(t, WITH_NAN)],
+    "wrong shapes": lambda t: ["slides", "--to", "pdf", "--config", lesson_file(t, WRONG_SHAPE)],
+    "missing config": lambda t: ["lecture", "--config", t / "nowhere.toml"],
+    "bad quality": lambda t: ["video", "-q", "ultra"],
+    "bad format": lambda t: ["slides", "--to", "docx"],
+    "no format": lambda t: ["slides"],
+    "zero jobs": lambda t: ["video", "--jobs", "0"],
+    "negative seed": lambda t: ["video", "--seed", "-3"],
+    "unknown option": lambda t: ["video", "--colour", "red"],
+    "no command": lambda t: [],
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_input_is_one_line_and_writes_nothing(case: str, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = BAD[case](tmp_path)
+    if args:
+        args += ["--out", out] if args[0] != "check" else []
+    cp = run_cli(*args, cwd=tmp_path)
+    assert cp.returncode == 2, (cp.stdout, cp.stderr)
+    assert len(cp.stderr.splitlines()) == 1, cp.stderr
+    assert cp.stderr.startswith("render.py: error: ")
+    assert "Traceback" not in cp.stderr + cp.stdout
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) in ([], ["lesson.toml"])
+
+
+@pytest.mark.parametrize(
+    "text", [MALFORMED, WITH_NAN, WRONG_SHAPE], ids=["malformed", "nan", "wrong-shape"]
+)
+def test_check_rejects_bad_lessons_in_one_line(text: str, tmp_path: Path) -> None:
+    cp = run_cli("check", lesson_file(tmp_path, text))
+    assert cp.returncode == 2
+    assert len(cp.stderr.splitlines()) == 1
+    assert str(tmp_path / "lesson.toml") in cp.stderr
+    assert "Traceback" not in cp.stderr
+
+
+def test_out_under_a_file_is_refused(tmp_path: Path) -> None:
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("keep me", encoding="utf-8")
+    for out in (blocker, blocker / "out"):
+        cp = run_cli("video", "--out", out)
+        assert cp.returncode == 2
+        assert len(cp.stderr.splitlines()) == 1 and "expected a folder" in cp.stderr
+    assert blocker.read_text(encoding="utf-8") == "keep me"
+    assert [p.name for p in tmp_path.iterdir()] == ["file.txt"]
+
+
+def test_unwritable_out_is_refused() -> None:
+    # /proc refuses new entries even to root, unlike a chmod-ed folder.
+    cp = run_cli("video", "--out", "/proc/rnn-lecture-test/out")
+    assert cp.returncode == 2
+    assert len(cp.stderr.splitlines()) == 1 and "cannot write" in cp.stderr
+    assert not Path("/proc/rnn-lecture-test").exists()
+
+
+# --- the plumbing, in process -------------------------------------------------------
+
+
+def test_options_reach_the_scenes_through_the_environment(tmp_path: Path) -> None:
+    lesson = lesson_file(tmp_path, SIZES_ONLY)
+    env = render.child_env(render.check_lesson(lesson, 7))
+    assert env["RNN_LECTURE_LESSON"] == str(lesson.resolve())
+    assert env["RNN_LECTURE_SEED"] == "7"
+    assert str(ROOT) in env["PYTHONPATH"].split(":")
+    assert "RNN_LECTURE_LESSON" not in render.child_env({})
+
+
+def test_a_failed_render_leaves_out_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    (out / "videos").mkdir(parents=True)
+    (out / "videos" / "Old.mp4").write_bytes(b"old")
+
+    def half_then_fail(
+        runner: render.Runner, name: str, quality: str, work: Path, progress: bool
+    ) -> Path:
+        (work / "media" / name).mkdir(parents=True)
+        (work / "media" / name / f"{name}.mp4").write_bytes(b"half")
+        raise render.CliError(f"rendering {name} failed: boom", code=1)
+
+    monkeypatch.setattr(render, "render_scene", half_then_fail)
+    args = render.build_parser().parse_args(["video", "--out", str(out)])
+    args.out = render.check_out(args.out)
+    with pytest.raises(render.CliError, match="boom"):
+        render.execute(render.video_plan(["LectureTitle"]), args, {})
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == [
+        Path("videos"),
+        Path("videos/Old.mp4"),
+    ]
+    fresh = tmp_path / "fresh" / "out"
+    args.out = render.check_out(fresh)
+    with pytest.raises(render.CliError):
+        render.execute(render.video_plan(["LectureTitle"]), args, {})
+    assert not (tmp_path / "fresh").exists()
+
+
+def test_install_replaces_files_and_asset_folders_whole(tmp_path: Path) -> None:
+    out, staged, trash = tmp_path / "out", tmp_path / "staged", tmp_path / "trash"
+    (out / "lecture_assets").mkdir(parents=True)
+    (out / "lecture_assets" / "stale.mp4").write_bytes(b"stale")
+    (out / "lecture.html").write_text("old", encoding="utf-8")
+    (out / "keep.txt").write_text("mine", encoding="utf-8")
+    (staged / "lecture_assets").mkdir(parents=True)
+    (staged / "lecture_assets" / "new.mp4").write_bytes(b"new")
+    (staged / "lecture.html").write_text("new", encoding="utf-8")
+    (staged / "videos").mkdir()
+    (staged / "videos" / "A.mp4").write_bytes(b"a")
+    trash.mkdir()
+    installed = render.install(staged, out, trash)
+    assert {p.relative_to(out) for p in installed} == {
+        Path("lecture_assets"),
+        Path("lecture.html"),
+        Path("videos/A.mp4"),
+    }
+    assert [p.name for p in (out / "lecture_assets").iterdir()] == ["new.mp4"]
+    assert (out / "lecture.html").read_text(encoding="utf-8") == "new"
+    assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
