@@ -26,8 +26,12 @@ Units are shown 1-based too (``a_1`` is array index 0).
   decorate. More than ``max_steps`` steps become a window with an ellipsis.
 - ``EquationPanel``: lines of MathTex with one neuron's numbers substituted
   (terms from ``rnncore.explain``); ``.numbers`` keeps every value shown.
+- ``MatrixGrid``: a matrix (weights, gradients) as a grid of coloured cells with
+  numbers; ``cell(r, c)`` for frames, ``set_matrix`` to animate new values.
+- ``FoldedRNN``: the compact, blackboxed RNN (x -> h -> o, a yellow loop W on h).
+- ``BlackboxChain``: the unrolled RNN in abstract form (nodes x(t), h(t), o(t)).
 - ``Legend`` (colour swatches with labels) and ``ColorBar`` (the diverging scale
-  with tick values).
+  with tick values, horizontal or vertical).
 
 Layout constants (``STAGE_*``) describe the area under the title line that
 scenes fill; every mobject can be scaled/moved into a part of it.
@@ -85,10 +89,13 @@ __all__ = [
     "STAGE_CENTER",
     "STAGE_TOP",
     "STAGE_WIDTH",
+    "BlackboxChain",
     "ColorBar",
     "Connections",
     "EquationPanel",
+    "FoldedRNN",
     "Legend",
+    "MatrixGrid",
     "NeuronLayer",
     "RNNNeuronsView",
     "RecurrentConnections",
@@ -1338,7 +1345,10 @@ class ColorBar(VGroup):
     label
         A caption above the bar (Text, or TeX when wrapped in ``$``).
     length, thickness
-        Size of the bar (horizontal).
+        Size of the bar.
+    vertical
+        A vertical bar (``+vmax`` on top, ticks on the right) instead of a
+        horizontal one (``-vmax`` on the left, ticks below).
     """
 
     def __init__(
@@ -1350,24 +1360,33 @@ class ColorBar(VGroup):
         thickness: float = 0.2,
         n_cells: int = 24,
         font_size: float = FONT_SMALL,
+        vertical: bool = False,
     ) -> None:
         super().__init__()
         self.vmax = float(vmax)
         w = length / n_cells
+        along = UP if vertical else RIGHT
+        across = RIGHT if vertical else DOWN
         values = np.linspace(-vmax, vmax, n_cells)
         self.cells = VGroup(
             *(
-                Rectangle(width=w, height=thickness, stroke_width=0)
+                Rectangle(
+                    width=thickness if vertical else w,
+                    height=w if vertical else thickness,
+                    stroke_width=0,
+                )
                 .set_fill(value_color(v, vmax), opacity=1.0)
-                .shift(RIGHT * (i + 0.5) * w)
+                .shift(along * (i + 0.5) * w)
                 for i, v in enumerate(values)
             )
         ).center()
         self.ticks = VGroup()
-        for v, edge in ((-vmax, LEFT), (0.0, ORIGIN), (vmax, RIGHT)):
-            x = self.cells.get_center() + (edge[0] * length / 2) * RIGHT
-            tick = Line(x + DOWN * thickness / 2, x + DOWN * (thickness / 2 + 0.08), color=TEXT)
-            num = Text(fmt(v), font_size=font_size, color=TEXT).next_to(tick, DOWN, buff=0.05)
+        for v, end in ((-vmax, -1.0), (0.0, 0.0), (vmax, 1.0)):
+            at = self.cells.get_center() + end * length / 2 * along
+            tick = Line(
+                at + across * thickness / 2, at + across * (thickness / 2 + 0.08), color=TEXT
+            )
+            num = Text(fmt(v), font_size=font_size, color=TEXT).next_to(tick, across, buff=0.1)
             self.ticks.add(VGroup(tick, num))
         self.add(self.cells, self.ticks)
         self.label: VMobject | None = None
@@ -1376,5 +1395,220 @@ class ColorBar(VGroup):
                 self.label = MathTex(label[1:-1], font_size=font_size + 4, color=TEXT)
             else:
                 self.label = Text(label, font_size=font_size, color=TEXT)
-            self.label.next_to(self.cells, UP, buff=0.1)
+            self.label.next_to(self.cells if not vertical else self, UP, buff=0.15)
             self.add(self.label)
+
+
+# ======================================================================================
+# matrices and the abstract (blackboxed) views
+# ======================================================================================
+
+
+class MatrixGrid(_ValueShapes):
+    """A matrix as a grid of coloured cells with numbers (weights, gradients).
+
+    Parameters
+    ----------
+    values
+        ``(rows, cols)`` numbers.
+    label
+        TeX written left of the grid (e.g. ``"W ="``), or None.
+    max_width, max_height
+        The grid shrinks its cells to fit; numbers disappear when cells get too
+        small for them (the colours remain).
+    """
+
+    def __init__(
+        self,
+        values: np.ndarray,
+        *,
+        label: str | None = None,
+        label_color: ManimColor = TEXT,
+        cell_width: float = CELL_WIDTH,
+        cell_height: float = CELL_HEIGHT,
+        max_width: float = STAGE_WIDTH,
+        max_height: float = STAGE_TOP - STAGE_BOTTOM,
+        vmax: float = 1.0,
+        outline: ManimColor = NEUTRAL,
+        show_numbers: bool = True,
+        font_size: float = FONT_SMALL,
+    ) -> None:
+        super().__init__()
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 2:
+            raise ValueError(f"MatrixGrid: expected a 2-d array, found shape {values.shape}")
+        n_rows, n_cols = values.shape
+        self.shape = (n_rows, n_cols)
+        cell_width = min(cell_width, max_width / n_cols)
+        cell_height = min(cell_height, max_height / n_rows)
+        cells = [
+            Rectangle(
+                width=cell_width,
+                height=cell_height,
+                stroke_color=outline,
+                stroke_width=OUTLINE_WIDTH - 0.5,
+                fill_color=ZERO,
+                fill_opacity=1.0,
+            ).shift(c * cell_width * RIGHT + r * cell_height * DOWN)
+            for r in range(n_rows)
+            for c in range(n_cols)
+        ]
+        show = show_numbers and cell_height >= MIN_NUMBER_CELL and cell_width >= 0.6
+        self._init_values(cells, values.reshape(-1), vmax, show, font_size, cell_width - 0.06)
+        self.matrix_values = values
+        self.label: MathTex | None = None
+        if label is not None:
+            self.label = MathTex(label, font_size=FONT_LABEL, color=label_color)
+            self.label.next_to(self.shapes, LEFT, buff=0.15)
+            self.add(self.label)
+        self.center()
+
+    def cell(self, r: int, c: int) -> Rectangle:
+        return self.shapes[r * self.shape[1] + c]
+
+    def set_matrix(self, values: np.ndarray, **kwargs: object) -> AnimationGroup:
+        """Animate new matrix values into the same cells."""
+        values = np.asarray(values, dtype=float)
+        self.matrix_values = values
+        return self.set_values(values.reshape(-1), **kwargs)
+
+    def shown_matrix(self) -> list[list[str]]:
+        """The strings shown, row by row ("" where hidden), for tests."""
+        texts = self.shown_numbers()
+        n_cols = self.shape[1]
+        return [texts[r * n_cols : (r + 1) * n_cols] for r in range(self.shape[0])]
+
+
+def _node(tex: str, color: ManimColor, radius: float, font_size: float) -> VGroup:
+    circle = Circle(radius=radius, stroke_color=color, stroke_width=3)
+    circle.set_fill(ZERO, opacity=1.0)
+    return VGroup(circle, MathTex(tex, font_size=font_size, color=color).move_to(circle))
+
+
+def _link(a: VMobject, b: VMobject, color: ManimColor = TEXT) -> Arrow:
+    return Arrow(
+        a.get_center(),
+        b.get_center(),
+        buff=a.width / 2 + 0.04,
+        stroke_width=3,
+        color=color,
+        tip_length=TIP + 0.04,
+        max_tip_length_to_length_ratio=0.4,
+    )
+
+
+class FoldedRNN(VGroup):
+    """The folded (blackboxed) RNN: x -> h -> o, and a yellow loop W on h.
+
+    Attributes ``x, h, o`` (nodes: circle + TeX), ``u_arrow, v_arrow`` (with
+    ``u_label, v_label``), ``w_loop`` and ``w_label``; with ``loss=True`` also
+    ``loss_node`` above o.
+    """
+
+    def __init__(
+        self,
+        *,
+        gap: float = 1.5,
+        radius: float = 0.42,
+        font_size: float = FONT_LABEL + 6,
+        loss: bool = False,
+    ) -> None:
+        super().__init__()
+        self.x = _node("x", INPUT, radius, font_size)
+        self.h = _node("h", HIDDEN, radius, font_size).shift(UP * gap)
+        self.o = _node("o", OUTPUT, radius, font_size).shift(UP * 2 * gap)
+        self.u_arrow = _link(self.x, self.h)
+        self.v_arrow = _link(self.h, self.o)
+        self.u_label = MathTex("U", font_size=font_size, color=TEXT).next_to(self.u_arrow, RIGHT)
+        self.v_label = MathTex("V", font_size=font_size, color=TEXT).next_to(self.v_arrow, RIGHT)
+        c = self.h.get_center()
+        start = c + radius * np.array([np.cos(0.6), np.sin(0.6), 0])
+        end = c + radius * np.array([np.cos(-0.6), np.sin(-0.6), 0])
+        self.w_loop = ArcBetweenPoints(start, end, angle=-4.4, color=RECURRENT, stroke_width=4)
+        self.w_loop.add_tip(tip_length=TIP + 0.04, tip_width=TIP + 0.04)
+        self.w_label = MathTex("W", font_size=font_size, color=RECURRENT)
+        self.w_label.next_to(self.w_loop, RIGHT, buff=0.12)
+        self.add(self.u_arrow, self.v_arrow, self.w_loop, self.x, self.h, self.o)
+        self.add(self.u_label, self.v_label, self.w_label)
+        self.loss_node: VGroup | None = None
+        if loss:
+            self.loss_node = _node("L", LOSS, radius, font_size).shift(UP * 3 * gap)
+            self.add(_link(self.o, self.loss_node), self.loss_node)
+        self.center()
+
+
+class BlackboxChain(VGroup):
+    """The unrolled RNN in the abstract form: nodes x(t), h(t), o(t) per step.
+
+    Like ``UnrolledRNN`` without numbers: dicts ``x, h, o`` of nodes and
+    ``u_arrow, v_arrow, w_arrow`` keyed by array index ``t`` (display time t+1),
+    ``h0`` on the left, all U/V/W labelled at every step.
+    """
+
+    def __init__(
+        self,
+        T: int,
+        *,
+        steps: Sequence[int] | None = None,
+        max_steps: int = MAX_STEPS,
+        width: float = STAGE_WIDTH,
+        gap: float = 1.35,
+        radius: float = 0.36,
+        font_size: float = FONT_LABEL,
+    ) -> None:
+        super().__init__()
+        self.steps = tuple(steps) if steps is not None else _window(T, max_steps)
+        n_cols = (
+            len(self.steps)
+            + 1
+            + ELLIPSIS_FRACTION * sum(1 for a, b in pairwise(self.steps) if b != a + 1)
+        )
+        pitch = width / n_cols
+        self.h0 = _node("h^{(0)}", HIDDEN, radius, font_size - 4).move_to(UP * gap)
+        self.x: dict[int, VGroup] = {}
+        self.h: dict[int, VGroup] = {}
+        self.o: dict[int, VGroup] = {}
+        self.u_arrow: dict[int, Arrow] = {}
+        self.v_arrow: dict[int, Arrow] = {}
+        self.w_arrow: dict[int, Arrow] = {}
+        self.labels = VGroup()
+        self.ellipses = VGroup()
+        x_pos = pitch
+        prev: VMobject = self.h0
+        for i, t in enumerate(self.steps):
+            if i > 0 and t != self.steps[i - 1] + 1:
+                dots = MathTex(r"\cdots", font_size=font_size + 8, color=TEXT)
+                dots.move_to(RIGHT * (x_pos - pitch + ELLIPSIS_FRACTION * pitch / 2) + UP * gap)
+                self.ellipses.add(dots)
+                self.add(_link(prev, dots, RECURRENT))
+                prev = dots
+                x_pos += ELLIPSIS_FRACTION * pitch
+            n = display_step(t)
+            self.x[t] = _node(f"x^{{({n})}}", INPUT, radius, font_size - 4).move_to(RIGHT * x_pos)
+            self.h[t] = _node(f"h^{{({n})}}", HIDDEN, radius, font_size - 4)
+            self.h[t].move_to(RIGHT * x_pos + UP * gap)
+            self.o[t] = _node(f"o^{{({n})}}", OUTPUT, radius, font_size - 4)
+            self.o[t].move_to(RIGHT * x_pos + UP * 2 * gap)
+            self.u_arrow[t] = _link(self.x[t], self.h[t])
+            self.v_arrow[t] = _link(self.h[t], self.o[t])
+            self.w_arrow[t] = _link(prev, self.h[t], RECURRENT)
+            for arrow, tex, color, side in (
+                (self.u_arrow[t], "U", TEXT, RIGHT),
+                (self.v_arrow[t], "V", TEXT, RIGHT),
+                (self.w_arrow[t], "W", RECURRENT, UP),
+            ):
+                self.labels.add(
+                    MathTex(tex, font_size=font_size - 2, color=color).next_to(arrow, side, 0.08)
+                )
+            prev = self.h[t]
+            x_pos += pitch
+        self.add(*self.u_arrow.values(), *self.v_arrow.values(), *self.w_arrow.values())
+        self.add(self.h0, *self.x.values(), *self.h.values(), *self.o.values())
+        self.add(self.labels, self.ellipses)
+        self.center()
+
+    def parameter(self, name: str) -> VGroup:
+        """Every arrow of ``"U"``, ``"V"`` or ``"W"`` with its labels."""
+        arrows = {"U": self.u_arrow, "V": self.v_arrow, "W": self.w_arrow}[name]
+        labels = [lab for lab in self.labels if lab.tex_string == name]
+        return VGroup(*arrows.values(), *labels)
