@@ -434,9 +434,10 @@ def install(staged: Path, out: Path, trash: Path) -> list[Path]:
 
 
 def execute(plan: Plan, args: argparse.Namespace, lesson_env: dict[str, str]) -> list[Path]:
-    """Render ``plan`` into ``args.out``; all or nothing."""
-    reveal = reveal_dir() if any("html" in d.formats for d in plan.decks) else None
-    if reveal is None and any("html" in d.formats for d in plan.decks):
+    """Render ``plan`` into ``args.out``, ``args.jobs`` steps at a time; all or nothing."""
+    wants_html = any("html" in d.formats for d in plan.decks)
+    reveal = reveal_dir() if wants_html else None
+    if wants_html and reveal is None:
         print(
             f"note: no local reveal.js in build/reveal.js-{REVEAL_VERSION} (run `make reveal`);"
             " the HTML will load it from the internet",
@@ -446,27 +447,41 @@ def execute(plan: Plan, args: argparse.Namespace, lesson_env: dict[str, str]) ->
     created = [p for p in (out, *out.parents) if not p.exists()]
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".render-", dir=out))
-    echo = args.jobs == 1
+    echo = args.jobs == 1  # one step at a time: show manim's own output live
     runner = Runner(child_env(lesson_env), work, echo)
+    staged = work / "staged"
+    bar = echo and sys.stderr.isatty()
+    videos: dict[str, Path] = {}
+
+    def render_step(name: str) -> None:
+        videos[name] = render_scene(runner, name, args.quality, work, bar)
+
+    def convert_step(deck: Deck, fmt: str) -> Callable[[], None]:
+        dest = staged / f"{deck.name}.{fmt}"
+        return lambda: convert(runner, deck, fmt, dest, reveal)
+
     try:
-        videos = render_all(runner, plan, args, work, echo)
-        staged = work / "staged"
+        n = len(plan.scenes)
+        steps = [
+            (f"[{i}/{n}] {name}", lambda name=name: render_step(name))
+            for i, name in enumerate(plan.scenes, start=1)
+        ]
+        run_steps(runner, steps, args.jobs, echo)
+        staged.mkdir()
         for name in plan.videos:
-            (staged / "videos").mkdir(parents=True, exist_ok=True)
+            (staged / "videos").mkdir(exist_ok=True)
             os.replace(videos[name], staged / "videos" / f"{name}.mp4")
         for deck in plan.decks:
-            for fmt in deck.formats:
-                dest = staged / f"{deck.name}.{fmt}"
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                n = len(deck.scenes)
-                print(
-                    f"writing {dest.relative_to(staged)} ({n} scene{'s' if n > 1 else ''}) ...",
-                    flush=True,
-                )
-                convert(runner, deck, fmt, dest, reveal)
+            (staged / deck.name).parent.mkdir(parents=True, exist_ok=True)
+        steps = [
+            (f"writing {deck.name}.{fmt}", convert_step(deck, fmt))
+            for deck in plan.decks
+            for fmt in deck.formats
+        ]
+        run_steps(runner, steps, args.jobs, echo)
         trash = work / "trash"
         trash.mkdir()
-        return install(staged, out, trash) if staged.exists() else []
+        return install(staged, out, trash)
     except BaseException:
         runner.stop()
         shutil.rmtree(work, ignore_errors=True)
@@ -478,37 +493,36 @@ def execute(plan: Plan, args: argparse.Namespace, lesson_env: dict[str, str]) ->
         shutil.rmtree(work, ignore_errors=True)
 
 
-def render_all(
-    runner: Runner, plan: Plan, args: argparse.Namespace, work: Path, echo: bool
-) -> dict[str, Path]:
-    """Render every scene of the plan, ``args.jobs`` at a time, with a line per scene."""
-    n = len(plan.scenes)
-    videos: dict[str, Path] = {}
-    progress_bar = echo and sys.stderr.isatty()
+def run_steps(
+    runner: Runner, steps: list[tuple[str, Callable[[], None]]], jobs: int, echo: bool
+) -> None:
+    """Run labelled steps, ``jobs`` at a time, printing a line as each starts (and ends).
 
-    def one(i: int, name: str) -> None:
+    The first failure stops the others and is raised.
+    """
+
+    def one(label: str, step: Callable[[], None]) -> None:
         start = time.monotonic()
-        print(f"[{i}/{n}] {name} ...", flush=True)
-        videos[name] = render_scene(runner, name, args.quality, work, progress_bar)
+        print(f"{label} ...", flush=True)
+        step()
         if not echo:
-            print(f"[{i}/{n}] {name} done ({time.monotonic() - start:.0f} s)", flush=True)
+            print(f"{label} done ({time.monotonic() - start:.0f} s)", flush=True)
 
-    if args.jobs == 1:
-        for i, name in enumerate(plan.scenes, start=1):
-            one(i, name)
-        return videos
-    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        futures = [pool.submit(one, i, name) for i, name in enumerate(plan.scenes, start=1)]
-        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-        failed = [f for f in done if f.exception() is not None]
-        if failed:
+    if jobs == 1:
+        for label, step in steps:
+            one(label, step)
+        return
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(one, label, step) for label, step in steps]
+        wait(futures, return_when=FIRST_EXCEPTION)
+        if any(f.done() and f.exception() is not None for f in futures):
             runner.stop()
             for f in futures:
                 f.cancel()
-            errors = [f.exception() for f in futures if f.done() and f.exception() is not None]
+            wait(futures)
+            errors = [f.exception() for f in futures if not f.cancelled() and f.exception()]
             real = [e for e in errors if str(e) != "stopped"]
             raise (real or errors)[0]  # type: ignore[misc]
-    return videos
 
 
 # --- measuring (dry run) --------------------------------------------------------------

@@ -1,17 +1,24 @@
 """The lecture deck: title slide, a section slide before each article, the scenes in order.
 
 The order is checked on the assembly logic for the whole lecture (no rendering);
-one real conversion of the three small deck slides checks that html, pptx and pdf
-come out with those slides, in that order, with their speaker notes.
+one real lecture of the shortest scene checks that html, pptx and pdf come out with
+the title, the section and the scene's slides, in that order, with speaker notes.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pptx
 import pytest
+from _cli_support import (
+    html_links,
+    html_sections,
+    pdf_pages,
+    run_cli,
+    shortest_scene,
+    video_seconds,
+)
 from manim import tempconfig
 
 import render
@@ -75,38 +82,49 @@ def test_reveal_version_matches_manim_slides() -> None:
 
 
 @pytest.fixture(scope="module")
-def deck_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The three deck slides rendered (two at a time) and converted like the lecture."""
-    out = tmp_path_factory.mktemp("deck") / "out"
-    args = render.build_parser().parse_args(["lecture", "--out", str(out), "--jobs", "2"])
-    args.out = render.check_out(args.out)
-    plan = render.Plan(
-        scenes=DECK_SCENES, decks=(render.Deck("lecture", DECK_SCENES, render.DECK_FORMATS),)
-    )
-    render.execute(plan, args, {})
-    return out
+def lecture_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """A real lecture of one scene (the shortest): its video and the three decks."""
+    scene = shortest_scene()
+    out = tmp_path_factory.mktemp("lecture") / "out"
+    cp = run_cli("lecture", scene["name"], "--jobs", "2", "--out", out)
+    assert cp.returncode == 0, cp.stderr[-2000:]
+    return out, scene
 
 
-def test_real_deck_has_the_slides_in_order_in_every_format(deck_out: Path) -> None:
-    names = sorted(p.name for p in deck_out.iterdir())
-    assert names == ["lecture.html", "lecture.pdf", "lecture.pptx", "lecture_assets"]
-    pdf = (deck_out / "lecture.pdf").read_bytes()
-    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == len(DECK_SCENES)
-    html = (deck_out / "lecture.html").read_text(encoding="utf-8")
-    assert len(re.findall(r"<section\b", html)) == len(DECK_SCENES)
+def test_real_lecture_has_title_section_and_scene_slides_in_order(
+    lecture_out: tuple[Path, dict],
+) -> None:
+    out, scene = lecture_out
+    expected = 2 + scene["slides"]  # title slide, section slide, the scene's slides
+    assert sorted(p.name for p in out.iterdir()) == [
+        "lecture.html",
+        "lecture.pdf",
+        "lecture.pptx",
+        "lecture_assets",
+        "videos",
+    ]
+    assert [p.name for p in (out / "videos").iterdir()] == [f"{scene['name']}.mp4"]
+    assert pdf_pages(out / "lecture.pdf") == expected
+    assert html_sections(out / "lecture.html") == expected
     notes = [
         s.notes_slide.notes_text_frame.text
-        for s in pptx.Presentation(str(deck_out / "lecture.pptx")).slides
+        for s in pptx.Presentation(str(out / "lecture.pptx")).slides
     ]
-    assert notes == [TITLE_NOTES, ARTICLES["000"].notes, ARTICLES["001"].notes]
+    assert len(notes) == expected
+    info = next(s for s in LECTURE if s.name == scene["name"])
+    assert notes[:2] == [TITLE_NOTES, ARTICLES[article_of(info)].notes]
+    assert all(notes[2:]), "every slide of the scene has speaker notes"
 
 
-def test_real_html_deck_works_offline(deck_out: Path) -> None:
-    html = (deck_out / "lecture.html").read_text(encoding="utf-8")
-    html = re.sub(r"<!--.*?-->", "", html, flags=re.S)
-    links = re.findall(r'(?:src|href|data-background-video)="([^"]+)"', html)
-    assert len([ln for ln in links if ln.endswith(".mp4")]) == len(DECK_SCENES)
-    assert "http" not in "".join(links)
+def test_real_lecture_html_works_offline_and_adds_up(lecture_out: tuple[Path, dict]) -> None:
+    out, scene = lecture_out
+    links = html_links(out / "lecture.html")
     for link in links:
-        assert (deck_out / link).is_file(), link
-    assert (deck_out / "lecture_assets" / "reveal.js" / "dist" / "reveal.js").is_file()
+        assert not link.startswith(("http:", "https:", "//")), link
+        assert (out / link).is_file(), link
+    assert (out / "lecture_assets" / "reveal.js" / "dist" / "reveal.js").is_file()
+    clips = [out / link for link in links if link.endswith(".mp4")]
+    assert len(clips) == 2 + scene["slides"]
+    video = video_seconds(out / "videos" / f"{scene['name']}.mp4")
+    scene_clips = sum(video_seconds(c) for c in clips[2:])
+    assert scene_clips == pytest.approx(video, abs=0.15 * scene["slides"] + 0.2)

@@ -1,0 +1,92 @@
+"""Rendering benchmark: wall-clock seconds of rendering per second of video.
+
+Renders each scene at each quality exactly as ``render.py video`` does (a ``manim``
+subprocess with caching off, in a scratch folder), then reads the video's length
+with PyAV and prints a table::
+
+    python bench/bench_render.py                               # ForwardPropagation, low + high
+    python bench/bench_render.py --scenes Unfolding Mapping --qualities low medium
+
+``render s / video s`` is the number to watch: how many seconds the machine needs
+for one second of lecture (manim and LaTeX start-up included, so short scenes look
+a little worse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import av
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import render  # noqa: E402  (the CLI's own rendering code, so the numbers are the CLI's)
+from scenes import LECTURE  # noqa: E402
+
+__all__ = ["bench", "main"]
+
+DEFAULT_SCENES = ("ForwardPropagation",)
+DEFAULT_QUALITIES = ("low", "high")
+
+
+def video_seconds(path: Path) -> tuple[float, int]:
+    """Length in seconds and number of frames of a video."""
+    with av.open(str(path)) as c:
+        stream = c.streams.video[0]
+        frames = stream.frames or sum(1 for _ in c.decode(stream))
+        return float(c.duration / av.time_base), frames
+
+
+def bench(scene: str, quality: str) -> dict[str, float]:
+    """Render ``scene`` once at ``quality``; return its timings."""
+    with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
+        work = Path(tmp)
+        runner = render.Runner(render.child_env({}), work, echo=False)
+        start = time.perf_counter()
+        mp4 = render.render_scene(runner, scene, quality, work, progress=False)
+        wall = time.perf_counter() - start
+        seconds, frames = video_seconds(mp4)
+    return {"render_s": wall, "video_s": seconds, "frames": frames}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scenes", nargs="+", default=list(DEFAULT_SCENES), metavar="SCENE")
+    parser.add_argument(
+        "--qualities", nargs="+", default=list(DEFAULT_QUALITIES), choices=list(render.QUALITIES)
+    )
+    args = parser.parse_args(argv)
+    known = [s.name for s in LECTURE] + list(render.DECK_SCENES)
+    unknown = [s for s in args.scenes if s not in known]
+    if unknown:
+        parser.error(f"unknown scene {unknown[0]!r} (known: {', '.join(known)})")
+
+    print(f"rendering benchmark on {os.cpu_count()} CPUs (python {sys.version.split()[0]})")
+    header = f"{'scene':<22} {'quality':<8} {'video s':>8} {'frames':>7} {'render s':>9}"
+    header += f" {'render s / video s':>19} {'frames/s':>9}"
+    print(header)
+    print("-" * len(header))
+    for scene in args.scenes:
+        for quality in args.qualities:
+            try:
+                r = bench(scene, quality)
+            except render.CliError as e:
+                print(f"{scene:<22} {quality:<8} failed: {e}")
+                continue
+            print(
+                f"{scene:<22} {quality:<8} {r['video_s']:>8.1f} {r['frames']:>7d}"
+                f" {r['render_s']:>9.1f} {r['render_s'] / r['video_s']:>19.2f}"
+                f" {r['frames'] / r['render_s']:>9.1f}",
+                flush=True,
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
