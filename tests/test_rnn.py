@@ -400,3 +400,12 @@ def test_params_are_immutable_and_sized(small):
     assert RNNParams.zeros_like(params).global_norm() == 0.0
     norm = np.sqrt(sum(np.sum(v**2) for _, v in params.items()))
     assert params.global_norm() == pytest.approx(norm, rel=1e-15)
+
+
+def test_by_source_is_computed_lazily_and_once():
+    params, xs, targets, h0 = make_case(3, 4, 2, 5)
+    _, bp = run(params, xs, targets, h0, "cross_entropy")
+    _ = bp.grads, bp.d_a, bp.per_step
+    assert "by_source" not in bp.__dict__ and "by_source_h" not in bp.__dict__
+    first = bp.by_source
+    assert bp.by_source is first  # cached
