@@ -63,7 +63,7 @@ class LectureTitle(LectureScene):
         title = fit(Text(LECTURE_TITLE, font_size=TITLE_FONT, color=TEXT))
         subtitle = fit(Text(LECTURE_SUBTITLE, font_size=SUBTITLE_FONT, color=NEUTRAL))
         series = fit(Text(SERIES, font_size=FONT_SMALL, color=NEUTRAL, slant="ITALIC"))
-        lesson = fit(Text(self.lesson_line(), font_size=FONT_SMALL, color=HIDDEN))
+        lesson = fit(Text(self.lesson_line(), font_size=FONT_SMALL, color=TEXT))
         block = VGroup(icon, title, subtitle, series, lesson).arrange(DOWN, buff=BLOCK_BUFF)
         self.play(FadeIn(icon), Write(title))
         self.play(LaggedStart(*(FadeIn(m, shift=0.2 * UP) for m in (subtitle, series, lesson))))
@@ -88,7 +88,7 @@ class SectionSlide(LectureScene):
         self.show_section(article)
 
     def show_section(self, article: Article) -> None:
-        part = Text(f"Part {article.part}", font_size=FONT_LABEL, color=RECURRENT)
+        part = Text(f"Part {article.part}", font_size=FONT_LABEL, color=NEUTRAL)
         title = fit(Text(article.title, font_size=FONT_TITLE, color=TEXT))
         items = self.contents(article.key)
         block = VGroup(part, title, items).arrange(DOWN, buff=BLOCK_BUFF)
@@ -102,7 +102,7 @@ class SectionSlide(LectureScene):
         """Numbered titles of the lecture scenes from this article."""
         infos = [info for info in LECTURE if article_of(info) == key]
         lines = [
-            fit(Text(f"{i}.  {info.title}", font_size=FONT_LABEL, color=NEUTRAL))
+            fit(Text(f"{i}.  {info.title}", font_size=FONT_LABEL, color=TEXT))
             for i, info in enumerate(infos, start=1)
         ]
         group = VGroup(*lines)

@@ -1,8 +1,8 @@
 """render.py end to end: real renders at the lowest quality, and every bad input.
 
-Rendering is the slow part: this module renders the shortest lecture scene (found
-with ``render.py list --durations``) once, as a video; the slides command runs on the
-small title slide. test_deck renders the shortest scene once more, as a lecture.
+Rendering is the slow part: this module renders one short lecture scene once, as a
+video (see ``_cli_support.real_scene``); the slides command runs on the small title
+slide. test_deck renders the same scene once more, as a lecture.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from _cli_support import (
     ROOT,
     html_links,
     html_sections,
-    measured,
+    measure,
     pdf_pages,
+    real_scene,
     run_cli,
-    shortest_scene,
     video_seconds,
 )
 
@@ -38,16 +38,16 @@ LOW_SIZE = (854, 480)
 
 
 @pytest.fixture(scope="module")
-def shortest() -> dict:
-    return shortest_scene()
+def scene() -> dict:
+    return real_scene()
 
 
 @pytest.fixture(scope="module")
-def video_out(tmp_path_factory: pytest.TempPathFactory, shortest: dict) -> Path:
+def video_out(tmp_path_factory: pytest.TempPathFactory, scene: dict) -> Path:
     out = tmp_path_factory.mktemp("video") / "out"
-    cp = run_cli("video", shortest["name"], "-q", "low", "--out", out)
+    cp = run_cli("video", scene["name"], "-q", "low", "--out", out)
     assert cp.returncode == 0, cp.stderr[-2000:]
-    assert f"[1/1] {shortest['name']}" in cp.stdout
+    assert f"[1/1] {scene['name']}" in cp.stdout
     return out
 
 
@@ -68,20 +68,27 @@ def test_list_shows_the_lecture_in_order() -> None:
     assert set(names[len(lecture) :]) == {"LectureTitle", "Section000", "Section001"}
 
 
-def test_every_lecture_scene_has_slides_and_time() -> None:
-    rows = measured()
-    assert [r["name"] for r in rows] == [s.name for s in LECTURE]
-    for row in rows:
-        assert row["slides"] >= 1, row
-        assert row["seconds"] > 0, row
+def test_durations_of_the_deck_slides() -> None:
+    rows = measure("LectureTitle", "Section000", "Section001")
+    assert list(rows) == ["LectureTitle", "Section000", "Section001"]
+    for row in rows.values():
+        assert row["slides"] == 1, row
+        assert 0 < row["seconds"] < 10, row
+        assert row["module"] == "scenes.deck"
+
+
+def test_durations_of_the_real_scene(scene: dict) -> None:
+    assert scene["name"] in [s.name for s in LECTURE]
+    assert scene["slides"] >= 1
+    assert scene["seconds"] > 0
 
 
 def test_video_decodes_at_the_frame_rate_and_length_of_the_scene(
-    video_out: Path, shortest: dict
+    video_out: Path, scene: dict
 ) -> None:
     files = sorted(p.relative_to(video_out) for p in video_out.rglob("*"))
-    assert files == [Path("videos"), Path("videos") / f"{shortest['name']}.mp4"]  # no scratch
-    path = video_out / "videos" / f"{shortest['name']}.mp4"
+    assert files == [Path("videos"), Path("videos") / f"{scene['name']}.mp4"]  # no scratch
+    path = video_out / "videos" / f"{scene['name']}.mp4"
     with av.open(str(path)) as container:
         stream = container.streams.video[0]
         assert stream.average_rate == Fraction(LOW_FPS)
@@ -91,7 +98,7 @@ def test_video_decodes_at_the_frame_rate_and_length_of_the_scene(
     assert seconds > 0
     assert frames == pytest.approx(seconds * LOW_FPS, abs=2)
     # The dry run's clock and the encoded video agree (to a frame per animation or so).
-    assert seconds == pytest.approx(shortest["seconds"], rel=0.05, abs=0.5)
+    assert seconds == pytest.approx(scene["seconds"], rel=0.05, abs=0.5)
 
 
 def test_slides_of_a_scene_in_every_format(title_slides_out: Path) -> None:
@@ -103,7 +110,8 @@ def test_slides_of_a_scene_in_every_format(title_slides_out: Path) -> None:
         "LectureTitle.pptx",
         "LectureTitle_assets",
     ]
-    assert pdf_pages(folder / "LectureTitle.pdf") == 1
+    slides = measure("LectureTitle", "Section000", "Section001")["LectureTitle"]["slides"]
+    assert pdf_pages(folder / "LectureTitle.pdf") == slides
     deck = pptx.Presentation(str(folder / "LectureTitle.pptx"))
     assert [s.notes_slide.notes_text_frame.text for s in deck.slides] == [TITLE_NOTES]
     html = folder / "LectureTitle.html"

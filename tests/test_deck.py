@@ -1,7 +1,7 @@
 """The lecture deck: title slide, a section slide before each article, the scenes in order.
 
 The order is checked on the assembly logic for the whole lecture (no rendering);
-one real lecture of the shortest scene checks that html, pptx and pdf come out with
+one real lecture of a short scene checks that html, pptx and pdf come out with
 the title, the section and the scene's slides, in that order, with speaker notes.
 """
 
@@ -15,8 +15,8 @@ from _cli_support import (
     html_links,
     html_sections,
     pdf_pages,
+    real_scene,
     run_cli,
-    shortest_scene,
     video_seconds,
 )
 from manim import tempconfig
@@ -83,8 +83,8 @@ def test_reveal_version_matches_manim_slides() -> None:
 
 @pytest.fixture(scope="module")
 def lecture_out(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
-    """A real lecture of one scene (the shortest): its video and the three decks."""
-    scene = shortest_scene()
+    """A real lecture of one short scene: its video and the three decks."""
+    scene = real_scene()
     out = tmp_path_factory.mktemp("lecture") / "out"
     cp = run_cli("lecture", scene["name"], "--jobs", "2", "--out", out)
     assert cp.returncode == 0, cp.stderr[-2000:]
