@@ -27,7 +27,14 @@ from rnncore.dense import (
 from rnncore.lesson import LIMITS, TASKS, Lesson, LessonError, default_lesson, load_lesson
 from rnncore.optim import clip_grads, sgd_step
 from rnncore.params import PARAM_NAMES, PerStep, RNNParams
-from rnncore.review import DenseReview, count_parameters, dense_review, review_network
+from rnncore.review import (
+    DenseReview,
+    ErrorTerms,
+    count_parameters,
+    dense_review,
+    error_terms,
+    review_network,
+)
 from rnncore.rnn import LOSSES, Backprop, Trace, backward, forward, grad_check, softmax
 from rnncore.tasks import (
     CTC_BLANK,
@@ -62,6 +69,7 @@ __all__ = [
     "DenseParams",
     "DenseReview",
     "DenseTrace",
+    "ErrorTerms",
     "Lesson",
     "LessonError",
     "PerStep",
@@ -83,6 +91,7 @@ __all__ = [
     "dense_mapping_demo",
     "dense_review",
     "dense_sgd_step",
+    "error_terms",
     "forward",
     "grad_check",
     "jacobian_norms",

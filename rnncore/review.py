@@ -28,7 +28,14 @@ from rnncore.dense import (
 )
 from rnncore.lesson import Lesson
 
-__all__ = ["DenseReview", "count_parameters", "dense_review", "review_network"]
+__all__ = [
+    "DenseReview",
+    "ErrorTerms",
+    "count_parameters",
+    "dense_review",
+    "error_terms",
+    "review_network",
+]
 
 
 def review_network(lesson: Lesson) -> tuple[DenseParams, np.ndarray, int | np.ndarray]:
@@ -102,4 +109,49 @@ def dense_review(lesson: Lesson) -> DenseReview:
         updated=updated,
         trace_after=trace_after,
         loss_after=loss_after,
+    )
+
+
+@dataclass(frozen=True)
+class ErrorTerms:
+    """The pieces of one hidden neuron's error, ``delta_j = (1 - h_j^2) sum_k W_kj delta_k``.
+
+    ``W`` is the next layer's weight matrix and ``delta_k`` the next layer's errors:
+    the article's red arrows, all converging on neuron ``j``.
+    """
+
+    weights: np.ndarray  # (n_next,) W_kj
+    next_deltas: np.ndarray  # (n_next,) delta_k
+    products: np.ndarray  # (n_next,) W_kj delta_k
+    weighted_sum: float  # sum_k W_kj delta_k
+    h: float  # h_j
+    slope: float  # 1 - h_j^2, the derivative of tanh
+    delta: float  # delta_j
+
+
+def error_terms(
+    params: DenseParams, trace: DenseTrace, backprop: DenseBackprop, j: int, layer: int = 1
+) -> ErrorTerms:
+    """The terms of the error of neuron ``j`` of hidden layer ``layer`` (1..L-1).
+
+    ``delta`` is read from ``backprop`` (what ``dense_backward`` computed); the other
+    fields are the factors of that number.
+    """
+    n_layers = len(params.weights)
+    if not 1 <= layer < n_layers:
+        raise ValueError(f"layer: expected a hidden layer in 1..{n_layers - 1}, found {layer}")
+    n = params.sizes[layer]
+    if not 0 <= j < n:
+        raise ValueError(f"j: expected a neuron index in 0..{n - 1}, found {j}")
+    w = params.weights[layer][:, j].copy()  # (n_next,)
+    d = backprop.deltas[layer].copy()  # (n_next,)
+    h = float(trace.h[layer][j])
+    return ErrorTerms(
+        weights=w,
+        next_deltas=d,
+        products=w * d,
+        weighted_sum=float(w @ d),
+        h=h,
+        slope=1.0 - h**2,
+        delta=float(backprop.deltas[layer - 1][j]),
     )

@@ -1,0 +1,675 @@
+"""DenseBackprop: a brief review of backpropagation in a densely connected layer (001 §1).
+
+The review network is the lesson's RNN with its recurrence removed
+(``rnncore.dense_review``): input -> hidden with U, b and tanh, hidden -> output with
+V, c and softmax, fed the RNN's first input with its first target. The scene counts
+the parameters, runs the forward pass with the values on the neurons, takes the loss,
+sends the errors back (the article's red arrows: the errors of all the output neurons
+converge on one hidden neuron), forms the gradients as outer products and makes one
+update, with the loss before and after.
+
+Every number comes from ``rnncore``. The scene keeps what it shows, for tests:
+``self.layers`` (neuron values), ``self.error_tags`` (the errors beside the neurons),
+``self.gradients`` (the gradient matrices) and ``self.panels`` (equations with their
+``numbers``).
+
+Render::
+
+    manim -ql scenes/dense_backprop.py DenseBackprop
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    TAU,
+    UL,
+    UP,
+    AnimationGroup,
+    Create,
+    CurvedArrow,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    LaggedStart,
+    ManimColor,
+    MathTex,
+    Mobject,
+    Text,
+    VGroup,
+)
+
+from rnncore import DenseReview, count_parameters, dense_review, error_terms
+from scenes.base import FRAME_MARGIN, LectureScene
+from scenes.mobjects import (
+    ColorBar,
+    Connections,
+    EquationPanel,
+    Legend,
+    NeuronLayer,
+    VectorStrip,
+    fmt,
+    tex_num,
+)
+from scenes.palette import (
+    BACKGROUND,
+    DCL_ERROR,
+    FONT_LABEL,
+    FONT_SMALL,
+    HIDDEN,
+    INPUT,
+    OUTPUT,
+    TEXT,
+    value_color,
+    value_width,
+)
+
+__all__ = ["DenseBackprop", "ErrorArrows", "ErrorTags", "OuterProduct", "WeightConnections"]
+
+# --- layout (frame 14.2 x 8) ---------------------------------------------------
+NET_X = -2.9  # centre of the network, left part of the frame
+LAYER_Y = (-2.7, -0.55, 1.6)  # input, hidden, output: inputs at the bottom
+LAYER_SPAN = 5.5  # widest layer, first to last neuron centre
+MAX_SPACING = 1.5  # between neuron centres
+NEURON_RADIUS = 0.37
+VMAX = 1.0  # one diverging scale for values and weights
+PANEL_LEFT = 1.0  # equations and matrices live right of this
+PANEL_TOP = 2.85
+PANEL_WIDTH = 7.1 - FRAME_MARGIN - PANEL_LEFT
+LEGEND_Y = -3.05
+EQ_FONT = 32
+TAG_BUFF = 0.06  # error numbers beside the neurons
+TAG_DROP = 0.34
+TARGET_BUFF = 0.12  # the target row above the output names
+TARGET_FONT = 30
+ARROW_BEND = TAU / 14  # the red error arrows bow away from the connections
+CELL = (0.8, 0.34)  # width, height of a gradient-matrix cell
+FACTOR_FONT = 30  # the delta / h^T / x^T labels of an outer product
+RUN = 0.8  # default run time of one step
+WEIGHT_WIDTH = (0.6, 5.0)  # as in scenes.mobjects.Connections
+
+
+# --- dense-network mobjects (on top of scenes.mobjects) -------------------------
+class WeightConnections(Connections):
+    """``Connections`` whose weights can change (an update) and that can show one
+    neuron's outgoing lines."""
+
+    def set_weights(self, weights: np.ndarray) -> AnimationGroup:
+        """Animate every line to the colour and width of ``weights`` ``(n_b, n_a)``."""
+        weights = np.asarray(weights, dtype=float)
+        if weights.shape != self.weights.shape:
+            raise ValueError(f"weights: expected shape {self.weights.shape}, found {weights.shape}")
+        self.weights = weights
+        return AnimationGroup(
+            *(
+                line.animate.set_stroke(
+                    color=value_color(weights[j, i], self.vmax),
+                    width=value_width(weights[j, i], self.vmax, *WEIGHT_WIDTH),
+                    opacity=1.0,
+                )
+                for j, row in enumerate(self.lines)
+                for i, line in enumerate(row)
+            )
+        )
+
+    def highlight_from(self, i: int) -> AnimationGroup:
+        """Dim every line except those out of unit ``i`` of the lower layer."""
+        keep = set(map(id, self.outgoing(i)))
+        return AnimationGroup(
+            *(line.animate.set_stroke(opacity=1.0 if id(line) in keep else 0.12) for line in self)
+        )
+
+
+class ErrorTags(VGroup):
+    """The errors of a layer as red numbers beside its neurons.
+
+    ``texts`` keeps the strings shown (for tests).
+    """
+
+    def __init__(self, values: np.ndarray, layer: NeuronLayer) -> None:
+        super().__init__()
+        self.values = np.asarray(values, dtype=float)  # (n,)
+        self.texts = [fmt(v) for v in self.values]
+        for text, circle in zip(self.texts, layer.shapes, strict=True):
+            tag = Text(text, font_size=FONT_SMALL, color=DCL_ERROR)
+            tag.set_stroke(BACKGROUND, width=4, background=True)
+            tag.next_to(circle, RIGHT, buff=TAG_BUFF).shift(TAG_DROP * DOWN)
+            self.add(tag)
+
+
+class ErrorArrows(VGroup):
+    """Red arrows from every neuron of ``upper`` back to neuron ``j`` of ``lower``."""
+
+    def __init__(self, upper: NeuronLayer, lower: NeuronLayer, j: int) -> None:
+        super().__init__()
+        end_c = lower.shapes[j].get_center()
+        for k in range(len(upper)):
+            d = end_c - upper.shapes[k].get_center()
+            self.add(
+                CurvedArrow(
+                    upper.boundary(k, d),
+                    lower.boundary(j, -d),
+                    angle=-ARROW_BEND,
+                    color=DCL_ERROR,
+                    stroke_width=5,
+                    tip_length=0.2,
+                )
+            )
+
+
+class OuterProduct(VGroup):
+    """A gradient ``delta v^T`` laid out as an outer product.
+
+    The error column ``delta`` (red outline) on the left, the row ``v^T`` on top, and
+    the matrix ``gradient`` where they cross, each cell coloured by its value.
+
+    Parameters
+    ----------
+    label
+        TeX of the left-hand side, e.g. ``\\partial L / \\partial V``.
+    delta, v
+        The factors, ``(n,)`` and ``(m,)``.
+    gradient
+        ``(n, m)``, the core's gradient (never recomputed here).
+    v_color
+        Outline of the row (the layer it comes from).
+    """
+
+    def __init__(
+        self,
+        label: str,
+        delta_tex: str,
+        v_tex: str,
+        delta: np.ndarray,
+        v: np.ndarray,
+        gradient: np.ndarray,
+        v_color: ManimColor,
+    ) -> None:
+        super().__init__()
+        w, h = CELL
+        self.gradient = np.asarray(gradient, dtype=float)
+        kw = {"cell_width": w, "cell_height": h, "vmax": VMAX}
+        self.column = VectorStrip(delta, vertical=True, outline=DCL_ERROR, **kw)
+        self.row = VectorStrip(v, vertical=False, outline=v_color, **kw)
+        self.rows = VGroup(*(VectorStrip(g, vertical=False, **kw) for g in self.gradient))
+        self.rows.arrange(DOWN, buff=0)
+        self.row.next_to(self.rows, UP, buff=0.12)
+        self.column.next_to(self.rows, LEFT, buff=0.12)
+        self.factor_labels = VGroup(
+            MathTex(delta_tex, font_size=FACTOR_FONT, color=DCL_ERROR).next_to(
+                self.column, LEFT, buff=0.1
+            ),
+            MathTex(v_tex, font_size=FACTOR_FONT, color=v_color).next_to(self.row, LEFT, 0.1),
+        )
+        self.label = MathTex(label, font_size=EQ_FONT, color=TEXT)
+        body = VGroup(self.factor_labels, self.column, self.row, self.rows)
+        self.label.next_to(body, UP, buff=0.15).align_to(body, LEFT)
+        self.add(self.label, body)
+
+    def shown_numbers(self) -> list[list[str]]:
+        """The strings of the matrix cells, row by row (for tests)."""
+        return [strip.shown_numbers() for strip in self.rows]
+
+
+def error_legend() -> Legend:
+    """The legend of the red arrows and numbers: a ``Legend`` line with an arrow tip."""
+    legend = Legend([(DCL_ERROR, "errors δ, sent back")], kind="line")
+    legend.entries[0][0].add_tip(tip_length=0.16, tip_width=0.16)
+    return legend
+
+
+def tex_vec(values: Sequence[float]) -> str:
+    """A vector as a TeX row ``(0.25,\\ -0.67)``."""
+    return "(" + r",\ ".join(fmt(v) for v in values) + ")"
+
+
+# --- the scene -----------------------------------------------------------------
+class DenseBackprop(LectureScene):
+    """Forward pass, errors, gradients and one update of a three-layer DCL."""
+
+    def construct(self) -> None:
+        self.review: DenseReview = dense_review(self.lesson)
+        self.panels: dict[str, EquationPanel] = {}
+        self.panel: Mobject | None = None
+        self.notes: list[str] = []  # the speaker notes of every slide, in order
+        self.show_network()
+        self.count_parameters()
+        self.forward_to_hidden()
+        self.forward_to_output()
+        self.show_loss()
+        self.show_output_errors()
+        self.show_hidden_errors()
+        self.show_gradients()
+        self.update_parameters()
+
+    # --- beats -------------------------------------------------------------------
+    def show_network(self) -> None:
+        self.beat(
+            "A brief review of back propagation in densely connected layers, DCL. "
+            "Simple RNNs are straightforward applications of DCL: this DCL is the "
+            "lesson's RNN with its recurrent connections removed. It has the same "
+            "weights U and V and biases b and c, and it reads the RNN's first input."
+        )
+        self.show_title("A brief review: back propagation in a DCL")
+        r = self.review
+        n_in, n_hidden, n_out = r.params.sizes
+        U, V = r.params.weights
+        self.layers = [
+            self.make_layer(n_in, LAYER_Y[0], "x", INPUT, self.lesson.input_labels, DOWN),
+            self.make_layer(n_hidden, LAYER_Y[1], "h", HIDDEN, (), DOWN),
+            self.make_layer(n_out, LAYER_Y[2], r"\hat y", OUTPUT, self.lesson.output_labels, UP),
+        ]
+        self.links = [
+            WeightConnections(self.layers[0], self.layers[1], U, vmax=VMAX),
+            WeightConnections(self.layers[1], self.layers[2], V, vmax=VMAX),
+        ]
+        self.weight_labels = VGroup(
+            *(
+                MathTex(tex, font_size=FONT_LABEL + 4, color=TEXT).move_to(
+                    [self.layers[0].label.get_x(), (LAYER_Y[i] + LAYER_Y[i + 1]) / 2, 0]
+                )
+                for i, tex in enumerate(("U,\\,b", "V,\\,c"))
+            )
+        )
+        colorbar = ColorBar(VMAX, label="value / weight (width = |weight|)", length=2.4)
+        colorbar.move_to([PANEL_LEFT + PANEL_WIDTH / 2, LEGEND_Y, 0])
+        self.error_legend = error_legend().next_to(colorbar, UP, buff=0.25)
+        self.play(
+            LaggedStart(*(FadeIn(layer) for layer in self.layers), lag_ratio=0.3), run_time=RUN
+        )
+        self.play(
+            *(Create(link) for link in self.links),
+            FadeIn(self.weight_labels),
+            FadeIn(colorbar),
+            run_time=RUN,
+        )
+        self.bring_layers_to_front()
+        self.set_panel(
+            Text("the RNN without its recurrence:", font_size=FONT_LABEL, color=TEXT),
+            MathTex(
+                r"x \xrightarrow{\;U,\,b\;} h \xrightarrow{\;V,\,c\;} \hat y", font_size=EQ_FONT
+            ),
+            MathTex(rf"x = x^{{(1)}} = {tex_vec(r.x)}", font_size=EQ_FONT),
+            MathTex(rf"y = y^{{(1)}} = {tex_vec(r.backprop.y)}", font_size=EQ_FONT),
+        )
+
+    def count_parameters(self) -> None:
+        self.beat(
+            "Adjusting parameters is what machine learning is all about. In a DCL the "
+            "parameters are the weights of the connections between the neurons, and the "
+            "biases. Counting them is tedious even for this tiny network; real networks "
+            "have millions, and back propagation adjusts them all."
+        )
+        n_in, n_hidden, n_out = self.review.params.sizes
+        n_conn, n_bias = count_parameters(self.review.params)
+        self.set_panel(
+            Text("parameters: what learning adjusts", font_size=FONT_LABEL, color=TEXT),
+            MathTex(
+                rf"\text{{connections}} = {n_in}\cdot{n_hidden} + {n_hidden}\cdot{n_out}"
+                rf" = {n_conn}",
+                font_size=EQ_FONT,
+            ),
+            MathTex(rf"\text{{biases}} = {n_hidden} + {n_out} = {n_bias}", font_size=EQ_FONT),
+            MathTex(
+                rf"\text{{parameters}} = {n_conn} + {n_bias} = {n_conn + n_bias}",
+                font_size=EQ_FONT,
+            ),
+        )
+        lines = [line for link in self.links for line in link]
+        self.play(
+            LaggedStart(*(Indicate(line, scale_factor=1.0) for line in lines), lag_ratio=0.05),
+            run_time=1.5,
+        )
+
+    def forward_to_hidden(self) -> None:
+        self.beat(
+            "Forward propagation. The input comes from the bottom. Every hidden neuron "
+            "takes a linear summation of the inputs, weighted by U, adds its bias b and "
+            "applies tanh. Here is one hidden neuron with the values substituted."
+        )
+        r = self.review
+        x, h, a = r.trace.h[0], r.trace.h[1], r.trace.a[0]
+        U, b = r.params.weights[0], r.params.biases[0]
+        j, n = self.focus_unit, self.focus_unit + 1
+        self.play(self.layers[0].set_values(x), run_time=RUN)
+        products = [rf"{tex_num(U[j, i])}\cdot{tex_num(x[i])}" for i in range(len(x))]
+        panel = EquationPanel(
+            [
+                [
+                    (f"a_{{{n}}}", HIDDEN),
+                    ("=", TEXT),
+                    (rf"b_{{{n}}} + \sum\nolimits_i U_{{{n}i}}\, x_i", TEXT),
+                ],
+                *self.sum_lines(tex_num(b[j]), products),
+                [("=", TEXT), (fmt(a[j]), HIDDEN)],
+                [
+                    (f"h_{{{n}}}", HIDDEN),
+                    ("=", TEXT),
+                    (rf"\tanh({fmt(a[j])}) = {fmt(h[j])}", HIDDEN),
+                ],
+            ],
+            {"b": b[j], "u": U[j].copy(), "x": x.copy(), "a": a[j], "h": h[j]},
+            font_size=EQ_FONT,
+            max_width=PANEL_WIDTH,
+        )
+        self.panels["hidden_forward"] = panel
+        self.play(self.links[0].highlight(j), run_time=RUN / 2)
+        self.set_panel(panel)
+        self.play(self.layers[1].set_values(h), run_time=RUN)
+        self.play(Indicate(self.layers[1].shapes[j], color=HIDDEN), self.links[0].reset())
+
+    def forward_to_output(self) -> None:
+        r = self.review
+        softmax = r.trace.output == "softmax"
+        self.beat(
+            "The hidden values propagate forward the same way to the output layer: "
+            "o = V h + c, then "
+            + ("softmax turns o into estimated probabilities. " if softmax else "y-hat = o. ")
+            + "The hat means an estimate: learning makes it closer to the supervising vector."
+        )
+        o, y_hat = r.trace.a[1], r.trace.y_hat
+        act = r"\mathrm{softmax}(o)" if softmax else "o"
+        panel = EquationPanel(
+            [
+                [("o", OUTPUT), ("=", TEXT), ("V h + c", TEXT)],
+                [("=", TEXT), (tex_vec(o), OUTPUT)],
+                [(r"\hat y", OUTPUT), ("=", TEXT), (act, TEXT)],
+                [("=", TEXT), (tex_vec(y_hat), OUTPUT)],
+            ],
+            {"o": o.copy(), "y_hat": y_hat.copy()},
+            font_size=EQ_FONT,
+            max_width=PANEL_WIDTH,
+        )
+        self.panels["output_forward"] = panel
+        self.set_panel(panel)
+        self.play(self.layers[2].set_values(y_hat), run_time=RUN)
+
+    def show_loss(self) -> None:
+        r = self.review
+        self.beat(
+            "The loss compares the estimate y-hat with the supervising vector y: the "
+            "further apart they are, the larger the loss. Learning adjusts the parameters "
+            "to make it smaller."
+        )
+        y = r.backprop.y
+        self.targets = VGroup(
+            *(
+                MathTex(rf"y_{{{k + 1}}} = {fmt(y[k])}", font_size=TARGET_FONT, color=TEXT)
+                for k in range(len(y))
+            )
+        )
+        outputs = self.layers[2]
+        top = (outputs.names if len(outputs.names) else outputs.shapes).get_top()[1]
+        for tag, circle in zip(self.targets, outputs.shapes, strict=True):
+            tag.move_to([circle.get_x(), top + TARGET_BUFF, 0], aligned_edge=DOWN)
+        if r.trace.output == "softmax":
+            k = int(r.target)
+            lines = [
+                [("L", TEXT), ("=", TEXT), (r"-\sum\nolimits_k y_k \log \hat y_k", TEXT)],
+                [("=", TEXT), (rf"-\log \hat y_{{{k + 1}}} = -\log {fmt(r.trace.y_hat[k])}", TEXT)],
+                [("=", TEXT), (fmt(r.loss), TEXT)],
+            ]
+        else:
+            lines = [
+                [("L", TEXT), ("=", TEXT), (r"\tfrac12 \sum\nolimits_k (\hat y_k - y_k)^2", TEXT)],
+                [("=", TEXT), (fmt(r.loss), TEXT)],
+            ]
+        panel = EquationPanel(
+            lines, {"y": y.copy(), "loss": r.loss}, font_size=EQ_FONT, max_width=PANEL_WIDTH
+        )
+        self.panels["loss"] = panel
+        self.play(FadeIn(self.targets), run_time=RUN)
+        self.set_panel(panel)
+
+    def show_output_errors(self) -> None:
+        r = self.review
+        self.beat(
+            "Back propagation starts at the top: the error of each output neuron is "
+            "y-hat minus y. Don't think too much about what these errors mean; they are "
+            "defined so that the chain rule stays simple."
+        )
+        d_o, y = r.backprop.deltas[1], r.backprop.y
+        panel = EquationPanel(
+            [
+                [(r"\delta^{o}", DCL_ERROR), ("=", TEXT), (r"\hat y - y", TEXT)],
+                [("=", TEXT), (rf"{tex_vec(r.trace.y_hat)} - {tex_vec(y)}", TEXT)],
+                [("=", TEXT), (tex_vec(d_o), DCL_ERROR)],
+            ],
+            {"delta": d_o.copy()},
+            font_size=EQ_FONT,
+            max_width=PANEL_WIDTH,
+        )
+        self.panels["output_errors"] = panel
+        self.set_panel(panel)
+        self.error_tags = {"o": ErrorTags(d_o, self.layers[2])}
+        self.play(FadeIn(self.error_tags["o"]), FadeIn(self.error_legend), run_time=RUN)
+
+    def show_hidden_errors(self) -> None:
+        r = self.review
+        self.beat(
+            "To adjust the parameters of a layer you need the errors of the next layer. "
+            "The red arrows show how the errors of all the neurons of the output layer "
+            "propagate back to one neuron of the hidden layer: a sum weighted by the same "
+            "connections V, times the slope of tanh, one minus h squared. In practice every "
+            "hidden neuron gets such a set of red arrows."
+        )
+        d_h = r.backprop.deltas[0]
+        j, n = self.focus_unit, self.focus_unit + 1
+        terms = error_terms(r.params, r.trace, r.backprop, j)
+        products = [
+            rf"{tex_num(w)}\cdot{tex_num(d)}"
+            for w, d in zip(terms.weights, terms.next_deltas, strict=True)
+        ]
+        sum_tex = rf"\sum\nolimits_k V_{{k{n}}}\, \delta^{{o}}_k"
+        panel = EquationPanel(
+            [
+                [
+                    (rf"\delta^{{h}}_{{{n}}}", DCL_ERROR),
+                    ("=", TEXT),
+                    (rf"(1 - h_{{{n}}}^2) \cdot {sum_tex}", TEXT),
+                ],
+                [(sum_tex, TEXT), ("=", TEXT), (" + ".join(products[:2]), TEXT)],
+                *(
+                    [("+", TEXT), (" + ".join(products[i : i + 2]), TEXT)]
+                    for i in range(2, len(products), 2)
+                ),
+                [("=", TEXT), (fmt(terms.weighted_sum), TEXT)],
+                [
+                    (rf"\delta^{{h}}_{{{n}}}", DCL_ERROR),
+                    ("=", TEXT),
+                    (rf"(1 - {tex_num(terms.h)}^2) \cdot {tex_num(terms.weighted_sum)}", TEXT),
+                ],
+                [("=", TEXT), (fmt(terms.delta), DCL_ERROR)],
+            ],
+            {"terms": terms, "delta": terms.delta},
+            font_size=EQ_FONT,
+            max_width=PANEL_WIDTH,
+        )
+        self.panels["hidden_error"] = panel
+        self.arrows = ErrorArrows(self.layers[2], self.layers[1], j)
+        tags = ErrorTags(d_h, self.layers[1])
+        self.error_tags["h"] = tags
+        self.play(
+            self.links[1].highlight_from(j),
+            LaggedStart(*(Create(a) for a in self.arrows), lag_ratio=0.2),
+            run_time=RUN,
+        )
+        self.set_panel(panel)
+        self.play(
+            FadeIn(tags[j]), Indicate(self.layers[1].shapes[j], color=DCL_ERROR), run_time=RUN
+        )
+        self.play(self.links[1].reset(), FadeIn(tags), run_time=RUN)
+
+    def show_gradients(self) -> None:
+        r = self.review
+        self.beat(
+            "With the errors the gradients are simple: the gradient of a weight is the "
+            "error of the neuron it feeds times the value that flows in. As matrices, "
+            "dL/dV is delta-o times h transposed and dL/dU is delta-h times x transposed."
+        )
+        d_h, d_o = r.backprop.deltas
+        gU, gV = r.backprop.grads.weights
+        self.gradients = {
+            "V": OuterProduct(
+                r"\partial L / \partial V = \delta^{o} h^{\top}",
+                r"\delta^{o}",
+                "h^{\\top}",
+                d_o,
+                r.trace.h[1],
+                gV,
+                HIDDEN,
+            ),
+            "U": OuterProduct(
+                r"\partial L / \partial U = \delta^{h} x^{\top}",
+                r"\delta^{h}",
+                "x^{\\top}",
+                d_h,
+                r.trace.h[0],
+                gU,
+                INPUT,
+            ),
+        }
+        self.play(FadeOut(self.arrows), run_time=RUN / 2)
+        self.set_panel(self.gradients["V"], self.gradients["U"], buff=0.4)
+
+    def update_parameters(self) -> None:
+        r = self.review
+        lr = r.learning_rate
+        self.beat(
+            "One step of gradient descent: every weight moves against its gradient, "
+            f"scaled by the learning rate {lr:g}. The connections change colour and width. "
+            "Propagating forward again, the estimate is closer to the target and the loss "
+            "is smaller."
+        )
+        V, V_new = r.params.weights[1], r.updated.weights[1]
+        gV = r.backprop.grads.weights[1]
+        k, j = np.unravel_index(np.argmax(np.abs(gV)), gV.shape)
+        panel = EquationPanel(
+            [
+                [("V", TEXT), (r"\leftarrow", TEXT), (r"V - \eta\, \partial L / \partial V", TEXT)],
+                [("U", TEXT), (r"\leftarrow", TEXT), (r"U - \eta\, \partial L / \partial U", TEXT)],
+                [(r"\eta", TEXT), ("=", TEXT), (f"{lr:g}", TEXT)],
+                [
+                    (rf"V_{{{k + 1}{j + 1}}}", TEXT),
+                    ("=", TEXT),
+                    (
+                        rf"{tex_num(V[k, j])} - {lr:g}\cdot{tex_num(gV[k, j])}"
+                        rf" = {fmt(V_new[k, j])}",
+                        TEXT,
+                    ),
+                ],
+            ],
+            {"lr": lr, "v": V[k, j], "grad": gV[k, j], "v_new": V_new[k, j]},
+            font_size=EQ_FONT,
+            max_width=PANEL_WIDTH,
+        )
+        self.panels["update"] = panel
+        self.set_panel(panel)
+        self.play(
+            self.links[0].set_weights(r.updated.weights[0]),
+            self.links[1].set_weights(r.updated.weights[1]),
+            FadeOut(VGroup(*self.error_tags.values())),
+            FadeOut(self.error_legend),
+            run_time=1.5,
+        )
+        self.play(Indicate(self.links[1].lines[k][j], color=TEXT, scale_factor=1.0), run_time=RUN)
+        self.play(
+            self.layers[1].set_values(r.trace_after.h[1]),
+            self.layers[2].set_values(r.trace_after.y_hat),
+            run_time=RUN,
+        )
+        after = EquationPanel(
+            [
+                [
+                    (r"\hat y", OUTPUT),
+                    (":", TEXT),
+                    (
+                        rf"{tex_vec(r.trace.y_hat)} \rightarrow {tex_vec(r.trace_after.y_hat)}",
+                        OUTPUT,
+                    ),
+                ],
+                [
+                    ("L", TEXT),
+                    (":", TEXT),
+                    (rf"{fmt(r.loss)} \rightarrow {fmt(r.loss_after)}", TEXT),
+                ],
+            ],
+            {"y_hat": r.trace_after.y_hat.copy(), "loss": r.loss, "loss_after": r.loss_after},
+            font_size=EQ_FONT,
+            max_width=PANEL_WIDTH,
+        )
+        self.panels["after"] = after
+        after.next_to(self.panel, DOWN, buff=0.45, aligned_edge=LEFT)
+        self.play(FadeIn(after, shift=0.1 * DOWN), run_time=RUN)
+        self.wait(0.1)  # the last frame shows everything settled
+
+    # --- helpers -----------------------------------------------------------------
+    def beat(self, notes: str) -> None:
+        """Let the previous slide settle on its final frame, then start the next one."""
+        if self.renderer.num_plays:
+            self.wait(0.1)
+        self.notes.append(notes)
+        super().beat(notes)
+
+    @property
+    def focus_unit(self) -> int:
+        """The hidden neuron whose equations are shown: the one with the largest error."""
+        return int(np.argmax(np.abs(self.review.backprop.deltas[0])))
+
+    def make_layer(
+        self,
+        n: int,
+        y: float,
+        label: str,
+        color: ManimColor,
+        names: Sequence[str],
+        name_side: np.ndarray,
+    ) -> NeuronLayer:
+        spacing = min(MAX_SPACING, LAYER_SPAN / max(n - 1, 1))
+        layer = NeuronLayer(
+            n=n,
+            label=label,
+            color=color,
+            names=names,
+            name_side=name_side,
+            radius=NEURON_RADIUS,
+            spacing=spacing,
+            max_length=n * spacing + 1,
+            vmax=VMAX,
+            label_font_size=FONT_LABEL + 6,
+        )
+        layer.shift(np.array([NET_X, y, 0]) - layer.shapes.get_center())
+        return layer
+
+    def bring_layers_to_front(self) -> None:
+        """Neurons above the connections that end on them."""
+        self.bring_to_front(*self.layers)
+
+    @staticmethod
+    def sum_lines(first: str, products: list[str], per_line: int = 2) -> list[list]:
+        """``= first + (p1 + p2 + ...)`` broken into lines of ``per_line`` products."""
+        chunks = [products[i : i + per_line] for i in range(0, len(products), per_line)]
+        lines = []
+        for c, chunk in enumerate(chunks):
+            body = " + ".join(chunk)
+            if c == 0:
+                lines.append([("=", TEXT), (f"{first} + {body}", TEXT)])
+            else:
+                lines.append([("+", TEXT), (body, TEXT)])
+        return lines
+
+    def set_panel(self, *lines: Mobject, buff: float = 0.3) -> None:
+        """Replace the right-hand panel by ``lines``, top-left aligned."""
+        new = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=buff)
+        if new.width > PANEL_WIDTH:
+            new.scale_to_fit_width(PANEL_WIDTH)
+        new.move_to([PANEL_LEFT, PANEL_TOP, 0], aligned_edge=UL)
+        if self.panel is not None:
+            self.play(FadeOut(self.panel), run_time=RUN / 2)
+        self.play(FadeIn(new, shift=0.1 * DOWN), run_time=RUN)
+        self.panel = new

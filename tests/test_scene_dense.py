@@ -1,0 +1,172 @@
+"""The DCL review: its network derived from the lesson, and the DenseBackprop scene."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rnncore import (
+    count_parameters,
+    default_lesson,
+    dense_backward,
+    dense_forward,
+    dense_review,
+    dense_sgd_step,
+    forward,
+    review_network,
+)
+
+
+def test_review_network_shares_the_rnn_parameters() -> None:
+    lesson = default_lesson()
+    params, x, target = review_network(lesson)
+    p = lesson.params
+    assert params.sizes == (p.n_in, p.n_hidden, p.n_out)
+    np.testing.assert_array_equal(params.weights[0], p.U)
+    np.testing.assert_array_equal(params.weights[1], p.V)
+    np.testing.assert_array_equal(params.biases[0], p.b)
+    np.testing.assert_array_equal(params.biases[1], p.c)
+    np.testing.assert_array_equal(x, lesson.xs[0])
+    assert target == lesson.targets[0]
+
+
+def test_review_forward_is_the_rnn_first_step_without_recurrence() -> None:
+    lesson = default_lesson()
+    params, x, _ = review_network(lesson)
+    trace = dense_forward(params, x)
+    rnn = forward(lesson.params, lesson.xs, h0=np.zeros(lesson.params.n_hidden))
+    np.testing.assert_allclose(trace.h[1], rnn.h[0])
+    np.testing.assert_allclose(trace.y_hat, rnn.y_hat[0])
+
+
+def test_count_parameters() -> None:
+    params, _, _ = review_network(default_lesson())
+    n_in, n_hidden, n_out = params.sizes
+    assert count_parameters(params) == (n_in * n_hidden + n_hidden * n_out, n_hidden + n_out)
+
+
+def test_dense_review_is_one_sgd_step_that_lowers_the_loss() -> None:
+    lesson = default_lesson()
+    review = dense_review(lesson)
+    expected = dense_sgd_step(review.params, review.backprop.grads, lesson.learning_rate)
+    for w, e in zip(review.updated.weights, expected.weights, strict=True):
+        np.testing.assert_array_equal(w, e)
+    after = dense_backward(review.updated, dense_forward(review.updated, review.x), review.target)
+    assert review.loss_after == pytest.approx(after.loss)
+    assert review.loss_after < review.loss
+
+
+# --- the scene ---------------------------------------------------------------------
+
+CUSTOM_LESSON = """
+name = "Custom: 6 steps, 5 hidden"
+loss = "cross_entropy"
+learning_rate = 0.3
+
+[network]
+n_in = 3
+n_hidden = 5
+n_out = 2
+seed = 7
+scale = 0.8
+
+[data]
+xs = [[0, 1, 0], [1, 0, 0], [1, 0, 0], [0, 0, 1], [1, 0, 0], [0, 1, 0]]
+targets = [0, 1, 0, 0, 1, 1]
+"""
+
+
+@pytest.fixture(scope="module", params=["default", "custom"])
+def scene(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """DenseBackprop constructed for the lesson (nothing encoded), once per lesson."""
+    from manim import Scene, config, tempconfig
+
+    from scenes.base import LESSON_ENV, SEED_ENV
+    from scenes.dense_backprop import DenseBackprop
+
+    tmp = tmp_path_factory.mktemp(f"dense-{request.param}")
+    media = tmp_path_factory.getbasetemp() / "dense-media"  # shared: TeX compiled once
+    settings = {
+        "dry_run": True,
+        "quality": "low_quality",
+        "disable_caching": True,
+        "media_dir": str(media),
+        "progress_bar": "none",
+        "verbosity": "ERROR",
+    }
+    with pytest.MonkeyPatch.context() as mp, tempconfig(settings):
+        mp.delenv(SEED_ENV, raising=False)
+        if request.param == "default":
+            mp.delenv(LESSON_ENV, raising=False)
+        else:
+            path = tmp / "custom.toml"
+            path.write_text(CUSTOM_LESSON, encoding="utf-8")
+            mp.setenv(LESSON_ENV, str(path))
+        scene = DenseBackprop(output_folder=tmp / "slides")
+        config.write_to_movie = False  # manim-slides' Slide() turns it on
+        Scene.render(scene)  # construct only: no movie, no slide files to merge
+    scene.lesson_kind = request.param
+    return scene
+
+
+def strings(values: np.ndarray) -> list[str]:
+    from scenes.mobjects import fmt
+
+    return [fmt(v) for v in np.asarray(values).reshape(-1)]
+
+
+def test_scene_shows_the_core_numbers(scene) -> None:
+    lesson = scene.lesson
+    assert lesson.params.n_hidden == (4 if scene.lesson_kind == "default" else 5)
+    review = dense_review(lesson)
+    params, x, target = review_network(lesson)
+    trace = dense_forward(params, x, output=lesson.output)
+    bp = dense_backward(params, trace, target)
+    d_h, d_o = bp.deltas
+    g_U, g_V = bp.grads.weights
+
+    # the errors beside the neurons
+    assert scene.error_tags["o"].texts == strings(d_o)
+    assert scene.error_tags["h"].texts == strings(d_h)
+    # the gradient matrices, their factors and their cells
+    for name, grad, delta, v in (("U", g_U, d_h, x), ("V", g_V, d_o, trace.h[1])):
+        block = scene.gradients[name]
+        assert block.shown_numbers() == [strings(row) for row in grad]
+        assert block.column.shown_numbers() == strings(delta)
+        assert block.row.shown_numbers() == strings(v)
+    # the equation of the hidden neuron the red arrows converge on
+    j = scene.focus_unit
+    assert j == int(np.argmax(np.abs(d_h)))
+    panel = scene.panels["hidden_error"]
+    assert panel.numbers["delta"] == pytest.approx(d_h[j])
+    np.testing.assert_allclose(panel.numbers["terms"].weights, params.weights[1][:, j])
+    np.testing.assert_allclose(panel.numbers["terms"].next_deltas, d_o)
+    assert len(scene.arrows) == params.sizes[-1]
+    # the loss before and after the update; the network ends with the new weights
+    assert scene.panels["loss"].numbers["loss"] == pytest.approx(bp.loss)
+    after = scene.panels["after"].numbers
+    assert after["loss"] == pytest.approx(bp.loss)
+    assert after["loss_after"] == pytest.approx(review.loss_after)
+    new = dense_sgd_step(params, bp.grads, lesson.learning_rate)
+    for link, w in zip(scene.links, new.weights, strict=True):
+        np.testing.assert_allclose(link.weights, w)
+    assert scene.layers[2].shown_numbers() == strings(dense_forward(new, x).y_hat)
+    assert scene.layers[0].shown_numbers() == strings(x)
+
+
+def test_scene_has_one_slide_per_beat_with_notes(scene) -> None:
+    assert len(scene.notes) == 9
+    assert all(len(n) > 40 for n in scene.notes)
+    assert [s.notes for s in scene._slides] == scene.notes[:-1]  # the last one is added on save
+
+
+def test_scene_stays_inside_the_frame(scene) -> None:
+    from scenes.base import FRAME_MARGIN
+
+    half_w, half_h = 7.1 - FRAME_MARGIN + 0.05, 4.0 - FRAME_MARGIN + 0.05
+    for mob in scene.mobjects:
+        if mob.get_family() and mob.width > 0:
+            left, right = mob.get_left()[0], mob.get_right()[0]
+            bottom, top = mob.get_bottom()[1], mob.get_top()[1]
+            assert -half_w <= left and right <= half_w, (type(mob).__name__, left, right)
+            assert -half_h <= bottom and top <= half_h, (type(mob).__name__, bottom, top)
