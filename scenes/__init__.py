@@ -22,6 +22,10 @@ class SceneInfo:
 
 
 LECTURE: tuple[SceneInfo, ...] = (
+    SceneInfo("Mapping", "scenes.mapping", "000 §3", "Neural networks as mappings"),
+    SceneInfo("WhyRNN", "scenes.why_rnn", "000 §4", "Why DCLs and CNNs do not fit sequences"),
+    SceneInfo("SequenceData", "scenes.sequence_data", "000 §5", "Sequence data and time steps"),
+    SceneInfo("TaskTypes", "scenes.task_types", "000 §6", "Types of RNN tasks"),
     SceneInfo(
         "SimpleRNNNeurons", "scenes.neurons", "001 §2", "The simple RNN as connected neurons"
     ),
