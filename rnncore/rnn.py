@@ -229,6 +229,11 @@ def backward(
         BPTT(k): each L(s) sends error back through at most k steps. None: full.
     """
     T, H = trace.h.shape
+    if (trace.xs.shape[1], H, trace.o.shape[1]) != (params.n_in, params.n_hidden, params.n_out):
+        raise ValueError(
+            f"trace: computed with sizes (I, H, O) = {(trace.xs.shape[1], H, trace.o.shape[1])}, "
+            f"but params have {(params.n_in, params.n_hidden, params.n_out)}"
+        )
     y = _one_hot_targets(targets, T, params.n_out, loss)  # (T, O)
     mask = _check_mask(loss_mask, T)
     if truncate is not None:

@@ -409,3 +409,11 @@ def test_by_source_is_computed_lazily_and_once():
     assert "by_source" not in bp.__dict__ and "by_source_h" not in bp.__dict__
     first = bp.by_source
     assert bp.by_source is first  # cached
+
+
+def test_backward_rejects_a_trace_of_another_network(small):
+    params, xs, targets, _ = small
+    other = RNNParams.random(3, 5, 2)
+    trace = forward(other, xs)
+    with pytest.raises(ValueError, match=r"^trace:"):
+        backward(params, trace, targets)
