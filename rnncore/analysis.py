@@ -27,13 +27,17 @@ __all__ = [
 def jacobian_norms(params: RNNParams, trace: Trace) -> np.ndarray:
     """(T, T): entry [t, k] = ||dh(t)/dh(k)||_2 for k <= t (indices into trace.h), 0 above."""
     T, H = trace.h.shape
+    slope = 1.0 - trace.h**2  # (T, H) tanh'(a(t))
     out = np.zeros((T, T))
     for k in range(T):
-        J = np.eye(H)  # dh(k)/dh(k)
-        out[k, k] = 1.0
-        for t in range(k + 1, T):
-            J = (1.0 - trace.h[t] ** 2)[:, None] * (params.W @ J)  # (H, H)
-            out[t, k] = np.linalg.norm(J, 2)
+        out[k, k] = 1.0  # dh(k)/dh(k) = I
+        J = np.eye(H)
+        later = np.empty((T - k - 1, H, H))  # dh(t)/dh(k) for t = k+1..T-1
+        for i, t in enumerate(range(k + 1, T)):
+            J = slope[t][:, None] * (params.W @ J)  # (H, H)
+            later[i] = J
+        if len(later):
+            out[k + 1 :, k] = np.linalg.svd(later, compute_uv=False)[:, 0]  # batched sigma_max
     return out
 
 
