@@ -143,6 +143,17 @@ def lecture_plan(scenes: Sequence[str] | None = None) -> Plan:
 # --- argument parsing -----------------------------------------------------------------
 
 
+EPILOG = """outputs under --out (default out/):
+  videos/<Scene>.mp4                       video, lecture
+  slides/<Scene>.html|.pptx|.pdf           slides (an HTML deck comes with <Scene>_assets/)
+  lecture.html|.pptx|.pdf, lecture_assets/ lecture
+
+examples:
+  python render.py video ForwardPropagation --config my.toml
+  python render.py slides Unfolding --to html,pdf -q high
+  python render.py lecture --jobs 2"""
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line on stderr (exit 2)."""
 
@@ -204,7 +215,12 @@ def build_parser() -> Parser:
         help="render N scenes in parallel (default: 1)",
     )  # fmt: skip
 
-    parser = Parser(prog=PROG, description="Render the RNN lecture: videos, slides, decks.")
+    parser = Parser(
+        prog=PROG,
+        description="Render the RNN lecture: videos, slides, decks.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(
         dest="command", metavar="COMMAND", required=True, parser_class=Parser
     )
