@@ -29,6 +29,7 @@ LECTURE: tuple[SceneInfo, ...] = (
     SceneInfo(
         "SimpleRNNNeurons", "scenes.neurons", "001 §2", "The simple RNN as connected neurons"
     ),
+    SceneInfo("Unfolding", "scenes.unfolding", "001 §2", "Unfolding an RNN through time"),
     SceneInfo(
         "ForwardPropagation", "scenes.forward", "001 §2", "Forward propagation, step by step"
     ),

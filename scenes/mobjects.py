@@ -117,6 +117,7 @@ CELL_WIDTH = 0.82  # wide enough for "-0.57" at FONT_SMALL
 CELL_HEIGHT = 0.36
 MIN_NUMBER_CELL = 0.25  # below this cell height numbers are hidden
 MIN_NUMBER_RADIUS = 0.35  # below this neuron radius numbers are hidden
+MIN_NUMBER_WIDTH = 0.7  # below this cell width (matrices) numbers are hidden
 NUMBER_STROKE = 3.0  # dark outline behind numbers, readable over any fill
 OUTLINE_WIDTH = 2.0
 
@@ -1027,8 +1028,41 @@ def _tex_line(parts: Sequence[tuple[str, ManimColor]], font_size: float) -> Math
 RELATIONS = ("=", "+", "-", r"\approx")
 
 
-def _products(a: np.ndarray, b: np.ndarray) -> str:
-    return " + ".join(rf"{tex_num(x)}\cdot{tex_num(y)}" for x, y in zip(a, b, strict=True))
+def _product_terms(a: np.ndarray, b: np.ndarray) -> list[str]:
+    """Products ``a_i b_i`` as TeX, each with its sign in front (``- 0.75\\cdot 0.31``)."""
+    out = []
+    for i, (x, y) in enumerate(zip(a, b, strict=True)):
+        text = fmt(x)
+        negative = text.startswith("-")
+        body = rf"{text.lstrip('-')}\cdot{tex_num(y)}"
+        sign = ("-" if negative else "") if i == 0 else ("- " if negative else "+ ")
+        out.append(sign + body)
+    return out
+
+
+def _chunks(items: list[str], size: int) -> list[str]:
+    return [" ".join(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _sum_lines(
+    lead: list[tuple[str, ManimColor]],
+    terms: list[str],
+    color: ManimColor,
+    per_line: int,
+) -> list[list[tuple[str, ManimColor]]]:
+    """``lead`` then ``(t1 + t2 ...)`` broken after every ``per_line`` terms."""
+    chunks = _chunks(terms, per_line)
+    lines = []
+    for i, chunk in enumerate(chunks):
+        text = (r"\big(" if i == 0 else "") + chunk + (r"\big)" if i == len(chunks) - 1 else "")
+        if i == 0:
+            lines.append([*lead, (text, color)])
+        else:
+            sign, rest = chunk.split(" ", 1)
+            lines.append(
+                [(sign, color), (rest + (r"\big)" if i == len(chunks) - 1 else ""), color)]
+            )
+    return lines
 
 
 class EquationPanel(VGroup):
@@ -1056,6 +1090,7 @@ class EquationPanel(VGroup):
         *,
         font_size: float = 30,
         max_width: float = STAGE_WIDTH,
+        max_height: float | None = None,
     ) -> None:
         super().__init__()
         self.numbers = dict(numbers or {})
@@ -1069,12 +1104,41 @@ class EquationPanel(VGroup):
         self.add(*self.lines)
         if self.width > max_width:
             self.scale_to_fit_width(max_width)
+        if max_height is not None and self.height > max_height:
+            self.scale_to_fit_height(max_height)
         self.detailed = True  # the constructors say whether terms were written out
 
     @property
     def effective_font_size(self) -> float:
         """The font size after any shrinking (>= 20 keeps it readable)."""
         return float(self.lines[0].font_size)
+
+    @classmethod
+    def _first_readable(
+        cls,
+        layouts: Sequence[Sequence[Sequence[tuple[str, ManimColor]]]],
+        numbers: dict[str, object],
+        font_size: float,
+        max_width: float,
+        max_height: float | None,
+    ) -> EquationPanel:
+        """The detailed layout with the largest readable font, else the last (compact) one."""
+        best = None
+        for lines in layouts[:-1]:
+            panel = cls(
+                lines, numbers, font_size=font_size, max_width=max_width, max_height=max_height
+            )
+            size = panel.effective_font_size
+            if size >= FONT_SMALL and (best is None or size > best.effective_font_size + 0.5):
+                best = panel
+        if best is not None:
+            best.detailed = True
+            return best
+        panel = cls(
+            layouts[-1], numbers, font_size=font_size, max_width=max_width, max_height=max_height
+        )
+        panel.detailed = False
+        return panel
 
     @classmethod
     def hidden_unit(
@@ -1086,19 +1150,22 @@ class EquationPanel(VGroup):
         *,
         font_size: float = 30,
         max_width: float = STAGE_WIDTH,
-        max_terms: int = 5,
+        max_height: float | None = None,
+        max_terms: int = 6,
         with_tanh: bool = True,
     ) -> EquationPanel:
         """a_j(t) = b_j + sum_k W_jk h_k(t-1) + sum_i U_ji x_i(t), values substituted.
 
-        Terms are written one by one when there are at most ``max_terms`` of each
-        and they fit at a readable size; otherwise only the two sums are shown.
+        Every product is written out (on one line per sum, or broken over two) when
+        there are at most ``max_terms`` of each and the panel stays readable
+        (font >= ``FONT_SMALL``) within ``max_width`` x ``max_height``; otherwise only
+        the two sums are shown (``panel.detailed`` is False).
         """
         terms = hidden_terms(params, trace, t, j)
         n, tp, tm = j + 1, display_step(t), display_step(t - 1)
         lhs = f"a_{{{n}}}^{{({tp})}}"
-        w_tex = rf"\sum_k W_{{{n}k}}\, h_k^{{({tm})}}"
-        u_tex = rf"\sum_i U_{{{n}i}}\, x_i^{{({tp})}}"
+        w_tex = rf"\textstyle\sum_k W_{{{n}k}}\, h_k^{{({tm})}}"
+        u_tex = rf"\textstyle\sum_i U_{{{n}i}}\, x_i^{{({tp})}}"
         head = [
             (lhs, HIDDEN),
             ("=", TEXT),
@@ -1118,15 +1185,6 @@ class EquationPanel(VGroup):
             ("=", TEXT),
             (fmt(terms.a), HIDDEN),
         ]
-        detail = [
-            [
-                ("=", TEXT),
-                (tex_num(terms.bias), TEXT),
-                ("+", TEXT),
-                (rf"\big({_products(terms.w, terms.h_prev)}\big)", RECURRENT),
-            ],
-            [("+", TEXT), (rf"\big({_products(terms.u, terms.x)}\big)", INPUT)],
-        ]
         tail = []
         if with_tanh:
             tail = [
@@ -1136,6 +1194,17 @@ class EquationPanel(VGroup):
                     (rf"\tanh({fmt(terms.a)}) = {fmt(terms.h)}", HIDDEN),
                 ]
             ]
+        w_terms = _product_terms(terms.w, terms.h_prev)
+        u_terms = _product_terms(terms.u, terms.x)
+        layouts = []
+        if max(len(w_terms), len(u_terms)) <= max_terms:
+            longest = max(len(w_terms), len(u_terms))
+            for per_line in sorted({longest, max(2, (longest + 1) // 2)}, reverse=True):
+                lead = [("=", TEXT), (tex_num(terms.bias), TEXT), ("+", TEXT)]
+                detail = _sum_lines(lead, w_terms, RECURRENT, per_line)
+                detail += _sum_lines([("+", TEXT)], u_terms, INPUT, per_line)
+                layouts.append([head, *detail, sums, *tail])
+        layouts.append([head, sums, *tail])
         numbers = {
             "b": terms.bias,
             "w_terms": terms.w_terms,
@@ -1149,17 +1218,7 @@ class EquationPanel(VGroup):
             "u": terms.u,
             "x": terms.x,
         }
-        compact = [head, sums, *tail]
-        if max(len(terms.w), len(terms.u)) <= max_terms:
-            panel = cls(
-                [head, *detail, sums, *tail], numbers, font_size=font_size, max_width=max_width
-            )
-            if panel.effective_font_size >= FONT_SMALL:
-                panel.detailed = True
-                return panel
-        panel = cls(compact, numbers, font_size=font_size, max_width=max_width)
-        panel.detailed = False
-        return panel
+        return cls._first_readable(layouts, numbers, font_size, max_width, max_height)
 
     @classmethod
     def output_unit(
@@ -1171,20 +1230,15 @@ class EquationPanel(VGroup):
         *,
         font_size: float = 30,
         max_width: float = STAGE_WIDTH,
-        max_terms: int = 5,
+        max_height: float | None = None,
+        max_terms: int = 6,
     ) -> EquationPanel:
         """o_k(t) = c_k + sum_j V_kj h_j(t), values substituted, and y_hat_k(t)."""
         terms = output_terms(params, trace, t, k)
         n, tp = k + 1, display_step(t)
         lhs = f"o_{{{n}}}^{{({tp})}}"
         head = [(lhs, OUTPUT), ("=", TEXT), (f"c_{{{n}}}", TEXT), ("+", TEXT)]
-        head.append((rf"\sum_j V_{{{n}j}}\, h_j^{{({tp})}}", HIDDEN))
-        detail = [
-            ("=", TEXT),
-            (tex_num(terms.bias), TEXT),
-            ("+", TEXT),
-            (rf"\big({_products(terms.v, terms.h)}\big)", HIDDEN),
-        ]
+        head.append((rf"\textstyle\sum_j V_{{{n}j}}\, h_j^{{({tp})}}", HIDDEN))
         sums = [
             ("=", TEXT),
             (tex_num(terms.bias), TEXT),
@@ -1193,16 +1247,23 @@ class EquationPanel(VGroup):
             ("=", TEXT),
             (fmt(terms.o), OUTPUT),
         ]
-        lines = [head, detail, sums] if len(terms.v) <= max_terms else [head, sums]
+        tail = []
         if trace.output == "softmax":
             o_list = ",\\ ".join(fmt(v) for v in trace.o[t])
-            lines.append(
+            tail.append(
                 [
                     (rf"\hat{{y}}_{{{n}}}^{{({tp})}}", OUTPUT),
                     ("=", TEXT),
                     (rf"\mathrm{{softmax}}({o_list})_{{{n}}} = {fmt(terms.y_hat)}", OUTPUT),
                 ]
             )
+        v_terms = _product_terms(terms.v, terms.h)
+        layouts = []
+        if len(v_terms) <= max_terms:
+            for per_line in sorted({len(v_terms), max(2, (len(v_terms) + 1) // 2)}, reverse=True):
+                lead = [("=", TEXT), (tex_num(terms.bias), TEXT), ("+", TEXT)]
+                layouts.append([head, *_sum_lines(lead, v_terms, HIDDEN, per_line), sums, *tail])
+        layouts.append([head, sums, *tail])
         numbers = {
             "c": terms.bias,
             "v_terms": terms.v_terms,
@@ -1211,10 +1272,7 @@ class EquationPanel(VGroup):
             "y_hat": terms.y_hat,
             "o_all": trace.o[t].copy(),
         }
-        panel = cls(lines, numbers, font_size=font_size, max_width=max_width)
-        if panel.effective_font_size < FONT_SMALL and len(lines) == 4:
-            panel = cls([head, sums, lines[-1]], numbers, font_size=font_size, max_width=max_width)
-        return panel
+        return cls._first_readable(layouts, numbers, font_size, max_width, max_height)
 
     @classmethod
     def step_loss(
@@ -1225,12 +1283,14 @@ class EquationPanel(VGroup):
         t: int,
         *,
         loss: str = "cross_entropy",
+        class_names: Sequence[str] = (),
         font_size: float = 30,
         max_width: float = STAGE_WIDTH,
     ) -> EquationPanel:
         """L(t) = -log y_hat_{y(t)}(t) = ... (cross-entropy) or 1/2 ||o - y||^2 (mse).
 
-        ``losses`` is ``Backprop.losses`` and ``targets`` the lesson's targets.
+        ``losses`` is ``Backprop.losses`` and ``targets`` the lesson's targets; with
+        ``class_names`` a second line names the target class.
         """
         tp = display_step(t)
         value = float(losses[t])
@@ -1245,6 +1305,15 @@ class EquationPanel(VGroup):
                 (rf"-\log {fmt(p)} = {fmt(value)}", LOSS),
             ]
             numbers = {"p": p, "loss": value, "target": cls_idx}
+            lines = [line]
+            if len(class_names) > cls_idx:
+                lines.append(
+                    [
+                        (f"y^{{({tp})}}", OUTPUT),
+                        ("=", TEXT),
+                        (rf"{cls_idx + 1}\ (\text{{{class_names[cls_idx]}}})", OUTPUT),
+                    ]
+                )
         else:
             y = np.asarray(targets[t], dtype=float)
             o_tex = ",\\ ".join(fmt(v) for v in trace.o[t])
@@ -1257,7 +1326,8 @@ class EquationPanel(VGroup):
                 (rf"\tfrac12\lVert({o_tex}) - ({y_tex})\rVert^2 = {fmt(value)}", LOSS),
             ]
             numbers = {"o": trace.o[t].copy(), "y": y, "loss": value}
-        return cls([line], numbers, font_size=font_size, max_width=max_width)
+            lines = [line]
+        return cls(lines, numbers, font_size=font_size, max_width=max_width)
 
     @classmethod
     def total_loss(
@@ -1279,7 +1349,7 @@ class EquationPanel(VGroup):
         line = [
             ("L", LOSS),
             ("=", TEXT),
-            (r"\sum_t L^{(t)}", LOSS),
+            (r"\textstyle\sum_t L^{(t)}", LOSS),
             ("=", TEXT),
             (" + ".join(fmt(v) for v in shown), TEXT),
             ("=", TEXT),
@@ -1412,7 +1482,7 @@ class MatrixGrid(_ValueShapes):
     values
         ``(rows, cols)`` numbers.
     label
-        TeX written left of the grid (e.g. ``"W ="``), or None.
+        TeX written beside the grid (e.g. ``"W ="``) on ``label_side``, or None.
     max_width, max_height
         The grid shrinks its cells to fit; numbers disappear when cells get too
         small for them (the colours remain).
@@ -1424,6 +1494,7 @@ class MatrixGrid(_ValueShapes):
         *,
         label: str | None = None,
         label_color: ManimColor = TEXT,
+        label_side: np.ndarray = LEFT,
         cell_width: float = CELL_WIDTH,
         cell_height: float = CELL_HEIGHT,
         max_width: float = STAGE_WIDTH,
@@ -1453,13 +1524,13 @@ class MatrixGrid(_ValueShapes):
             for r in range(n_rows)
             for c in range(n_cols)
         ]
-        show = show_numbers and cell_height >= MIN_NUMBER_CELL and cell_width >= 0.6
+        show = show_numbers and cell_height >= MIN_NUMBER_CELL and cell_width >= MIN_NUMBER_WIDTH
         self._init_values(cells, values.reshape(-1), vmax, show, font_size, cell_width - 0.06)
         self.matrix_values = values
         self.label: MathTex | None = None
         if label is not None:
             self.label = MathTex(label, font_size=FONT_LABEL, color=label_color)
-            self.label.next_to(self.shapes, LEFT, buff=0.15)
+            self.label.next_to(self.shapes, label_side, buff=0.15)
             self.add(self.label)
         self.center()
 

@@ -1,0 +1,345 @@
+"""ForwardPropagation: a(t), h(t), o(t), y_hat(t), L(t) step by step (article 001, section 2).
+
+First one time step in detail, next to the step before it: x(t) arrives through
+U, h(t-1) arrives through W, one neuron's sum a_j(t) is written out with the
+lesson's numbers, h(t) = tanh(a(t)), then o(t), y_hat(t) and the loss L(t).
+Then the same equations repeated over the whole unrolled sequence, the values
+filling in step by step, and the total loss L = sum_t L(t). Equations follow
+Goodfellow et al. 10.8-10.11; every number is the core's (``Lesson.trace()``,
+``Lesson.backprop()``, ``rnncore.explain``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    ManimColor,
+    SurroundingRectangle,
+    Text,
+    Transform,
+    VGroup,
+    Write,
+)
+
+from scenes.base import LectureScene
+from scenes.mobjects import (
+    STAGE_BOTTOM,
+    STAGE_CENTER,
+    STAGE_TOP,
+    STAGE_WIDTH,
+    ColorBar,
+    EquationPanel,
+    UnrolledRNN,
+    display_step,
+)
+from scenes.palette import (
+    FONT_SMALL,
+    HIDDEN,
+    INPUT,
+    LOSS,
+    NEUTRAL,
+    OUTPUT,
+    RECURRENT,
+    TEXT,
+)
+
+__all__ = ["ForwardPropagation"]
+
+DETAIL_WIDTH = 6.1  # the two-step unrolled view on the left of the detail part
+RIGHT_X = -0.2  # left edge of the equations column
+RIGHT_WIDTH = STAGE_WIDTH / 2 - RIGHT_X  # width of the equations column
+EQ_FONT = 26  # the general equations
+PANEL_FONT = 30  # the substituted equations (shrink to fit, never below FONT_SMALL)
+PANEL_BUFF = 0.35  # between the general equations and the substituted ones
+TOTAL_BAND = 0.75  # room under the full unrolled view for L = sum_t L(t)
+COLORBAR_WIDTH = 1.25  # room on the right of the full view for the colour bar
+FILL_RUN_TIME = 0.35  # seconds per row when the sequence fills in
+
+
+def _general_equations(output: str, loss: str) -> EquationPanel:
+    """Goodfellow 10.8-10.11 and the loss, one line each, with their numbers."""
+    tag = r"\quad\text{(10.%s)}"
+    lines: list[list[tuple[str, ManimColor]]] = [
+        [
+            ("a^{(t)}", HIDDEN),
+            ("=", TEXT),
+            ("b", TEXT),
+            ("+", TEXT),
+            ("W h^{(t-1)}", RECURRENT),
+            ("+", TEXT),
+            ("U x^{(t)}", INPUT),
+            (tag % 8, NEUTRAL),
+        ],
+        [("h^{(t)}", HIDDEN), ("=", TEXT), (r"\tanh(a^{(t)})", HIDDEN), (tag % 9, NEUTRAL)],
+        [("o^{(t)}", OUTPUT), ("=", TEXT), ("c + V h^{(t)}", OUTPUT), (tag % 10, NEUTRAL)],
+    ]
+    if output == "softmax":
+        lines.append(
+            [
+                (r"\hat{y}^{(t)}", OUTPUT),
+                ("=", TEXT),
+                (r"\mathrm{softmax}(o^{(t)})", OUTPUT),
+                (tag % 11, NEUTRAL),
+            ]
+        )
+    if loss == "cross_entropy":
+        lines.append([("L^{(t)}", LOSS), ("=", TEXT), (r"-\log \hat{y}^{(t)}_{y^{(t)}}", LOSS)])
+    else:
+        lines.append(
+            [("L^{(t)}", LOSS), ("=", TEXT), (r"\tfrac12 \lVert o^{(t)} - y^{(t)} \rVert^2", LOSS)]
+        )
+    return EquationPanel(lines, font_size=EQ_FONT, max_width=RIGHT_WIDTH)
+
+
+class ForwardPropagation(LectureScene):
+    """One step in detail with substituted numbers, then the whole sequence, then L."""
+
+    def construct(self) -> None:
+        self.show_equations()
+        t = min(1, self.lesson.T - 1)  # a step with a previous h, when there is one
+        self.show_two_steps(t)
+        self.arrive_input(t)
+        self.compute_hidden(t)
+        self.compute_output(t)
+        self.compute_loss(t)
+        self.repeat_through_time()
+        self.sum_losses()
+
+    # --- helpers ----------------------------------------------------------------------
+    def mark_equation(self, index: int) -> None:
+        """Frame line ``index`` of the general equations (moving the frame)."""
+        frame = SurroundingRectangle(self.equations.lines[index], color=TEXT, buff=0.08)
+        if self.eq_frame is None:
+            self.eq_frame = frame
+            self.play(Create(frame), run_time=0.5)
+        else:
+            self.play(Transform(self.eq_frame, frame), run_time=0.5)
+
+    def show_panel(self, panel: EquationPanel, name: str) -> None:
+        """Replace the substituted-equation panel under the general equations."""
+        panel.next_to(self.equations, DOWN, buff=PANEL_BUFF)
+        panel.align_to(self.equations, LEFT)
+        if panel.get_bottom()[1] < STAGE_BOTTOM:
+            panel.shift((STAGE_BOTTOM - panel.get_bottom()[1]) * UP)
+        self.panels[name] = panel
+        if self.panel is not None:
+            self.play(FadeOut(self.panel), run_time=0.4)
+        self.panel = panel
+        self.play(Write(panel), run_time=1.5)
+
+    def flow(self, arrows: Sequence, color: ManimColor) -> None:
+        self.play(*(Indicate(a, color=color, scale_factor=1.15) for a in arrows), run_time=0.8)
+
+    # --- beats ------------------------------------------------------------------------
+    def show_equations(self) -> None:
+        self.beat(
+            "These are the equations of one step of forward propagation, in the notation "
+            "of the MIT textbook (Goodfellow, Bengio and Courville, 10.8 to 10.11). a(t) is "
+            "a linear summation: every element of W h(t-1) is a weighted sum of all the "
+            "elements of h(t-1), with the weights in W, so a product of a matrix and a "
+            "vector is a connection between two layers. h(t) activates a(t) with tanh; "
+            "o(t) sums h(t) through V; y-hat(t), the hat meaning an estimated value, is its "
+            "softmax; and L(t) compares the estimate with the target y(t)."
+        )
+        self.show_title("Forward propagation, step by step")
+        lesson = self.lesson
+        self.equations = _general_equations(lesson.trace().output, lesson.loss)
+        self.equations.move_to(STAGE_CENTER)
+        self.play(Write(self.equations), run_time=2.5)
+        self.eq_frame: SurroundingRectangle | None = None
+        self.panel: EquationPanel | None = None
+        self.panels: dict[str, EquationPanel] = {}
+
+    def show_two_steps(self, t: int) -> None:
+        self.beat(
+            "Now with the lesson's numbers. On the left, two time steps of the unfolded "
+            "network. The earlier step is already computed: its h is what the middle layer "
+            "passes on through the recurrent connections W. We now compute time step "
+            f"{display_step(t)}."
+        )
+        lesson = self.lesson
+        trace, bp = lesson.trace(), lesson.backprop()
+        steps = (t - 1, t) if t > 0 else (t,)
+        view = UnrolledRNN(
+            trace,
+            lesson.params,
+            bp.losses,
+            loss_mask=lesson.loss_mask,
+            steps=steps,
+            filled=False,
+            step_names=lesson.step_labels,
+            width=DETAIL_WIDTH,
+        )
+        view.shift((-STAGE_WIDTH / 2 + DETAIL_WIDTH / 2) * RIGHT)
+        self.detail = view
+        eqs = self.equations
+        target = [RIGHT_X + eqs.width / 2, STAGE_TOP - eqs.height / 2, 0]
+        self.panel_height = STAGE_TOP - eqs.height - PANEL_BUFF - STAGE_BOTTOM
+        self.play(eqs.animate.move_to(target), FadeIn(view))
+        if t > 0:
+            self.play(*view.fill_step(t - 1))
+        # the colour bar stands in the free corner above h(0)
+        self.colorbar = ColorBar(label="value", length=1.6, vertical=True)
+        free_bottom = (view.h0_label if view.h0_label is not None else view).get_top()[1]
+        self.colorbar.move_to([view.h0.get_x() + 0.1, (free_bottom + STAGE_TOP) / 2, 0])
+        self.play(FadeIn(self.colorbar))
+
+    def arrive_input(self, t: int) -> None:
+        self.beat(
+            "The input x(t) of this step arrives at the bottom and propagates forward "
+            "through U, as in a normal DCL. At the same time the middle layer's values of "
+            "the previous step arrive through the yellow recurrent connections W."
+        )
+        view = self.detail
+        self.mark_equation(0)
+        self.play(view.fill("x", t))
+        self.flow([view.u_arrow[t], view.u_label[t]], INPUT)
+        self.flow([view.w_arrow[t], view.w_label[t]], RECURRENT)
+
+    def compute_hidden(self, t: int) -> None:
+        j = 0
+        self.beat(
+            f"One neuron in detail: a_{j + 1}(t) is the bias plus a linear summation of the "
+            "previous middle values with the weights in row "
+            f"{j + 1} of W, plus a linear summation of the input with row {j + 1} of U. "
+            "Every product is written out with the lesson's numbers. Then h(t) = tanh(a(t)) "
+            "squashes the sum into (-1, 1); the other neurons do the same with their rows."
+        )
+        lesson, view = self.lesson, self.detail
+        panel = EquationPanel.hidden_unit(
+            lesson.params,
+            lesson.trace(),
+            t,
+            j,
+            font_size=PANEL_FONT,
+            max_width=RIGHT_WIDTH,
+            max_height=self.panel_height,
+        )
+        self.show_panel(panel, "hidden")
+        self.mark_equation(1)
+        self.play(view.fill("h", t))
+        cell = SurroundingRectangle(view.h[t].cell(j), color=HIDDEN, buff=0.04, stroke_width=5)
+        self.play(Create(cell))
+        self.hidden_cell = cell
+
+    def compute_output(self, t: int) -> None:
+        lesson, view = self.lesson, self.detail
+        trace = lesson.trace()
+        k = int(lesson.targets[t]) if lesson.loss == "cross_entropy" else 0
+        self.beat(
+            "The values of h(t) propagate forward in two ways: to the next step through W, "
+            "and up through V to the output o(t), again a linear summation, plus the bias "
+            "c. The softmax turns o(t) into the estimated probabilities y-hat(t). Here "
+            f"output {k + 1} in detail."
+        )
+        self.play(FadeOut(self.hidden_cell), run_time=0.3)
+        panel = EquationPanel.output_unit(
+            lesson.params,
+            trace,
+            t,
+            k,
+            font_size=PANEL_FONT,
+            max_width=RIGHT_WIDTH,
+            max_height=self.panel_height,
+        )
+        self.show_panel(panel, "output")
+        self.mark_equation(2)
+        self.flow([view.v_arrow[t], view.v_label[t]], TEXT)
+        self.play(view.fill("o", t))
+        if "y_hat" in view.rows:
+            self.mark_equation(3)
+            self.play(view.fill("y_hat", t))
+
+    def compute_loss(self, t: int) -> None:
+        self.beat(
+            "Finally the loss of this step compares the estimate with the target: for a "
+            "classification, minus the log of the probability the network gave to the "
+            "correct class. A small probability for the right answer means a large loss."
+        )
+        lesson, view = self.lesson, self.detail
+        self.mark_equation(len(self.equations.lines) - 1)
+        if not lesson.loss_mask[t]:
+            note = Text("no loss at this step (many-to-one)", font_size=FONT_SMALL, color=TEXT)
+            note.next_to(self.equations, DOWN, buff=PANEL_BUFF).align_to(self.equations, LEFT)
+            self.play(FadeOut(self.panel), FadeIn(note))
+            self.panel = None
+            self.loss_note = note
+            return
+        panel = EquationPanel.step_loss(
+            lesson.trace(),
+            lesson.backprop().losses,
+            lesson.targets,
+            t,
+            loss=lesson.loss,
+            class_names=lesson.output_labels,
+            font_size=PANEL_FONT,
+            max_width=RIGHT_WIDTH,
+        )
+        self.show_panel(panel, "loss")
+        self.play(view.fill("loss", t))
+
+    def repeat_through_time(self) -> None:
+        self.beat(
+            "The same equations, with the same parameters U, W, V, b and c, are repeated at "
+            "every time step: the input arrives, the middle layer combines it with its own "
+            "previous values, and the network gives an output and a loss at every step. "
+            "Here the whole sequence fills in, step by step, from h(0)."
+        )
+        self.clear_stage()
+        lesson = self.lesson
+        trace, bp = lesson.trace(), lesson.backprop()
+        view = UnrolledRNN(
+            trace,
+            lesson.params,
+            bp.losses,
+            loss_mask=lesson.loss_mask,
+            filled=False,
+            step_names=lesson.step_labels,
+            width=STAGE_WIDTH - COLORBAR_WIDTH,
+            height=STAGE_TOP - STAGE_BOTTOM - TOTAL_BAND,
+        )
+        view.shift(LEFT * COLORBAR_WIDTH / 2 + UP * TOTAL_BAND / 2)
+        self.unrolled = view
+        colorbar = ColorBar(label="value", vertical=True, length=2.2)
+        colorbar.move_to([STAGE_WIDTH / 2 - COLORBAR_WIDTH / 2 + 0.1, view.get_center()[1], 0])
+        self.play(FadeIn(view), FadeIn(colorbar))
+        for t in view.steps:
+            for anim in view.fill_step(t):
+                self.play(anim, run_time=FILL_RUN_TIME)
+
+    def sum_losses(self) -> None:
+        self.beat(
+            "The loss of the whole sequence is the sum of the losses of all time steps, "
+            "L = sum over t of L(t), the number that backpropagation through time will "
+            "reduce. Every step's loss depends on the same parameters."
+        )
+        lesson, view = self.lesson, self.unrolled
+        bp = lesson.backprop()
+        panel = EquationPanel.total_loss(
+            bp.losses,
+            bp.loss,
+            loss_mask=lesson.loss_mask,
+            font_size=PANEL_FONT,
+            max_width=STAGE_WIDTH,
+        )
+        panel.move_to([0, STAGE_BOTTOM + TOTAL_BAND / 2, 0])
+        self.panels["total"] = panel
+        frames = VGroup(
+            *(
+                SurroundingRectangle(view.loss[t], color=LOSS, buff=0.05)
+                for t in view.steps
+                if "loss" in view.rows and lesson.loss_mask[t]
+            )
+        )
+        self.play(Create(frames))
+        self.play(Write(panel), run_time=1.5)
+        self.total_panel = panel

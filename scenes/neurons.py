@@ -1,0 +1,262 @@
+"""SimpleRNNNeurons: the simple RNN as connected neurons (article 001, section 2).
+
+Three layers, inputs at the bottom and outputs on top: at one time step the
+input flows forward as in a densely connected layer (DCL) and the network gives
+an output. The yellow recurrent connections carry the middle layer's values to
+the middle layer itself at the next step, and the same weights U, W, V serve
+every step. Every value and weight on screen is the lesson's.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    DOWN,
+    LEFT,
+    UP,
+    AnimationGroup,
+    Create,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    ShowPassingFlash,
+    SurroundingRectangle,
+    Text,
+    Transform,
+    VGroup,
+    Write,
+)
+
+from scenes.base import LectureScene
+from scenes.mobjects import (
+    STAGE_CENTER,
+    STAGE_TOP,
+    STAGE_WIDTH,
+    ColorBar,
+    Legend,
+    MatrixGrid,
+    RNNNeuronsView,
+    display_step,
+)
+from scenes.palette import FONT_LABEL, FONT_SMALL, INPUT, OUTPUT, RECURRENT, TEXT
+
+__all__ = ["SimpleRNNNeurons"]
+
+VIEW_CENTER_X = -2.6  # the network sits left of centre; the side panel on the right
+VIEW_MAX_WIDTH = 7.0  # widest layer
+PANEL_X = 4.55  # centre of the side panel
+PANEL_WIDTH = 4.0
+GRID_TOP = STAGE_TOP - 0.6  # the W matrix, under the step label
+GRID_MAX_HEIGHT = 2.0
+FLASH_WIDTH = 6  # stroke width of the flashes that show values flowing
+REPEAT_RUN_TIME = 1.2  # seconds per extra step in the repetition
+
+
+class SimpleRNNNeurons(LectureScene):
+    """The RNN as three connected layers with yellow recurrent connections."""
+
+    def construct(self) -> None:
+        self.show_layers()
+        self.forward_like_dcl(0)
+        self.show_recurrent_connections()
+        self.follow_one_neuron()
+        self.next_step(1)
+        self.repeat_through_time()
+
+    # --- helpers ----------------------------------------------------------------------
+    def step_text(self, t: int) -> Text:
+        """'time step t = 2, input b' (the input name when the lesson has labels)."""
+        text = f"time step t = {display_step(t)}"
+        labels = self.lesson.step_labels
+        if labels:
+            text += f",  input {labels[t]}"
+        label = Text(text, font_size=FONT_LABEL, color=TEXT)
+        label.move_to([PANEL_X, STAGE_TOP - 0.25, 0])
+        overflow = label.get_right()[0] - STAGE_WIDTH / 2
+        if overflow > 0:
+            label.shift(overflow * LEFT)
+        return label
+
+    @staticmethod
+    def flash(group: VGroup, color=TEXT, run_time: float = 1.0) -> AnimationGroup:
+        """Values flowing along lines: a bright pulse over a copy of each line."""
+        return AnimationGroup(
+            *(
+                ShowPassingFlash(
+                    m.copy().set_stroke(color, width=FLASH_WIDTH, opacity=1.0),
+                    time_width=0.5,
+                    run_time=run_time,
+                )
+                for m in group.family_members_with_points()
+                if m.get_stroke_width() > 0
+            )
+        )
+
+    def recurrent_bodies(self, group: VGroup) -> VGroup:
+        """The arc bodies (without tips) of recurrent connections, to flash."""
+        return VGroup(*(arc[0] for arc in group))
+
+    # --- beats ------------------------------------------------------------------------
+    def show_layers(self) -> None:
+        self.beat(
+            "The simple RNN in this lecture has only three layers, like a small DCL. "
+            "Imagine that inputs come from the bottom and outputs go up: the input layer "
+            "x(t), the middle layer h(t), the output layer y-hat(t). Every line is a "
+            "connection with a weight: U connects the inputs to the middle layer, V the "
+            "middle layer to the outputs. Orange lines are positive weights, blue ones "
+            "negative, and thicker lines larger weights; these are the lesson's numbers."
+        )
+        self.show_title("A simple RNN is connected neurons")
+        lesson = self.lesson
+        trace = lesson.trace()
+        view = RNNNeuronsView(
+            lesson.params,
+            trace,
+            0,
+            input_names=lesson.input_labels,
+            output_names=lesson.output_labels,
+            max_width=VIEW_MAX_WIDTH,
+        )
+        view.move_to([VIEW_CENTER_X, STAGE_CENTER[1], 0])
+        for layer in view.layers:
+            layer.clear_values()
+        self.view = view
+        self.shown_steps: list[int] = []
+        self.colorbar = ColorBar(label="value and weight", length=2.6)
+        self.colorbar.move_to([PANEL_X, STAGE_CENTER[1] - 2.6, 0])
+        self.play(FadeIn(view.inputs), FadeIn(view.hidden), FadeIn(view.outputs))
+        self.play(Create(view.u), Create(view.v), run_time=1.5)
+        self.play(Write(view.matrix_labels[0]), Write(view.matrix_labels[1]), FadeIn(self.colorbar))
+
+    def forward_like_dcl(self, t: int) -> None:
+        self.beat(
+            "In one time step, the input at that time step propagates forward as in a "
+            "normal DCL, and the RNN gives out an output at that time step. Here the first "
+            "symbol arrives as a one-hot vector, the middle layer sums it through U and "
+            "activates, and the output layer gives the estimated probabilities y-hat."
+        )
+        view, trace = self.view, self.lesson.trace()
+        self.step_label = self.step_text(t)
+        self.play(FadeIn(self.step_label), view.inputs.set_values(trace.xs[t]))
+        self.play(self.flash(view.u))
+        self.play(view.hidden.set_values(trace.h[t]))
+        self.play(self.flash(view.v))
+        self.play(view.outputs.set_values(trace.y_hat[t]))
+        view.t = t
+        self.shown_steps.append(t)
+
+    def show_recurrent_connections(self) -> None:
+        self.beat(
+            "RNNs are used for sequence data, whose order matters, so they must keep "
+            "information of earlier time steps. To do that, the information of the neurons "
+            "in the middle layer propagates forward to the middle layer itself: these yellow "
+            "arrows are the recurrent connections, with their own weights W. Their width "
+            "shows the size of each weight."
+        )
+        view = self.view
+        self.legend = Legend([(RECURRENT, "recurrent connection (W)")], kind="line")
+        self.legend.next_to(self.colorbar, UP, buff=0.45)
+        self.play(Create(view.w), run_time=2.0)
+        self.play(Write(view.matrix_labels[2]), FadeIn(self.legend))
+
+    def follow_one_neuron(self) -> None:
+        self.beat(
+            "Follow one neuron of the middle layer: its value goes along the yellow arrows "
+            "to every neuron of the middle layer, itself included, each arrow with its own "
+            "weight, a column of W. Then the next neuron does the same, and so on: this is "
+            "the recurrent connection of a simple RNN. To be exact this is one type of "
+            "recurrent connection; Elman networks are simpler and LSTMs more complicated."
+        )
+        view, W = self.view, self.lesson.params.W
+        grid = MatrixGrid(
+            W,
+            label="W",
+            label_color=RECURRENT,
+            label_side=UP,
+            max_width=PANEL_WIDTH,
+            max_height=GRID_MAX_HEIGHT,
+        )
+        grid.move_to([PANEL_X, GRID_TOP - grid.height / 2, 0])
+        caption = Text("column k: from neuron k", font_size=FONT_SMALL, color=TEXT)
+        caption.next_to(grid, DOWN, buff=0.2)
+        self.w_grid = grid
+        self.play(FadeIn(grid), FadeIn(caption))
+        column_frame = None
+        for k in range(len(view.hidden)):
+            frame = SurroundingRectangle(
+                VGroup(*(grid.cell(j, k) for j in range(W.shape[0]))),
+                color=RECURRENT,
+                buff=0.04,
+                stroke_width=4,
+            )
+            neuron = SurroundingRectangle(view.hidden.circle(k), color=RECURRENT, buff=0.08)
+            moves = [view.w.highlight_from(k)]
+            if column_frame is None:
+                column_frame, neuron_frame = frame, neuron
+                moves += [Create(frame), Create(neuron)]
+            else:
+                moves += [Transform(column_frame, frame), Transform(neuron_frame, neuron)]
+            self.play(*moves, run_time=0.8)
+            self.play(self.flash(self.recurrent_bodies(view.w.outgoing(k)), RECURRENT))
+        self.play(view.w.reset(), FadeOut(column_frame), FadeOut(neuron_frame))
+        self.play(FadeOut(caption))
+        self.wait(0.2)  # the slide's last frame without traces of the fade
+
+    def next_step(self, t: int) -> None:
+        self.beat(
+            "At the next time step a new input arrives. Each middle neuron now sums two "
+            "things: the new input through U, and the middle layer's values of the previous "
+            "step through the yellow connections W; then it activates, and the output layer "
+            "gives the output of this step."
+        )
+        view, trace = self.view, self.lesson.trace()
+        self.play(
+            Transform(self.step_label, self.step_text(t)), view.inputs.set_values(trace.xs[t])
+        )
+        self.play(self.flash(view.u), self.flash(self.recurrent_bodies(view.w), RECURRENT))
+        self.play(view.hidden.set_values(trace.h[t]))
+        self.play(self.flash(view.v))
+        self.play(view.outputs.set_values(trace.y_hat[t]))
+        view.t = t
+        self.shown_steps.append(t)
+
+    def repeat_through_time(self) -> None:
+        self.beat(
+            "An RNN basically repeats this process: get an input at every time step, give "
+            "out an output, and make recurrent connections to itself. The lines do not "
+            "change from step to step: the same parameters U, W and V are shared by every "
+            "time step; only the values of the neurons change."
+        )
+        view, trace = self.view, self.lesson.trace()
+        for t in range(view.t + 1, self.lesson.T):
+            self.play(
+                Transform(self.step_label, self.step_text(t)),
+                view.inputs.set_values(trace.xs[t]),
+                run_time=REPEAT_RUN_TIME / 3,
+            )
+            self.play(
+                self.flash(view.u, run_time=REPEAT_RUN_TIME / 3),
+                self.flash(self.recurrent_bodies(view.w), RECURRENT, REPEAT_RUN_TIME / 3),
+            )
+            self.play(
+                view.hidden.set_values(trace.h[t]),
+                view.outputs.set_values(trace.y_hat[t]),
+                run_time=REPEAT_RUN_TIME / 3,
+            )
+            view.t = t
+            self.shown_steps.append(t)
+        shared = Text(
+            "the same U, W, V\nat every time step",
+            font_size=FONT_LABEL,
+            color=TEXT,
+            line_spacing=0.8,
+        )
+        shared.next_to(self.w_grid, DOWN, buff=0.3).set_x(PANEL_X)
+        labels = view.matrix_labels
+        self.play(
+            FadeIn(shared),
+            Indicate(labels[0], color=INPUT),
+            Indicate(labels[1], color=OUTPUT),
+            Indicate(labels[2], color=RECURRENT),
+            Indicate(self.w_grid.label, color=RECURRENT),
+        )
+        self.shared_text = shared

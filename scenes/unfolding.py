@@ -1,0 +1,208 @@
+"""Unfolding: the folded RNN unrolled through time (article 001, section 2).
+
+The compact RNN (x -> h -> o with a yellow loop W on h) repeats one process at
+every step: take an input, give an output, feed the middle layer back to itself.
+Keeping every step's values means drawing a copy per step: the unfolded network,
+with the lesson's values. Every copy uses the same U, W, V (shown once, as the
+lesson's matrices, and lit up at every step at once). Finally the abstract,
+blackboxed form most texts use.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    AnimationGroup,
+    Create,
+    FadeIn,
+    FadeOut,
+    Indicate,
+    MathTex,
+    ReplacementTransform,
+    SurroundingRectangle,
+    Text,
+    VGroup,
+    Write,
+)
+
+from scenes.base import LectureScene
+from scenes.mobjects import (
+    STAGE_BOTTOM,
+    STAGE_CENTER,
+    STAGE_TOP,
+    STAGE_WIDTH,
+    BlackboxChain,
+    ColorBar,
+    FoldedRNN,
+    MatrixGrid,
+    UnrolledRNN,
+)
+from scenes.palette import FONT_LABEL, INPUT, OUTPUT, RECURRENT, TEXT
+
+__all__ = ["Unfolding"]
+
+MATRIX_BAND = 1.75  # height of the band on top that holds U, W, V
+MATRIX_CELL = (0.74, 0.32)  # cell width, height of the matrices
+COLORBAR_WIDTH = 1.25  # room on the right for the vertical colour bar
+BLACKBOX_FOLDED_X = -5.4  # where the folded RNN sits next to the abstract chain
+PARAM_COLORS = {"U": INPUT, "W": RECURRENT, "V": OUTPUT}
+
+
+class Unfolding(LectureScene):
+    """Folded RNN -> unrolled network over T steps -> shared parameters -> blackbox."""
+
+    def construct(self) -> None:
+        self.show_folded()
+        self.unfold()
+        self.show_shared_parameters()
+        self.show_blackboxed()
+
+    # --- beats ------------------------------------------------------------------------
+    def show_folded(self) -> None:
+        self.beat(
+            "Whether simple or not, an RNN basically repeats one process: it gets an input "
+            "at every time step, gives out an output, and makes recurrent connections to "
+            "itself. Drawn compactly: the input x feeds the middle layer h through U, h "
+            "gives the output o through V, and the yellow loop W feeds h back to itself "
+            "for the next step."
+        )
+        self.show_title("Unfolding an RNN through time")
+        self.folded = FoldedRNN().move_to(STAGE_CENTER)
+        self.play(FadeIn(self.folded))
+        self.play(Indicate(self.folded.w_loop, color=RECURRENT, scale_factor=1.3))
+
+    def unfold(self) -> None:
+        self.beat(
+            "But you need to keep the values of the activated neurons at every time step, so "
+            "virtually you consider the same RNN duplicated for several time steps, time "
+            "running left to right: this is unfolding the RNN. Each column is one time step "
+            "with the lesson's values; the yellow W arrows carry h from one step to the "
+            "next, starting from h(0). Depending on the context, this whole unfolded network "
+            "is also called an RNN."
+        )
+        lesson = self.lesson
+        band = MATRIX_BAND if lesson.params.n_hidden <= 6 else MATRIX_BAND + 0.5
+        height = STAGE_TOP - STAGE_BOTTOM - band
+        unrolled = UnrolledRNN(
+            lesson.trace(),
+            lesson.params,
+            rows=("x", "h", "o"),
+            step_names=lesson.step_labels,
+            width=STAGE_WIDTH - COLORBAR_WIDTH,
+            height=height,
+        )
+        unrolled.shift(LEFT * COLORBAR_WIDTH / 2 + DOWN * band / 2)
+        self.unrolled = unrolled
+        folded = self.folded
+        moves, targets = [], []
+        for t in unrolled.steps:
+            pairs = [
+                (folded.x, unrolled.x[t]),
+                (folded.h, unrolled.h[t]),
+                (folded.o, unrolled.o[t]),
+                (folded.u_arrow, unrolled.u_arrow[t]),
+                (folded.v_arrow, unrolled.v_arrow[t]),
+                (folded.u_label, unrolled.u_label[t]),
+                (folded.v_label, unrolled.v_label[t]),
+            ]
+            if t in unrolled.w_arrow:
+                pairs += [
+                    (folded.w_loop, unrolled.w_arrow[t]),
+                    (folded.w_label, unrolled.w_label[t]),
+                ]
+            for source, target in pairs:
+                moves.append(ReplacementTransform(source.copy(), target))
+                targets.append(target)
+        self.play(AnimationGroup(*moves, lag_ratio=0.01), FadeOut(folded), run_time=2.5)
+        self.remove(*targets)
+        self.add(unrolled)
+        others = VGroup(
+            *unrolled.row_labels.values(),
+            *unrolled.step_labels.values(),
+            unrolled.ellipses,
+            unrolled.gap_arrows,
+        )
+        if unrolled.h0 is not None:
+            others.add(unrolled.h0, unrolled.h0_label)
+        self.remove(*others)
+        self.colorbar = ColorBar(label="value", vertical=True, length=2.2)
+        self.colorbar.move_to(
+            [STAGE_WIDTH / 2 - COLORBAR_WIDTH / 2 + 0.1, unrolled.get_center()[1], 0]
+        )
+        self.play(FadeIn(others), FadeIn(self.colorbar))
+
+    def show_shared_parameters(self) -> None:
+        self.beat(
+            "A very important point: every time step uses the same parameters. There is "
+            "one matrix U, one W and one V (and the biases b and c), shown here with the "
+            "lesson's numbers, and every U, W and V arrow of the unfolded network is that "
+            "same matrix. Parameters do not depend on the time step; only the values of the "
+            "neurons do."
+        )
+        params = self.lesson.params
+        top = STAGE_TOP - 0.05
+        grids = VGroup(
+            *(
+                MatrixGrid(
+                    getattr(params, name),
+                    label=f"{name} =",
+                    label_color=PARAM_COLORS[name],
+                    cell_width=MATRIX_CELL[0],
+                    cell_height=MATRIX_CELL[1],
+                    max_height=MATRIX_BAND - 0.2 if params.n_hidden <= 6 else MATRIX_BAND + 0.3,
+                    max_width=3.3,
+                )
+                for name in ("U", "W", "V")
+            )
+        ).arrange(RIGHT, buff=0.7, aligned_edge=UP)
+        grids.move_to([0, top - grids.height / 2, 0])
+        if grids.width > STAGE_WIDTH:
+            grids.scale_to_fit_width(STAGE_WIDTH)
+        self.grids = dict(zip(("U", "W", "V"), grids, strict=True))
+        self.play(FadeIn(grids))
+        for name in ("W", "U", "V"):
+            frame = SurroundingRectangle(
+                self.grids[name], color=PARAM_COLORS[name], buff=0.08, stroke_width=4
+            )
+            shared = self.unrolled.parameter(name)
+            self.play(
+                Create(frame),
+                *(Indicate(m, color=PARAM_COLORS[name], scale_factor=1.25) for m in shared),
+                run_time=1.5,
+            )
+            self.play(FadeOut(frame), run_time=0.4)
+        self.wait(0.2)  # the slide's last frame without traces of the fade
+
+    def show_blackboxed(self) -> None:
+        self.beat(
+            "In many texts the RNN is simplified even further, without neurons or numbers: "
+            "the folded form with a loop, or its unfolded chain of x, h and o, with the same "
+            "U, W and V at every step. It is worth getting used little by little to this "
+            "abstract, blackboxed way of drawing an RNN; from now on it is what the "
+            "equations refer to."
+        )
+        self.clear_stage()
+        folded = FoldedRNN(gap=1.5).move_to([BLACKBOX_FOLDED_X, STAGE_CENTER[1], 0])
+        equals = MathTex("=", font_size=FONT_LABEL + 16, color=TEXT)
+        equals.next_to(folded, RIGHT, buff=0.45)
+        left_edge = equals.get_right()[0] + 0.4
+        chain_width = STAGE_WIDTH / 2 - left_edge
+        chain = BlackboxChain(self.lesson.T, width=chain_width, gap=1.5)
+        if chain.width > chain_width:
+            chain.scale_to_fit_width(chain_width)
+        chain.move_to([left_edge + chain.width / 2, STAGE_CENTER[1], 0])
+        caption = Text("folded  =  unfolded", font_size=FONT_LABEL, color=TEXT)
+        caption.next_to(VGroup(folded, chain), DOWN, buff=0.35)
+        if caption.get_bottom()[1] < STAGE_BOTTOM:
+            caption.shift((STAGE_BOTTOM - caption.get_bottom()[1]) * UP)
+        self.blackbox = chain
+        self.folded = folded
+        self.play(FadeIn(folded))
+        self.play(Write(equals), FadeIn(chain, shift=0.3 * RIGHT), FadeIn(caption))
+        self.play(
+            *(Indicate(m, color=RECURRENT, scale_factor=1.25) for m in chain.parameter("W")),
+            Indicate(folded.w_loop, color=RECURRENT, scale_factor=1.25),
+        )
