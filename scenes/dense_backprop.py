@@ -51,6 +51,7 @@ from scenes.mobjects import (
     Connections,
     EquationPanel,
     Legend,
+    MatrixGrid,
     NeuronLayer,
     VectorStrip,
     fmt,
@@ -60,6 +61,7 @@ from scenes.palette import (
     BACKGROUND,
     DCL_ERROR,
     FONT_LABEL,
+    FONT_NUMBER,
     FONT_SMALL,
     HIDDEN,
     INPUT,
@@ -77,18 +79,22 @@ LAYER_Y = (-2.7, -0.55, 1.6)  # input, hidden, output: inputs at the bottom
 LAYER_SPAN = 5.5  # widest layer, first to last neuron centre
 MAX_SPACING = 1.5  # between neuron centres
 NEURON_RADIUS = 0.37
+RADIUS_FRACTION = 0.4  # of the spacing, at most
 VMAX = 1.0  # one diverging scale for values and weights
 PANEL_LEFT = 1.0  # equations and matrices live right of this
 PANEL_TOP = 2.85
 PANEL_WIDTH = 7.1 - FRAME_MARGIN - PANEL_LEFT
 LEGEND_Y = -3.05
-EQ_FONT = 32
+PANEL_HEIGHT = PANEL_TOP - (LEGEND_Y + 1.2)  # down to the legends
+EQ_FONT = 36
 TAG_BUFF = 0.06  # error numbers beside the neurons
-TAG_DROP = 0.34
+TAG_DROP = 0.45  # low enough to pass under the next neuron
+TAG_MIN_SPACING = 1.3  # closer neurons get no error number (but the featured one)
 TARGET_BUFF = 0.12  # the target row above the output names
-TARGET_FONT = 30
 ARROW_BEND = TAU / 14  # the red error arrows bow away from the connections
-CELL = (0.8, 0.34)  # width, height of a gradient-matrix cell
+CELL = (0.8, 0.32)  # width, height of a gradient-matrix cell
+OUTER_LABEL_ROOM = 0.8  # left of an outer product: the delta label
+OUTER_MAX_HEIGHT = 2.2  # the row and the matrix of one outer product
 FACTOR_FONT = 30  # the delta / h^T / x^T labels of an outer product
 RUN = 0.8  # default run time of one step
 WEIGHT_WIDTH = (0.6, 5.0)  # as in scenes.mobjects.Connections
@@ -128,17 +134,22 @@ class WeightConnections(Connections):
 class ErrorTags(VGroup):
     """The errors of a layer as red numbers beside its neurons.
 
-    ``texts`` keeps the strings shown (for tests).
+    When the neurons are too close for a number between them, only the neurons in
+    ``keep`` get one. ``texts`` keeps the strings shown ("" where none), for tests.
     """
 
-    def __init__(self, values: np.ndarray, layer: NeuronLayer) -> None:
+    def __init__(self, values: np.ndarray, layer: NeuronLayer, keep: Sequence[int] = ()) -> None:
         super().__init__()
         self.values = np.asarray(values, dtype=float)  # (n,)
-        self.texts = [fmt(v) for v in self.values]
+        centers = [c.get_center()[0] for c in layer.shapes]
+        roomy = len(centers) < 2 or centers[1] - centers[0] >= TAG_MIN_SPACING
+        self.texts = [fmt(v) if roomy or i in keep else "" for i, v in enumerate(self.values)]
         for text, circle in zip(self.texts, layer.shapes, strict=True):
-            tag = Text(text, font_size=FONT_SMALL, color=DCL_ERROR)
+            tag = Text(text or "0", font_size=FONT_SMALL, color=DCL_ERROR)
             tag.set_stroke(BACKGROUND, width=4, background=True)
             tag.next_to(circle, RIGHT, buff=TAG_BUFF).shift(TAG_DROP * DOWN)
+            if not text:
+                tag.set_opacity(0.0)
             self.add(tag)
 
 
@@ -191,15 +202,17 @@ class OuterProduct(VGroup):
         v_color: ManimColor,
     ) -> None:
         super().__init__()
-        w, h = CELL
         self.gradient = np.asarray(gradient, dtype=float)
+        n_rows, n_cols = self.gradient.shape
+        # cells shrink for large layers (numbers hide when too small; colours stay)
+        w = min(CELL[0], (PANEL_WIDTH - OUTER_LABEL_ROOM) / (n_cols + 1))
+        h = min(CELL[1], OUTER_MAX_HEIGHT / (n_rows + 1))
         kw = {"cell_width": w, "cell_height": h, "vmax": VMAX}
         self.column = VectorStrip(delta, vertical=True, outline=DCL_ERROR, **kw)
         self.row = VectorStrip(v, vertical=False, outline=v_color, **kw)
-        self.rows = VGroup(*(VectorStrip(g, vertical=False, **kw) for g in self.gradient))
-        self.rows.arrange(DOWN, buff=0)
-        self.row.next_to(self.rows, UP, buff=0.12)
-        self.column.next_to(self.rows, LEFT, buff=0.12)
+        self.matrix = MatrixGrid(self.gradient, **kw)
+        self.row.next_to(self.matrix, UP, buff=0.12)
+        self.column.next_to(self.matrix, LEFT, buff=0.12)
         self.factor_labels = VGroup(
             MathTex(delta_tex, font_size=FACTOR_FONT, color=DCL_ERROR).next_to(
                 self.column, LEFT, buff=0.1
@@ -207,13 +220,15 @@ class OuterProduct(VGroup):
             MathTex(v_tex, font_size=FACTOR_FONT, color=v_color).next_to(self.row, LEFT, 0.1),
         )
         self.label = MathTex(label, font_size=EQ_FONT, color=TEXT)
-        body = VGroup(self.factor_labels, self.column, self.row, self.rows)
+        body = VGroup(self.factor_labels, self.column, self.row, self.matrix)
         self.label.next_to(body, UP, buff=0.15).align_to(body, LEFT)
         self.add(self.label, body)
 
     def shown_numbers(self) -> list[list[str]]:
         """The strings of the matrix cells, row by row (for tests)."""
-        return [strip.shown_numbers() for strip in self.rows]
+        flat = self.matrix.shown_numbers()
+        n_cols = self.gradient.shape[1]
+        return [flat[i : i + n_cols] for i in range(0, len(flat), n_cols)]
 
 
 def error_legend() -> Legend:
@@ -345,7 +360,7 @@ class DenseBackprop(LectureScene):
                     ("=", TEXT),
                     (rf"b_{{{n}}} + \sum\nolimits_i U_{{{n}i}}\, x_i", TEXT),
                 ],
-                *self.sum_lines(tex_num(b[j]), products),
+                *self.sum_lines([("=", TEXT)], [tex_num(b[j]), *products]),
                 [("=", TEXT), (fmt(a[j]), HIDDEN)],
                 [
                     (f"h_{{{n}}}", HIDDEN),
@@ -397,16 +412,14 @@ class DenseBackprop(LectureScene):
             "to make it smaller."
         )
         y = r.backprop.y
-        self.targets = VGroup(
-            *(
-                MathTex(rf"y_{{{k + 1}}} = {fmt(y[k])}", font_size=TARGET_FONT, color=TEXT)
-                for k in range(len(y))
-            )
-        )
         outputs = self.layers[2]
         top = (outputs.names if len(outputs.names) else outputs.shapes).get_top()[1]
-        for tag, circle in zip(self.targets, outputs.shapes, strict=True):
-            tag.move_to([circle.get_x(), top + TARGET_BUFF, 0], aligned_edge=DOWN)
+        self.targets = VGroup()  # the supervising vector, one value above each output
+        for value, circle in zip(y, outputs.shapes, strict=True):
+            tag = Text(fmt(value), font_size=FONT_NUMBER, color=TEXT)
+            self.targets.add(tag.move_to([circle.get_x(), top + TARGET_BUFF, 0], aligned_edge=DOWN))
+        self.target_label = MathTex("y", font_size=FONT_LABEL + 6, color=TEXT)
+        self.target_label.move_to([outputs.label.get_x(), self.targets.get_y(), 0])
         if r.trace.output == "softmax":
             k = int(r.target)
             lines = [
@@ -423,7 +436,7 @@ class DenseBackprop(LectureScene):
             lines, {"y": y.copy(), "loss": r.loss}, font_size=EQ_FONT, max_width=PANEL_WIDTH
         )
         self.panels["loss"] = panel
-        self.play(FadeIn(self.targets), run_time=RUN)
+        self.play(FadeIn(self.targets), FadeIn(self.target_label), run_time=RUN)
         self.set_panel(panel)
 
     def show_output_errors(self) -> None:
@@ -473,11 +486,7 @@ class DenseBackprop(LectureScene):
                     ("=", TEXT),
                     (rf"(1 - h_{{{n}}}^2) \cdot {sum_tex}", TEXT),
                 ],
-                [(sum_tex, TEXT), ("=", TEXT), (" + ".join(products[:2]), TEXT)],
-                *(
-                    [("+", TEXT), (" + ".join(products[i : i + 2]), TEXT)]
-                    for i in range(2, len(products), 2)
-                ),
+                *self.sum_lines([(sum_tex, TEXT), ("=", TEXT)], products, per_line=1),
                 [("=", TEXT), (fmt(terms.weighted_sum), TEXT)],
                 [
                     (rf"\delta^{{h}}_{{{n}}}", DCL_ERROR),
@@ -492,7 +501,7 @@ class DenseBackprop(LectureScene):
         )
         self.panels["hidden_error"] = panel
         self.arrows = ErrorArrows(self.layers[2], self.layers[1], j)
-        tags = ErrorTags(d_h, self.layers[1])
+        tags = ErrorTags(d_h, self.layers[1], keep=(j,))
         self.error_tags["h"] = tags
         self.play(
             self.links[1].highlight_from(j),
@@ -535,7 +544,7 @@ class DenseBackprop(LectureScene):
             ),
         }
         self.play(FadeOut(self.arrows), run_time=RUN / 2)
-        self.set_panel(self.gradients["V"], self.gradients["U"], buff=0.4)
+        self.set_panel(self.gradients["V"], self.gradients["U"], buff=0.25)
 
     def update_parameters(self) -> None:
         r = self.review
@@ -631,13 +640,14 @@ class DenseBackprop(LectureScene):
         name_side: np.ndarray,
     ) -> NeuronLayer:
         spacing = min(MAX_SPACING, LAYER_SPAN / max(n - 1, 1))
+        radius = min(NEURON_RADIUS, RADIUS_FRACTION * spacing)  # large layers: smaller
         layer = NeuronLayer(
             n=n,
             label=label,
             color=color,
             names=names,
             name_side=name_side,
-            radius=NEURON_RADIUS,
+            radius=radius,
             spacing=spacing,
             max_length=n * spacing + 1,
             vmax=VMAX,
@@ -651,16 +661,18 @@ class DenseBackprop(LectureScene):
         self.bring_to_front(*self.layers)
 
     @staticmethod
-    def sum_lines(first: str, products: list[str], per_line: int = 2) -> list[list]:
-        """``= first + (p1 + p2 + ...)`` broken into lines of ``per_line`` products."""
-        chunks = [products[i : i + per_line] for i in range(0, len(products), per_line)]
-        lines = []
-        for c, chunk in enumerate(chunks):
-            body = " + ".join(chunk)
-            if c == 0:
-                lines.append([("=", TEXT), (f"{first} + {body}", TEXT)])
-            else:
-                lines.append([("+", TEXT), (body, TEXT)])
+    def sum_lines(
+        lead: list[tuple[str, ManimColor]], terms: list[str], per_line: int = 2
+    ) -> list[list[tuple[str, ManimColor]]]:
+        """``lead`` followed by ``+ t1 + t2 ...``, ``per_line`` terms to a line.
+
+        ``lead`` is the first line's parts up to its relation (``[("=", TEXT)]`` or
+        ``[(lhs, color), ("=", TEXT)]``); the first term goes on that line.
+        """
+        lines = [[*lead, (terms[0], TEXT)]]
+        rest = terms[1:]
+        for i in range(0, len(rest), per_line):
+            lines.append([("+", TEXT), (" + ".join(rest[i : i + per_line]), TEXT)])
         return lines
 
     def set_panel(self, *lines: Mobject, buff: float = 0.3) -> None:
@@ -668,6 +680,8 @@ class DenseBackprop(LectureScene):
         new = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=buff)
         if new.width > PANEL_WIDTH:
             new.scale_to_fit_width(PANEL_WIDTH)
+        if new.height > PANEL_HEIGHT:
+            new.scale_to_fit_height(PANEL_HEIGHT)
         new.move_to([PANEL_LEFT, PANEL_TOP, 0], aligned_edge=UL)
         if self.panel is not None:
             self.play(FadeOut(self.panel), run_time=RUN / 2)
