@@ -27,6 +27,9 @@ LECTURE: tuple[SceneInfo, ...] = (
     SceneInfo("SequenceData", "scenes.sequence_data", "000 §5", "Sequence data and time steps"),
     SceneInfo("TaskTypes", "scenes.task_types", "000 §6", "Types of RNN tasks"),
     SceneInfo(
+        "DenseBackprop", "scenes.dense_backprop", "001 §1", "A brief review: backprop in a DCL"
+    ),
+    SceneInfo(
         "SimpleRNNNeurons", "scenes.neurons", "001 §2", "The simple RNN as connected neurons"
     ),
     SceneInfo("Unfolding", "scenes.unfolding", "001 §2", "Unfolding an RNN through time"),
