@@ -1,0 +1,476 @@
+"""BackpropThroughTime: errors colour-coded by source loss, per-step gradients, one update.
+
+Article 001 §3 with the lesson's numbers: the per-step losses and their sum; the
+output errors; every loss L(s) sending its error back through V, tanh and the
+recurrent connections in its own colour (so step t needs every error from later
+steps); the size of each source's share per step (a stacked bar, the idea of
+RNNbow); Goodfellow 10.18-10.28 with one neuron's values; the per-step gradients
+in coloured frames, their sum over time, and the one update of the parameters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    FadeOut,
+    MathTex,
+    Text,
+    Transform,
+    VGroup,
+    Write,
+)
+
+from rnncore import sgd_step
+from rnncore.bptt_views import d_h_parts, tanh_derivative
+from scenes.base import LectureScene
+from scenes.errorflow import (
+    ContributionSum,
+    ErrorFlow,
+    GradientTable,
+    MatrixFrame,
+    SharedScaleNeuronsView,
+    SourceBars,
+    error_stage,
+    source_legend,
+)
+from scenes.mobjects import (
+    STAGE_BOTTOM,
+    STAGE_TOP,
+    STAGE_WIDTH,
+    ColorBar,
+    EquationPanel,
+    Legend,
+    VectorStrip,
+    display_step,
+    fmt,
+    tex_num,
+)
+from scenes.palette import (
+    FONT_SMALL,
+    GRADIENT,
+    OUTPUT,
+    RECURRENT,
+    TEXT,
+    source_color,
+)
+
+__all__ = ["BackpropThroughTime"]
+
+LEGEND_WIDTH = 1.7  # right-hand column kept free for the source legend
+NET_HEIGHT = 5.5  # the unrolled network; the rest of the stage holds one panel
+PANEL_Y = STAGE_BOTTOM + 0.45  # centre line of the panel under the network
+EQ_SIZE = 30
+DIM = 0.25  # opacity of the network while the errors flow
+BARS_HEIGHT = 4.0
+MATRIX_CELL = (0.8, 0.4)
+
+
+def tex_vec(values: np.ndarray) -> str:
+    """A vector as TeX, ``(0.58,\\ -0.58)``."""
+    return r"\left(" + r",\ ".join(fmt(x) for x in values) + r"\right)"
+
+
+class BackpropThroughTime(LectureScene):
+    """BPTT with real numbers: coloured errors, per-step gradients, their sum, the update."""
+
+    def construct(self) -> None:
+        self.compute()
+        self.show_losses()
+        self.show_output_errors()
+        self.flow_errors()
+        self.focus_step()
+        self.show_source_bars()
+        self.show_equations()
+        self.show_step_gradients()
+        self.sum_and_update()
+        self.show_updated_network()
+
+    # --- numbers -----------------------------------------------------------------
+    def compute(self) -> None:
+        lesson = self.lesson
+        self.trace = lesson.trace()
+        self.bp = lesson.backprop()
+        self.parts = d_h_parts(self.bp)
+        self.dtanh = tanh_derivative(self.trace)  # (T, H)
+        self.new_params = sgd_step(lesson.params, self.bp.grads, lesson.learning_rate)
+        T = lesson.T
+        self.t_focus = 1 if T > 1 else 0  # the step whose gradient is framed (h(t-1) != h0)
+        self.j_focus = 0  # the neuron whose equations carry numbers
+
+    # --- beats -------------------------------------------------------------------
+    def show_losses(self) -> None:
+        self.beat(
+            "Where forward propagation ended: every step has its own loss L(t), and the "
+            "loss of the whole sequence is their sum. Backpropagation through time starts "
+            "from these losses."
+        )
+        self.show_title("Backpropagation through time")
+        lesson, bp = self.lesson, self.bp
+        self.net, self.legend = error_stage(
+            lesson, bp.losses, height=NET_HEIGHT, legend_width=LEGEND_WIDTH
+        )
+        self.panel = EquationPanel.total_loss(
+            bp.losses, bp.loss, loss_mask=lesson.loss_mask, font_size=EQ_SIZE
+        )
+        self.place_panel(self.panel)
+        self.play(FadeIn(self.net))
+        self.play(Write(self.panel))
+
+    def show_output_errors(self) -> None:
+        self.beat(
+            "The first errors are those of the outputs: dL/do(t) = y_hat(t) - y(t), the "
+            "same form for every step. Each one belongs to one loss L(t), so from now on "
+            "it gets that loss's colour (legend on the right)."
+        )
+        net, bp = self.net, self.bp
+        self.d_o_strips: dict[int, VectorStrip] = {}
+        in_place = "y_hat" in net.rows  # the error takes the place of y_hat(t)
+        for t in net.steps:
+            home = net.y_hat[t] if in_place else net.o[t]
+            strip = VectorStrip(
+                bp.d_o[t],
+                cell_width=home.shapes[0].width,
+                cell_height=home.shapes[0].height,
+                outline=source_color(t),
+                vmax=1.0,
+            )
+            if in_place:
+                strip.move_to(home)
+            else:
+                strip.next_to(home, RIGHT, buff=0.1)
+            self.d_o_strips[t] = strip
+        anims = []
+        if in_place:
+            label = MathTex(
+                r"\frac{\partial L}{\partial o^{(t)}}", font_size=FONT_SMALL + 4, color=TEXT
+            ).move_to(net.row_labels["y_hat"])
+            label.align_to(net.row_labels["y_hat"], LEFT)
+            anims.append(Transform(net.row_labels["y_hat"], label))
+            anims += [FadeOut(net.y_hat[t]) for t in net.steps]
+        t = self.t_focus
+        y = bp.y[t]
+        tp = display_step(t)
+        panel = MathTex(
+            rf"\frac{{\partial L}}{{\partial o^{{({tp})}}}}",
+            rf"=\hat y^{{({tp})}}-y^{{({tp})}}",
+            "=" + tex_vec(self.trace.y_hat[t]) + "-" + tex_vec(y),
+            "=" + tex_vec(bp.d_o[t]),
+            font_size=EQ_SIZE,
+            color=TEXT,
+        )
+        panel[0].set_color(source_color(t))
+        panel[3].set_color(source_color(t))
+        self.d_o_panel_values = bp.d_o[t].copy()
+        self.swap_panel(panel)
+        self.play(*anims, *(FadeIn(s) for s in self.d_o_strips.values()), FadeIn(self.legend))
+
+    def flow_errors(self) -> None:
+        T = self.lesson.T
+        self.beat(
+            "Errors flow backward through the unrolled network: from o(s) through V into "
+            "h(s), through tanh into a(s), and back along the recurrent connections into "
+            "every earlier step. Each loss L(s) has its own colour; an arrow's width is the "
+            "size of the error that loss leaves at that step. The error at step t is the "
+            "sum of contributions from L(t), L(t+1), ... up to the last loss."
+        )
+        self.flow = ErrorFlow.on(self.net, self.bp.norms_by_source)
+        self.play(
+            self.net.arrows.animate.set_opacity(DIM),
+            self.net.labels.animate.set_opacity(DIM),
+        )
+        chain = MathTex(
+            r"\frac{\partial L}{\partial o^{(s)}}",
+            r"\xrightarrow{\;V^\top\;}",
+            r"\frac{\partial L}{\partial h^{(s)}}",
+            r"\xrightarrow{\;1-h^2\;}",
+            r"\frac{\partial L}{\partial a^{(s)}}",
+            r"\xrightarrow{\;W^\top\;}",
+            r"\frac{\partial L}{\partial h^{(s-1)}}",
+            r"\xrightarrow{\;1-h^2\;}\cdots",
+            font_size=EQ_SIZE,
+            color=TEXT,
+        )
+        for i in (1, 5):
+            chain[i].set_color(OUTPUT if i == 1 else RECURRENT)
+        self.swap_panel(chain)
+        for s in range(T - 1, -1, -1):
+            if s in self.flow.down or any(k[0] == s for k in self.flow.back):
+                self.play(self.flow.grow(s, run_time=0.4 + 0.25 * (s + 1)))
+
+    def focus_step(self) -> None:
+        t, j, bp = self.t_focus, self.j_focus, self.bp
+        tp = display_step(t)
+        self.beat(
+            f"Look at step {tp}: to know its error you need the errors of every later step, "
+            f"all the arrows that arrive at h({tp}). For unit {j + 1}, dL/da is the sum of one "
+            "contribution per source loss, each in its colour; these are the real numbers "
+            "of this network."
+        )
+        into = self.flow.into_step(t)
+        others = [a for a in self.flow if a not in into]
+        frame = self.net.frame(t, TEXT, rows=("h",))
+        terms = [(s, bp.by_source[s, t, j]) for s in range(t, self.lesson.T) if bp.loss_mask[s]]
+        self.contribution = ContributionSum(
+            rf"\frac{{\partial L}}{{\partial a_{{{j + 1}}}^{{({tp})}}}}",
+            terms,
+            bp.d_a[t, j],
+            font_size=EQ_SIZE,
+        )
+        self.play(*(a.animate.set_opacity(0.2) for a in others), Create(frame))
+        self.swap_panel(self.contribution)
+        self.focus_frame = frame
+
+    def show_source_bars(self) -> None:
+        self.beat(
+            "The same split for every step and all units at once: one bar per step, one "
+            "segment per source loss, height = the size of that loss's share of the error "
+            "dL/da(t) (the idea of RNNbow). Fresh errors are tall; they fade as they "
+            "travel back through time."
+        )
+        self.clear_stage()
+        self.bars = SourceBars(
+            self.bp.norms_by_source, max_height=BARS_HEIGHT, spacing=1.4, bar_width=0.6
+        )
+        caption = MathTex(
+            r"\left\|\frac{\partial L}{\partial a^{(t)}}\right\|\ \text{split by source loss}",
+            font_size=EQ_SIZE,
+            color=TEXT,
+        )
+        legend = source_legend(np.flatnonzero(self.bp.loss_mask), vertical=True)
+        block = VGroup(self.bars, legend).arrange(RIGHT, buff=1.0, aligned_edge=DOWN)
+        caption.next_to(block, UP, buff=0.4)
+        VGroup(caption, block).move_to((STAGE_TOP + STAGE_BOTTOM) / 2 * UP)
+        self.play(FadeIn(caption), FadeIn(legend), FadeIn(self.bars.baseline, self.bars.labels))
+        self.play(*(FadeIn(bar, shift=0.3 * UP) for bar in self.bars.bars))
+
+    def show_equations(self) -> None:
+        t, j, bp, tr = self.t_focus, self.j_focus, self.bp, self.trace
+        tp, n = display_step(t), j + 1
+        k = int(np.argmax(np.abs(bp.d_o[t])))
+        self.beat(
+            "The same computation as equations (Goodfellow 10.18 to 10.28), with the "
+            f"numbers of unit {n} at step {tp}: the output error, the error of h from two "
+            "places (the next step through W, its own output through V), through tanh into "
+            "a, and the per-step gradient it makes."
+        )
+        self.clear_stage()
+        p, d = self.parts, self.dtanh
+        h_prev = tr.h_prev[t]
+        m = int(np.argmax(np.abs(bp.per_step.W[t, j])))
+        self.eq_numbers = {
+            "d_o": bp.d_o[t, k],
+            "y_hat": tr.y_hat[t, k],
+            "y": bp.y[t, k],
+            "from_future": p.from_future[t, j],
+            "from_output": p.from_output[t, j],
+            "d_h": bp.d_h[t, j],
+            "dtanh": d[t, j],
+            "d_a": bp.d_a[t, j],
+            "h_prev": h_prev[m],
+            "dW": bp.per_step.W[t, j, m],
+        }
+        e = self.eq_numbers
+        c = source_color(t)
+        lines = VGroup(
+            MathTex(
+                rf"\frac{{\partial L}}{{\partial o_{{{k + 1}}}^{{({tp})}}}}"
+                rf"=\hat y_{{{k + 1}}}^{{({tp})}}-y_{{{k + 1}}}^{{({tp})}}"
+                rf"={fmt(e['y_hat'])}-{fmt(e['y'])}={fmt(e['d_o'])}",
+                r"\qquad(10.18)",
+            ),
+            MathTex(
+                r"\frac{\partial L}{\partial h^{(t)}}",
+                "=",
+                r"W^\top\!\left[\left(1-h^{(t+1)\,2}\right)"
+                r"\odot\frac{\partial L}{\partial h^{(t+1)}}\right]",
+                "+",
+                r"V^\top\frac{\partial L}{\partial o^{(t)}}",
+                r"\qquad(10.21)",
+            ),
+            MathTex(
+                rf"\frac{{\partial L}}{{\partial h_{{{n}}}^{{({tp})}}}}",
+                "=",
+                tex_num(e["from_future"]),
+                "+",
+                tex_num(e["from_output"]),
+                f"={fmt(e['d_h'])}",
+            ),
+            MathTex(
+                rf"\frac{{\partial L}}{{\partial a_{{{n}}}^{{({tp})}}}}"
+                rf"=\left(1-h_{{{n}}}^{{({tp})\,2}}\right)"
+                rf"\frac{{\partial L}}{{\partial h_{{{n}}}^{{({tp})}}}}"
+                rf"={fmt(e['dtanh'])}\cdot{tex_num(e['d_h'])}={fmt(e['d_a'])}",
+            ),
+            MathTex(
+                r"\frac{\partial L}{\partial W}=\sum_t\frac{\partial L}{\partial a^{(t)}}"
+                r"h^{(t-1)\top},\ \ "
+                r"\frac{\partial L}{\partial U}=\sum_t\frac{\partial L}{\partial a^{(t)}}"
+                r"x^{(t)\top},\ \ "
+                r"\frac{\partial L}{\partial b}=\sum_t\frac{\partial L}{\partial a^{(t)}}",
+            ),
+            MathTex(
+                r"\frac{\partial L}{\partial V}=\sum_t\frac{\partial L}{\partial o^{(t)}}"
+                r"h^{(t)\top},\ \ "
+                r"\frac{\partial L}{\partial c}=\sum_t\frac{\partial L}{\partial o^{(t)}}",
+                r"\quad(10.22\text{--}10.28)",
+            ),
+            MathTex(
+                rf"\frac{{\partial L}}{{\partial W_{{{n}{m + 1}}}^{{({tp})}}}}"
+                rf"=\frac{{\partial L}}{{\partial a_{{{n}}}^{{({tp})}}}}"
+                rf"\,h_{{{m + 1}}}^{{({tp - 1})}}"
+                rf"={tex_num(e['d_a'])}\cdot{tex_num(e['h_prev'])}={fmt(e['dW'])}",
+            ),
+        )
+        for line in lines:
+            line.set(font_size=EQ_SIZE).set_color(TEXT)
+        lines.arrange(DOWN, buff=0.28, aligned_edge=LEFT)
+        lines[0][0].set_color(c)
+        for i in (1, 2):  # the two paths of 10.21: through W (yellow), through V
+            lines[i][2].set_color(RECURRENT)
+            lines[i][4].set_color(OUTPUT)
+        if lines.width > STAGE_WIDTH:
+            lines.scale_to_fit_width(STAGE_WIDTH)
+        if lines.height > STAGE_TOP - STAGE_BOTTOM:
+            lines.scale_to_fit_height(STAGE_TOP - STAGE_BOTTOM)
+        lines.move_to((STAGE_TOP + STAGE_BOTTOM) / 2 * UP)
+        self.equations = lines
+        for line in lines:
+            self.play(FadeIn(line, shift=0.1 * DOWN), run_time=0.6)
+
+    def show_step_gradients(self) -> None:
+        T = self.lesson.T
+        self.beat(
+            "Parameters do not depend on time, errors do. Every step t gives its own "
+            "gradient contribution, dL/dW(t) = dL/da(t) h(t-1)^T and the same for U, V, b, "
+            "c (each in a frame, values as colours). Their sums over time are the "
+            "gradients of the shared parameters."
+        )
+        self.clear_stage()
+        self.table = GradientTable(self.bp.per_step, self.bp.grads)
+        bar = ColorBar(self.table.vmax, label="gradient value")
+        key = Legend(
+            [(GRADIENT, "one step's contribution"), (TEXT, "sum over all steps")],
+            kind="line",
+        )
+        bottom = VGroup(bar, key).arrange(RIGHT, buff=1.0)
+        group = VGroup(self.table, bottom).arrange(DOWN, buff=0.4)
+        if group.height > STAGE_TOP - STAGE_BOTTOM:
+            group.scale_to_fit_height(STAGE_TOP - STAGE_BOTTOM)
+        group.move_to((STAGE_TOP + STAGE_BOTTOM) / 2 * UP)
+        cols = [VGroup(*(self.table.cells[(n, t)] for n in "UWVbc")) for t in range(T)]
+        self.play(FadeIn(self.table.row_labels), FadeIn(self.table.column_labels), FadeIn(bottom))
+        for col in cols:
+            self.play(FadeIn(col), run_time=0.35)
+        sums = VGroup(*(self.table.cells[(n, "sum")] for n in "UWVbc"))
+        self.play(FadeIn(self.table.equals), FadeIn(sums))
+
+    def sum_and_update(self) -> None:
+        lr = self.lesson.learning_rate
+        self.beat(
+            "After the errors of every step are known, the parameters are renewed once: "
+            f"W <- W - eta dL/dW with the learning rate eta = {lr:g}, and the same for U, V, "
+            "b and c. One update needs the whole sequence; this is why it is called "
+            "backpropagation through time."
+        )
+        self.clear_stage()
+        params = self.lesson.params
+        vmax = float(max(np.abs(params.W).max(), np.abs(self.new_params.W).max()))
+        self.w_before = MatrixFrame(
+            params.W, frame_color=RECURRENT, vmax=vmax, label="W", cell=MATRIX_CELL
+        )
+        self.w_grad = MatrixFrame(
+            self.bp.grads.W,
+            frame_color=GRADIENT,
+            label=r"\frac{\partial L}{\partial W}",
+            cell=MATRIX_CELL,
+        )
+        self.w_after = MatrixFrame(
+            self.new_params.W,
+            frame_color=RECURRENT,
+            vmax=vmax,
+            label=r"W_{\text{new}}",
+            cell=MATRIX_CELL,
+        )
+        minus = MathTex(rf"-\,{lr:g}\,\cdot", font_size=EQ_SIZE + 4, color=TEXT)
+        equals = MathTex("=", font_size=EQ_SIZE + 4, color=TEXT)
+        row = VGroup(self.w_before, minus, self.w_grad, equals, self.w_after)
+        row.arrange(RIGHT, buff=0.25)
+        if row.width > STAGE_WIDTH:
+            row.scale_to_fit_width(STAGE_WIDTH)
+        rule = MathTex(
+            r"\theta\leftarrow\theta-\eta\,\frac{\partial L}{\partial\theta},\quad"
+            r"\theta\in\{U,W,V,b,c\},\quad\eta=" + f"{lr:g}",
+            font_size=EQ_SIZE,
+            color=TEXT,
+        )
+        bar = ColorBar(vmax, label="value")
+        VGroup(row, rule, bar).arrange(DOWN, buff=0.45).move_to((STAGE_TOP + STAGE_BOTTOM) / 2 * UP)
+        self.play(FadeIn(self.w_before), FadeIn(self.w_grad), FadeIn(minus), FadeIn(bar))
+        self.play(FadeIn(equals), FadeIn(self.w_after), Write(rule))
+
+    def show_updated_network(self) -> None:
+        t = self.t_focus
+        self.beat(
+            "The network after this one update: the same neurons, the connections changed "
+            "(colour and width show the weights, on one scale before and after). The "
+            "recurrent W connections are yellow; their width is the size of each weight."
+        )
+        self.clear_stage()
+        lesson = self.lesson
+        params, new = lesson.params, self.new_params
+        vmax = {
+            name: float(max(np.abs(getattr(params, name)).max(), np.abs(getattr(new, name)).max()))
+            for name in ("U", "W", "V")
+        }
+        kw = {
+            "t": t,
+            "input_names": lesson.input_labels,
+            "output_names": lesson.output_labels,
+            "height": 4.4,
+            "max_width": 5.2,
+            "show_numbers": False,
+            "vmax": vmax,
+        }
+        self.before = SharedScaleNeuronsView(params, self.trace, **kw)
+        self.after_target = after_target = SharedScaleNeuronsView(new, self.trace, **kw)
+        self.after = SharedScaleNeuronsView(params, self.trace, **kw)
+        views = VGroup(self.before, self.after).arrange(RIGHT, buff=1.2)
+        after_target.move_to(self.after)
+        captions = VGroup(
+            Text("before", font_size=FONT_SMALL + 4, color=TEXT).next_to(self.before, DOWN, 0.3),
+            Text("after one update", font_size=FONT_SMALL + 4, color=TEXT).next_to(
+                self.after, DOWN, 0.3
+            ),
+        )
+        bar = ColorBar(max(vmax["U"], vmax["V"]), label="weight (U, V)")
+        key = Legend([(RECURRENT, "W (width = |weight|)")], kind="line")
+        side = VGroup(bar, key).arrange(RIGHT, buff=0.8)
+        whole = VGroup(views, captions)
+        room = STAGE_TOP - STAGE_BOTTOM - side.height - 0.4
+        whole.scale_to_fit_height(min(whole.height, room))
+        if whole.width > STAGE_WIDTH:
+            whole.scale_to_fit_width(STAGE_WIDTH)
+        VGroup(whole, side).arrange(DOWN, buff=0.3).move_to((STAGE_TOP + STAGE_BOTTOM) / 2 * UP)
+        after_target.replace(self.after)
+        self.play(FadeIn(self.before), FadeIn(self.after), FadeIn(captions), FadeIn(side))
+        self.play(Transform(self.after, after_target), run_time=2.0)
+
+    # --- helpers -----------------------------------------------------------------------
+    def place_panel(self, panel) -> None:
+        """Put ``panel`` on the line under the network (shrunk to fit if needed)."""
+        max_width = STAGE_WIDTH - LEGEND_WIDTH
+        if panel.width > max_width:
+            panel.scale_to_fit_width(max_width)
+        panel.move_to([-LEGEND_WIDTH / 2, PANEL_Y, 0])
+
+    def swap_panel(self, panel) -> None:
+        """Replace the panel under the network by ``panel``."""
+        self.place_panel(panel)
+        self.play(FadeOut(self.panel), FadeIn(panel))
+        self.panel = panel

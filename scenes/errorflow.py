@@ -1,0 +1,724 @@
+"""Mobjects of backpropagation through time: coloured error flows and gradient frames.
+
+Everything here draws numbers it is given (read from ``rnncore`` results); nothing
+computes model math.
+
+- ``source_legend``: one colour per source loss L(s) (``palette.source_color``),
+  a ``scenes.mobjects.Legend``.
+- ``ErrorFlow``: the errors of every source loss L(s), one coloured lane each,
+  entering h(s) from o(s) and travelling back along the recurrent connections;
+  stroke width is the size of the error (``Backprop.norms_by_source``).
+- ``MatrixFrame``: a matrix (or vector) of real numbers, or of coloured cells, in
+  a coloured frame: the article's "gradient in a coloured frame".
+- ``SourceBars``: a stacked bar per time step, split by source loss (RNNbow).
+- ``ContributionSum``: one neuron's error written as the sum of its sources'
+  contributions, each term in its source's colour.
+- ``SharedScaleNeuronsView``: ``RNNNeuronsView`` with fixed colour/width scales,
+  so a network before and after an update can be compared.
+- ``error_stage``: the unrolled network and the source legend, laid out for the
+  BPTT scenes (network on the left, legend in a column on the right).
+- ``GradientTable``: the per-step gradients of U, W, V, b, c as coloured cells, one
+  column per time step, and their sum over time.
+- ``LogNormPlot``: norms against a distance on a log axis (vanishing / exploding).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Animation,
+    Arrow,
+    Axes,
+    DashedVMobject,
+    Dot,
+    GrowArrow,
+    Line,
+    MathTex,
+    Rectangle,
+    Succession,
+    SurroundingRectangle,
+    Text,
+    VGroup,
+    VMobject,
+    interpolate_color,
+)
+from manim.mobject.graphing.scale import LogBase
+
+from scenes.base import FRAME_MARGIN
+from scenes.mobjects import (
+    STAGE_TOP,
+    STAGE_WIDTH,
+    Connections,
+    Legend,
+    RecurrentConnections,
+    RNNNeuronsView,
+    UnrolledRNN,
+    display_step,
+    fmt,
+)
+from scenes.palette import (
+    FONT_LABEL,
+    FONT_NUMBER,
+    FONT_SMALL,
+    GRADIENT,
+    GREY_OUT,
+    NEGATIVE,
+    NEUTRAL,
+    POSITIVE,
+    TEXT,
+    ZERO,
+    source_color,
+    value_color,
+)
+
+__all__ = [
+    "ContributionSum",
+    "ErrorFlow",
+    "GradientTable",
+    "LogNormPlot",
+    "MatrixFrame",
+    "SharedScaleNeuronsView",
+    "SourceBars",
+    "error_stage",
+    "radius_color",
+    "source_legend",
+]
+
+# --- layout constants ----------------------------------------------------------
+NUMBER_CELL = (0.78, 0.4)  # (width, height) of a cell holding a number
+COLOUR_CELL = (0.3, 0.3)  # a cell that only carries colour
+FRAME_BUFF = 0.07
+FRAME_WIDTH = 3.0
+CELL_STROKE = 0.6
+NUMBER_CELL_OPACITY = 0.55  # numbers stay readable on a tinted cell
+LANE_GAP = 0.13  # vertical distance between two source lanes
+ARROW_WIDTH = (1.2, 9.0)  # stroke width of the weakest / strongest error
+ARROW_TIP = 0.14
+DOWN_SHIFT = -0.2  # the o(s) -> h(s) arrow runs this far right of the column centre
+SWATCH = 0.42  # length of a legend swatch
+BAR_WIDTH = 0.42
+
+
+def source_legend(sources: Sequence[int], vertical: bool = False) -> Legend:
+    """A legend of the source colours: which loss L(s) each error colour comes from."""
+    entries = [(source_color(s), f"$L^{{({display_step(s)})}}$") for s in sources]
+    legend = Legend(entries, kind="line", vertical=vertical)
+    caption = Text("error from", font_size=FONT_SMALL, color=TEXT)
+    caption.next_to(legend, LEFT if not vertical else UP, buff=0.25)
+    if vertical:
+        caption.align_to(legend, LEFT)
+    legend.add(caption)
+    return legend
+
+
+def error_stage(
+    lesson, losses: np.ndarray, height: float = 5.5, legend_width: float = 1.7
+) -> tuple[UnrolledRNN, Legend]:
+    """The lesson's unrolled network at the top of the stage and the source legend.
+
+    Parameters
+    ----------
+    lesson
+        A ``rnncore.Lesson`` (its trace, labels and loss mask are drawn).
+    losses
+        ``Backprop.losses``, shown in the L(t) row.
+    height
+        Height of the network; the stage below it is left for one panel.
+    legend_width
+        Width kept free on the right for the legend.
+    """
+    net = UnrolledRNN(
+        lesson.trace(),
+        lesson.params,
+        losses,
+        loss_mask=lesson.loss_mask,
+        step_names=lesson.step_labels,
+        width=STAGE_WIDTH - legend_width,
+        height=height,
+    )
+    net.shift((STAGE_TOP - net.get_top()[1]) * UP)
+    net.to_edge(LEFT, buff=FRAME_MARGIN)
+    legend = source_legend(np.flatnonzero(lesson.loss_mask), vertical=True)
+    legend.to_edge(RIGHT, buff=FRAME_MARGIN).set_y(net.h[net.steps[0]].get_y())
+    return net, legend
+
+
+class MatrixFrame(VGroup):
+    """A matrix of real numbers or of coloured cells, in a coloured frame.
+
+    Parameters
+    ----------
+    values
+        (R, C) matrix, or (R,) vector drawn as a column.
+    mode
+        ``"numbers"``: tinted cells with the value written in each (2 decimals);
+        ``"cells"``: colour only (for the many small matrices).
+    frame_color
+        Colour of the frame (a source colour, or ``palette.GRADIENT``).
+    vmax
+        Magnitude that gets the full colour (default: the largest magnitude).
+    label
+        LaTeX drawn above the frame, e.g. ``r"\\partial L/\\partial W^{(2)}"``.
+
+    Attributes
+    ----------
+    values
+        A copy of the drawn array, (R, C).
+    entries
+        The strings written in the cells, row-major ("" in ``"cells"`` mode).
+    """
+
+    def __init__(
+        self,
+        values: np.ndarray,
+        mode: str = "numbers",
+        frame_color=GRADIENT,
+        vmax: float | None = None,
+        label: str | None = None,
+        font_size: int = FONT_SMALL,
+        cell: tuple[float, float] | None = None,
+        label_size: int = FONT_LABEL,
+    ) -> None:
+        super().__init__()
+        if mode not in ("numbers", "cells"):
+            raise ValueError(f"mode: expected 'numbers' or 'cells', found {mode!r}")
+        arr = np.asarray(values, dtype=np.float64)
+        arr = arr[:, None] if arr.ndim == 1 else arr
+        self.values = arr.copy()  # (R, C)
+        self.mode = mode
+        vmax = float(np.max(np.abs(arr))) if vmax is None else float(vmax)
+        self.vmax = vmax if vmax > 0 else 1.0
+        width, height = cell or (NUMBER_CELL if mode == "numbers" else COLOUR_CELL)
+        opacity = NUMBER_CELL_OPACITY if mode == "numbers" else 1.0
+        self.cells = VGroup()
+        self.numbers = VGroup()
+        self.entries: list[str] = []
+        rows, cols = arr.shape
+        for i in range(rows):
+            for j in range(cols):
+                v = arr[i, j]
+                box = Rectangle(
+                    width=width,
+                    height=height,
+                    stroke_color=NEUTRAL,
+                    stroke_width=CELL_STROKE,
+                    fill_color=value_color(v, self.vmax),
+                    fill_opacity=opacity,
+                ).move_to(np.array([j * width, -i * height, 0.0]))
+                self.cells.add(box)
+                if mode == "numbers":
+                    self.entries.append(fmt(v))
+                    self.numbers.add(Text(fmt(v), font_size=font_size, color=TEXT).move_to(box))
+                else:
+                    self.entries.append("")
+        self.frame = SurroundingRectangle(
+            self.cells, buff=FRAME_BUFF, color=frame_color, stroke_width=FRAME_WIDTH
+        )
+        self.add(self.cells, self.numbers, self.frame)
+        self.label = None
+        if label is not None:
+            self.label = MathTex(label, font_size=label_size, color=TEXT).next_to(
+                self.frame, UP, buff=0.12
+            )
+            self.add(self.label)
+        self.center()
+
+    def set_frame_color(self, color) -> MatrixFrame:
+        self.frame.set_stroke(color=color)
+        return self
+
+
+class ErrorFlow(VGroup):
+    """Coloured error flows through an unrolled RNN, one lane per source loss.
+
+    For every source s: an arrow from o(s) down into h(s) (through V), then arrows
+    along the recurrent connections from h(t) back to h(t-1) for t = s, ..., 1. The
+    arrow that leaves h(t) carries the part of d_a(t) that L(s) caused, and its
+    stroke width is that part's norm.
+
+    Parameters
+    ----------
+    strengths
+        (T_source, T) ``Backprop.norms_by_source``.
+    o_points, h_points
+        ``{t: point}`` centres of o(t) and h(t) on screen (steps left out of a
+        window have no arrows).
+    h_half_width, h_half_height, o_half_height
+        Half sizes of the drawn layers, so arrows start and end at their edges.
+    reach
+        (T_source, T) bool: which (s, t) get an arrow (default ``t <= s`` and a
+        non-zero strength).
+    vmax
+        The norm that gets the widest stroke (default: the largest strength).
+
+    Attributes
+    ----------
+    down
+        ``{s: Arrow}`` o(s) -> h(s).
+    back
+        ``{(s, t): Arrow}`` h(t) -> h(t-1) carrying L(s)'s error.
+    widths
+        ``{(s, t): float}`` stroke widths of ``back`` and (for t = s) ``down``.
+    """
+
+    def __init__(
+        self,
+        strengths: np.ndarray,
+        o_points: dict[int, np.ndarray],
+        h_points: dict[int, np.ndarray],
+        h_half_width: float,
+        h_half_height: float,
+        o_half_height: float,
+        reach: np.ndarray | None = None,
+        vmax: float | None = None,
+        lane_gap: float = LANE_GAP,
+        down_shift: float = DOWN_SHIFT,
+    ) -> None:
+        super().__init__()
+        strengths = np.asarray(strengths, dtype=np.float64)
+        S, T = strengths.shape
+        if reach is None:
+            reach = (np.arange(T)[None, :] <= np.arange(S)[:, None]) & (strengths > 0)
+        self.strengths = strengths
+        self.reach = np.asarray(reach, dtype=bool)
+        self.vmax = float(strengths.max()) if vmax is None else float(vmax)
+        self.down: dict[int, Arrow] = {}
+        self.back: dict[tuple[int, int], Arrow] = {}
+        self.widths: dict[tuple[int, int], float] = {}
+        self.lane_y = {s: (S - 1) / 2 * lane_gap - s * lane_gap for s in range(S)}  # offsets
+
+        for s in range(S):
+            if not self.reach[s, s] or s not in h_points:
+                continue
+            color = source_color(s)
+            w = self._width(strengths[s, s])
+            self.widths[(s, s)] = w
+            if s in o_points:
+                x = h_points[s][0] + down_shift
+                start = np.array([x, o_points[s][1] - o_half_height, 0.0])
+                end = np.array([x, h_points[s][1] + h_half_height, 0.0])
+                self.down[s] = self._arrow(start, end, color, w)
+            for t in range(s, 0, -1):
+                if not self.reach[s, t]:
+                    break
+                if t not in h_points or t - 1 not in h_points:
+                    continue
+                w = self._width(strengths[s, t])
+                self.widths[(s, t)] = w
+                y = h_points[t][1] + self.lane_y[s]
+                start = np.array([h_points[t][0] - h_half_width, y, 0.0])
+                end = np.array([h_points[t - 1][0] + h_half_width, y, 0.0])
+                self.back[(s, t)] = self._arrow(start, end, color, w)
+        self.add(*self.down.values(), *self.back.values())
+
+    @classmethod
+    def on(cls, net: UnrolledRNN, strengths: np.ndarray, **kwargs: object) -> ErrorFlow:
+        """The error flows drawn over the h and o strips of an ``UnrolledRNN``."""
+        h_points = {t: net.h[t].shapes.get_center() for t in net.steps}
+        o_points = {t: net.o[t].shapes.get_center() for t in net.steps if t in net.o}
+        first = net.h[net.steps[0]].shapes
+        o_half = net.o[net.steps[0]].shapes.height / 2 if net.o else 0.0
+        gap = min(LANE_GAP, 0.8 * first.height / max(len(strengths), 1))
+        kwargs.setdefault("lane_gap", gap)
+        return cls(
+            strengths,
+            o_points,
+            h_points,
+            h_half_width=first.width / 2,
+            h_half_height=first.height / 2,
+            o_half_height=o_half,
+            **kwargs,
+        )
+
+    def _width(self, norm: float) -> float:
+        lo, hi = ARROW_WIDTH
+        return lo + (hi - lo) * float(np.clip(norm / self.vmax, 0.0, 1.0)) if self.vmax > 0 else lo
+
+    @staticmethod
+    def _arrow(start: np.ndarray, end: np.ndarray, color, width: float) -> Arrow:
+        return Arrow(
+            start,
+            end,
+            buff=0,
+            color=color,
+            stroke_width=width,
+            tip_length=ARROW_TIP,
+            max_stroke_width_to_length_ratio=100,
+            max_tip_length_to_length_ratio=0.35,
+        )
+
+    def of_source(self, s: int) -> VGroup:
+        """Every arrow of the loss L(s), in the order the error travels."""
+        arrows = [self.down[s]] if s in self.down else []
+        arrows += [self.back[(s, t)] for t in range(s, 0, -1) if (s, t) in self.back]
+        return VGroup(*arrows)
+
+    def into_step(self, t: int) -> VGroup:
+        """The arrows whose errors reach h(t): what step t needs from later losses."""
+        arrows = [self.down[t]] if t in self.down else []
+        arrows += [a for (s, u), a in self.back.items() if u == t + 1 and s > t]
+        return VGroup(*arrows)
+
+    def grow(self, s: int, run_time: float = 1.2) -> Animation:
+        """The error of L(s) flowing back, arrow after arrow."""
+        arrows = self.of_source(s)
+        step = run_time / max(len(arrows), 1)
+        return Succession(*(GrowArrow(a, run_time=step) for a in arrows))
+
+    def beyond(self, keep: np.ndarray) -> VGroup:
+        """Arrows outside the (T_source, T) mask ``keep`` (what a horizon cuts)."""
+        cut = [a for (s, t), a in self.back.items() if not keep[s, t - 1]]
+        cut += [a for s, a in self.down.items() if not keep[s, s]]
+        return VGroup(*cut)
+
+    def cut_marks(self, keep: np.ndarray, size: float = 0.16) -> VGroup:
+        """A short bar across each lane where ``keep`` stops it (the horizon)."""
+        marks = VGroup()
+        for (s, t), arrow in self.back.items():
+            if keep[s, t] and not keep[s, t - 1]:
+                mid = arrow.get_center()
+                marks.add(
+                    Line(
+                        mid + size * (UP + 0.4 * RIGHT),
+                        mid + size * (DOWN + 0.4 * LEFT),
+                        color=TEXT,
+                        stroke_width=3,
+                    )
+                )
+        return marks
+
+
+class SourceBars(VGroup):
+    """A stacked bar per time step t, one segment per source loss L(s), s >= t.
+
+    Segment height is proportional to ``norms[s, t]`` (``Backprop.norms_by_source``):
+    tall where errors are fresh, thinner as they travel back. The fresh error
+    (s = t) sits at the bottom.
+
+    Attributes
+    ----------
+    unit
+        Screen height per unit of norm.
+    segments
+        ``{(s, t): Rectangle}``.
+    """
+
+    def __init__(
+        self,
+        norms: np.ndarray,
+        x_positions: Sequence[float] | None = None,
+        max_height: float = 2.0,
+        bar_width: float = BAR_WIDTH,
+        spacing: float = 1.0,
+        reach: np.ndarray | None = None,
+        unit: float | None = None,
+    ) -> None:
+        super().__init__()
+        norms = np.asarray(norms, dtype=np.float64)
+        S, T = norms.shape
+        self.norms = norms
+        totals = norms.sum(axis=0)  # (T,) stacked heights in norm units
+        self.unit = (
+            (max_height / totals.max() if totals.max() > 0 else 1.0) if unit is None else unit
+        )
+        xs = list(x_positions) if x_positions is not None else [t * spacing for t in range(T)]
+        self.segments: dict[tuple[int, int], Rectangle] = {}
+        self.bars = VGroup()
+        base_y = 0.0
+        for t in range(T):
+            y = base_y
+            bar = VGroup()
+            for s in range(t, S):
+                h = norms[s, t] * self.unit
+                if h <= 0:
+                    continue
+                color = source_color(s)
+                if reach is not None and not reach[s, t]:
+                    color = GREY_OUT
+                rect = Rectangle(
+                    width=bar_width,
+                    height=h,
+                    stroke_width=0.8,
+                    stroke_color=ZERO,
+                    fill_color=color,
+                    fill_opacity=1,
+                )
+                rect.move_to(np.array([xs[t], y + h / 2, 0.0]))
+                self.segments[(s, t)] = rect
+                bar.add(rect)
+                y += h
+            self.bars.add(bar)
+        self.baseline = Line(
+            np.array([xs[0] - 0.6, base_y, 0.0]),
+            np.array([xs[-1] + 0.6, base_y, 0.0]),
+            color=NEUTRAL,
+            stroke_width=2,
+        )
+        self.labels = VGroup(
+            *(
+                MathTex(f"t={display_step(t)}", font_size=FONT_NUMBER + 4, color=TEXT).move_to(
+                    np.array([xs[t], base_y - 0.28, 0.0])
+                )
+                for t in range(T)
+            )
+        )
+        self.add(self.baseline, self.bars, self.labels)
+
+    def heights(self) -> np.ndarray:
+        """(T_source, T) drawn segment heights (0 where no segment)."""
+        out = np.zeros_like(self.norms)
+        for (s, t), rect in self.segments.items():
+            out[s, t] = rect.height
+        return out
+
+
+class ContributionSum(VGroup):
+    """``lhs = term_s + term_{s'} + ... = total``, each term in its source's colour.
+
+    Parameters
+    ----------
+    lhs
+        LaTeX of the left-hand side.
+    terms
+        ``[(s, value), ...]``: the contribution of the loss L(s).
+    total
+        The value of the left-hand side (read from the core, not summed here).
+    """
+
+    def __init__(
+        self,
+        lhs: str,
+        terms: Sequence[tuple[int, float]],
+        total: float,
+        font_size: int = FONT_LABEL + 4,
+        term_color: Callable[[int], object] = source_color,
+    ) -> None:
+        super().__init__()
+        self.terms = [(int(s), float(v)) for s, v in terms]
+        self.total = float(total)
+        parts = [lhs, "="]
+        for i, (_, v) in enumerate(self.terms):
+            text = fmt(v)
+            if i > 0:
+                parts.append("-" if text.startswith("-") else "+")
+                text = text.lstrip("-")
+            parts.append(text)
+        parts += ["=", fmt(self.total)]
+        self.tex = MathTex(*parts, font_size=font_size, color=TEXT)
+        self.term_parts = VGroup()
+        for i, (s, _) in enumerate(self.terms):
+            part = self.tex[2 + 2 * i]
+            part.set_color(term_color(s))
+            self.term_parts.add(part)
+        self.add(self.tex)
+
+
+def radius_color(radius: float, top: float = 2.5):
+    """Colour of a spectral radius: blue below 1 (vanishing), white at 1, orange above."""
+    t = float(np.clip(np.log(radius) / np.log(top), -1.0, 1.0))
+    return interpolate_color(TEXT, POSITIVE if t >= 0 else NEGATIVE, abs(t) ** 0.6)
+
+
+class LogNormPlot(VGroup):
+    """Series of positive values against a distance, on a logarithmic y axis.
+
+    Parameters
+    ----------
+    series
+        ``[(x, y, color, dashed), ...]``; ``y`` must be positive (log axis).
+    x_label, y_label
+        LaTeX axis labels.
+
+    Attributes
+    ----------
+    axes
+        The manim ``Axes`` (log10 y scale); ``axes.c2p(x, y)`` takes real y values.
+    lines
+        One polyline per series (dashed where asked).
+    dots
+        ``dots[i]`` the points of series i (empty group for dashed series).
+    """
+
+    def __init__(
+        self,
+        series: Sequence[tuple[np.ndarray, np.ndarray, object, bool]],
+        x_length: float = 6.0,
+        y_length: float = 4.0,
+        x_label: str = "x",
+        y_label: str = "y",
+    ) -> None:
+        super().__init__()
+        self.series = [(np.asarray(x, float), np.asarray(y, float), c, d) for x, y, c, d in series]
+        ys = np.concatenate([y for _, y, _, _ in self.series])
+        lo = int(np.floor(np.log10(ys[ys > 0].min())))
+        hi = int(np.ceil(np.log10(ys.max())))
+        hi = max(hi, lo + 1)
+        x_max = max(float(x.max()) for x, _, _, _ in self.series)
+        self.axes = Axes(
+            x_range=[0, x_max, 1],
+            y_range=[lo, hi, 1],
+            x_length=x_length,
+            y_length=y_length,
+            tips=False,
+            axis_config={"color": NEUTRAL, "font_size": FONT_NUMBER},
+            x_axis_config={"include_numbers": True, "numbers_to_exclude": []},
+            y_axis_config={"scaling": LogBase(custom_labels=True), "include_numbers": True},
+        )
+        self.axis_labels = VGroup(
+            MathTex(x_label, font_size=FONT_LABEL, color=TEXT).next_to(
+                self.axes.x_axis, RIGHT, buff=0.2
+            ),
+            MathTex(y_label, font_size=FONT_LABEL, color=TEXT).next_to(
+                self.axes.y_axis, UP, buff=0.15
+            ),
+        )
+        self.lines = VGroup()
+        self.dots = VGroup()
+        for x, y, color, dashed in self.series:
+            points = [self.axes.c2p(xi, yi) for xi, yi in zip(x, y, strict=True)]
+            line = VMobject(color=color, stroke_width=4 if not dashed else 3)
+            line.set_points_as_corners(points)
+            if dashed:
+                line = DashedVMobject(line, num_dashes=6 * len(points), dashed_ratio=0.55)
+                self.dots.add(VGroup())
+            else:
+                self.dots.add(VGroup(*(Dot(p, radius=0.06, color=color) for p in points)))
+            self.lines.add(line)
+        self.add(self.axes, self.axis_labels, self.lines, self.dots)
+
+
+PARAM_TEX = {"U": "U", "W": "W", "V": "V", "b": "b", "c": "c"}
+TABLE_CELL = 0.2  # side of one cell in the gradient table
+TABLE_COL_GAP = 0.35
+TABLE_ROW_GAP = 0.3
+
+
+class GradientTable(VGroup):
+    """Per-step gradients of every parameter as coloured cells, and their sums.
+
+    Row p, column t: ``per_step.p[t]`` (a ``MatrixFrame`` in ``"cells"`` mode); the
+    last column, framed in ``total_color``: ``grads.p`` = the sum over t.
+
+    Parameters
+    ----------
+    per_step
+        ``Backprop.per_step`` (arrays with a leading T axis).
+    grads
+        ``Backprop.grads`` (the sums).
+    steps
+        The time indices to draw (default: all).
+
+    Attributes
+    ----------
+    cells
+        ``{(name, t): MatrixFrame}``; ``t = "sum"`` for the totals.
+    """
+
+    def __init__(
+        self,
+        per_step,
+        grads,
+        steps: Sequence[int] | None = None,
+        names: Sequence[str] = ("U", "W", "V", "b", "c"),
+        cell: float = TABLE_CELL,
+        frame_color=GRADIENT,
+        total_color=TEXT,
+        vmax: float | None = None,
+    ) -> None:
+        super().__init__()
+        T = getattr(per_step, names[0]).shape[0]
+        self.steps = list(range(T)) if steps is None else list(steps)
+        if vmax is None:
+            vmax = max(float(np.max(np.abs(getattr(grads, n)))) for n in names)
+        self.vmax = vmax
+        self.cells: dict[tuple[str, object], MatrixFrame] = {}
+        rows = VGroup()
+        for name in names:
+            row = VGroup()
+            per = getattr(per_step, name)
+            for t in self.steps:
+                m = MatrixFrame(
+                    per[t], mode="cells", frame_color=frame_color, vmax=vmax, cell=(cell, cell)
+                )
+                self.cells[(name, t)] = m
+                row.add(m)
+            total = MatrixFrame(
+                getattr(grads, name),
+                mode="cells",
+                frame_color=total_color,
+                vmax=vmax,
+                cell=(cell, cell),
+            )
+            self.cells[(name, "sum")] = total
+            row.add(total)
+            rows.add(row)
+        # columns: align every row's t-th entry on one x; rows stacked
+        widths = [max(r[i].width for r in rows) for i in range(len(self.steps) + 1)]
+        xs = np.cumsum([0.0] + [w + TABLE_COL_GAP for w in widths[:-1]])
+        xs = xs + np.array(widths) / 2
+        xs[-1] += 0.5  # room for the "=" sign before the sums
+        y = 0.0
+        self.row_labels = VGroup()
+        for name, row in zip(names, rows, strict=True):
+            h = max(m.height for m in row)
+            for x, m in zip(xs, row, strict=True):
+                m.move_to(np.array([x, y - h / 2, 0.0]))
+            label = MathTex(
+                rf"\frac{{\partial L}}{{\partial {PARAM_TEX[name]}}}",
+                font_size=FONT_NUMBER + 4,
+                color=TEXT,
+            )
+            label.next_to(row[0], LEFT, buff=0.3).set_y(y - h / 2)
+            self.row_labels.add(label)
+            y -= h + TABLE_ROW_GAP
+        self.rows = rows
+        self.column_labels = VGroup(
+            *(
+                MathTex(f"t={display_step(t)}", font_size=FONT_NUMBER + 2, color=TEXT).move_to(
+                    np.array([x, 0.3, 0.0])
+                )
+                for t, x in zip(self.steps, xs, strict=False)
+            ),
+            MathTex(r"\sum_t", font_size=FONT_NUMBER + 4, color=TEXT).move_to(
+                np.array([xs[-1], 0.35, 0.0])
+            ),
+        )
+        self.equals = VGroup(
+            *(
+                MathTex("=", font_size=FONT_LABEL, color=TEXT).move_to(
+                    np.array(
+                        [
+                            (xs[-2] + widths[-2] / 2 + xs[-1] - widths[-1] / 2) / 2,
+                            row[-1].get_y(),
+                            0.0,
+                        ]
+                    )
+                )
+                for row in rows
+            )
+        )
+        self.add(rows, self.row_labels, self.column_labels, self.equals)
+
+
+class SharedScaleNeuronsView(RNNNeuronsView):
+    """``RNNNeuronsView`` whose U, V, W connections use given scales ``vmax``.
+
+    ``vmax`` maps ``"U"``, ``"V"``, ``"W"`` to the magnitude of full colour/width,
+    so two views (before and after an update) encode weights the same way.
+    """
+
+    def __init__(self, params, trace, *, vmax: dict[str, float], **kwargs) -> None:
+        super().__init__(params, trace, **kwargs)
+        u = Connections(self.inputs, self.hidden, params.U, vmax=vmax["U"])
+        v = Connections(self.hidden, self.outputs, params.V, vmax=vmax["V"])
+        side = kwargs.get("recurrent_side", UP)
+        w = RecurrentConnections(self.hidden, params.W, side=side, vmax=vmax["W"])
+        for old, new in ((self.u, u), (self.v, v), (self.w, w)):
+            self.submobjects[self.submobjects.index(old)] = new
+        self.u, self.v, self.w = u, v, w

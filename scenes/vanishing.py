@@ -1,0 +1,356 @@
+"""VanishingExploding: why the errors of a simple RNN fade or blow up (article 001, end).
+
+The lesson's W rescaled to a few spectral radii: ||dh(t)/dh(k)|| against the
+distance t - k on a log axis, next to Pascanu et al.'s bound sigma_max(W)^(t-k);
+the error of the last loss travelling back for each radius; gradient norm
+clipping as the remedy for exploding gradients; a teaser for LSTM.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    DashedLine,
+    FadeIn,
+    FadeOut,
+    Line,
+    MathTex,
+    Rectangle,
+    Text,
+    Transform,
+    VGroup,
+    Write,
+)
+
+from rnncore.bptt_views import ClipReport, RadiusCase, clip_report, radius_cases
+from scenes.base import FRAME_MARGIN, LectureScene
+from scenes.errorflow import ErrorFlow, LogNormPlot, radius_color, source_legend
+from scenes.mobjects import display_step, fmt
+from scenes.palette import (
+    FONT_LABEL,
+    FONT_SMALL,
+    GRADIENT,
+    HIDDEN,
+    LOSS,
+    NEUTRAL,
+    RECURRENT,
+    TEXT,
+    source_color,
+)
+
+__all__ = ["RADII", "VanishingExploding"]
+
+RADII = (0.5, 1.0, 1.5, 2.5)  # spectral radii of the rescaled W
+PLOT_SIZE = (5.4, 2.3)  # (x_length, y_length) of the log plot
+TRAIL_WIDTH = 4.0  # width of one row of the error trails
+TRAIL_ROW = 1.05  # vertical distance between two rows
+DOT_RADIUS = 0.1
+CLIP_BAR = 5.0  # screen length of the unclipped gradient's bar
+EQ_SIZE = 32
+
+
+class VanishingExploding(LectureScene):
+    """||dh(t)/dh(k)|| for small and large W; clipping; what LSTM is for."""
+
+    def construct(self) -> None:
+        self.compute_cases()
+        self.show_jacobian_product()
+        self.plot_norms()
+        self.show_error_trails()
+        self.clip_exploding()
+        self.tease_lstm()
+
+    # --- numbers -----------------------------------------------------------------
+    def compute_cases(self) -> None:
+        lesson = self.lesson
+        self.cases: list[RadiusCase] = radius_cases(
+            lesson.params,
+            lesson.xs,
+            lesson.targets,
+            RADII,
+            h0=lesson.h0,
+            loss=lesson.loss,
+            loss_mask=lesson.loss_mask,
+        )
+        exploding = self.cases[-1]
+        self.clip: ClipReport = clip_report(
+            exploding.params, exploding.backprop.grads, lesson.learning_rate, lesson.clip
+        )
+
+    # --- beats -------------------------------------------------------------------
+    def show_jacobian_product(self) -> None:
+        self.beat(
+            "An error that travels back from step t to an earlier step k is multiplied, "
+            "once per step, by the Jacobian of the recurrent step: diag(1 - h^2) times W. "
+            "Since tanh' is at most 1, its size is bounded by the largest singular value "
+            "of W to the power t - k (Pascanu, Mikolov and Bengio 2013)."
+        )
+        self.show_title("Vanishing and exploding gradients")
+        self.product = MathTex(
+            r"\frac{\partial h^{(t)}}{\partial h^{(k)}}",
+            r"=\prod_{j=k+1}^{t}\operatorname{diag}\!\left(1-h^{(j)\,2}\right)W",
+            r"\qquad\left\|\frac{\partial h^{(t)}}{\partial h^{(k)}}\right\|",
+            r"\le\lambda_1^{\,t-k}",
+            font_size=EQ_SIZE,
+            color=TEXT,
+        )
+        self.product.next_to(self.title, DOWN, buff=0.2)
+        self.play(Write(self.product))
+
+    def plot_norms(self) -> None:
+        self.beat(
+            "The same network with W rescaled to spectral radius 0.5, 1, 1.5 and 2.5. "
+            "Solid: the real norms of dh(T)/dh(k) from the forward pass, against the "
+            "distance T - k, on a log axis. Dashed: the bound lambda_1 to the power "
+            "T - k. Small W: the error vanishes geometrically. Large W: the bound "
+            "explodes, and the error may too (tanh saturation holds it back here)."
+        )
+        series = []
+        for case in self.cases:
+            series.append((case.distances, case.jacobian, radius_color(case.radius), False))
+            series.append((case.distances, case.bound, radius_color(case.radius), True))
+        self.plot = LogNormPlot(
+            series,
+            x_length=PLOT_SIZE[0],
+            y_length=PLOT_SIZE[1],
+            x_label=r"t-k",
+            y_label=r"\left\|\partial h^{(t)}/\partial h^{(k)}\right\|",
+        )
+        self.plot.next_to(self.product, DOWN, buff=0.25).to_edge(LEFT, buff=FRAME_MARGIN + 0.3)
+        self.radius_legend = self.make_radius_legend().next_to(self.plot, DOWN, buff=0.2)
+        self.radius_legend.align_to(self.plot, LEFT)
+        self.play(Create(self.plot.axes), FadeIn(self.plot.axis_labels), FadeIn(self.radius_legend))
+        self.play(*(Create(line) for line in self.plot.lines), FadeIn(self.plot.dots))
+
+    def show_error_trails(self) -> None:
+        T = self.lesson.T
+        self.beat(
+            "What this does to the coloured errors: the error of the last loss "
+            f"L({T}) travelling back to step 1, for each radius. Arrow widths and "
+            "the numbers are the sizes of the error it leaves at each step. For a small "
+            "W it fades long before it reaches the first step; for a large W it can grow."
+        )
+        vmax = max(float(c.backprop.norms_by_source[-1].max()) for c in self.cases)
+        rows = VGroup()
+        self.trails: list[ErrorFlow] = []
+        self.trail_numbers: list[VGroup] = []
+        for i, case in enumerate(self.cases):
+            rows.add(self.make_trail(case, vmax, y=-i * TRAIL_ROW))
+        legend = source_legend([T - 1])
+        block = VGroup(legend, rows).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
+        block.next_to(self.product, DOWN, buff=0.3).to_edge(RIGHT, buff=FRAME_MARGIN)
+        self.trail_block = block
+        self.play(FadeIn(legend), FadeIn(VGroup(*(r[0] for r in rows))))
+        self.play(*(t.grow(T - 1, run_time=2.0) for t in self.trails))
+        self.play(FadeIn(VGroup(*self.trail_numbers)))
+
+    def clip_exploding(self) -> None:
+        rep = self.clip
+        radius = self.cases[-1].radius
+        self.beat(
+            "The remedy for exploding gradients: clip them. If the norm of the whole "
+            "gradient is above a threshold, scale it down to the threshold before the "
+            f"update (Pascanu et al. 2013). Here for the network with radius {radius:g}: "
+            f"the norm {rep.norm_before:.2f}, the threshold {rep.threshold:.2f}, the norm "
+            f"after {rep.norm_after:.2f}; the direction is kept. Vanishing gradients have "
+            "no such simple fix."
+        )
+        self.clear_stage()
+        self.play(FadeOut(self.product))
+        unit = CLIP_BAR / max(rep.norm_before, rep.threshold)
+        before = self.gradient_bar(rep.norm_before * unit)
+        after = self.gradient_bar(rep.norm_after * unit)
+        label = MathTex(r"\|g\|=", fmt(rep.norm_before), font_size=EQ_SIZE, color=TEXT)
+        label_after = MathTex(r"\|g\|=", fmt(rep.norm_after), font_size=EQ_SIZE, color=TEXT)
+        bars = VGroup(before, after).arrange(DOWN, buff=0.9, aligned_edge=LEFT)
+        bars.move_to(0.8 * UP + 1.0 * LEFT)
+        after.align_to(before, LEFT)
+        threshold_x = before.get_left()[0] + rep.threshold * unit
+        threshold = DashedLine(
+            [threshold_x, before.get_top()[1] + 0.35, 0],
+            [threshold_x, after.get_bottom()[1] - 0.35, 0],
+            color=LOSS,
+        )
+        threshold_label = MathTex(
+            r"\text{threshold}=", fmt(rep.threshold), font_size=EQ_SIZE - 4, color=LOSS
+        ).next_to(threshold, UP, buff=0.1)
+        label.next_to(before, RIGHT, buff=0.3)
+        label_after.next_to(after, RIGHT, buff=0.3)
+        rule = MathTex(
+            r"\|g\|>\text{threshold}\;\Rightarrow\; g\leftarrow g\cdot",
+            r"\frac{" + fmt(rep.threshold) + "}{" + fmt(rep.norm_before) + "}",
+            "=",
+            r"g\cdot " + fmt(rep.scale),
+            font_size=EQ_SIZE,
+            color=TEXT,
+        )
+        if rep.scale >= 1.0:
+            rule = MathTex(
+                r"\|g\|\le\text{threshold}:\ g\text{ is not changed}",
+                font_size=EQ_SIZE,
+                color=TEXT,
+            )
+        update = MathTex(
+            r"\theta\leftarrow\theta-\eta\,\mathrm{clip}(g),\quad\eta=",
+            f"{self.lesson.learning_rate:g}",
+            font_size=EQ_SIZE,
+            color=TEXT,
+        )
+        caption = Text(
+            f"gradient of all parameters, W rescaled to spectral radius {radius:g}",
+            font_size=FONT_SMALL,
+            color=NEUTRAL,
+        )
+        notes = VGroup(rule, update, caption).arrange(DOWN, buff=0.3)
+        notes.next_to(bars, DOWN, buff=0.8).set_x(0)
+        self.clip_group = VGroup(
+            before, after, label, label_after, threshold, threshold_label, rule
+        )
+        self.clip_numbers = {"before": label, "after": label_after, "threshold": threshold_label}
+        self.play(FadeIn(before), Write(label), Create(threshold), FadeIn(threshold_label))
+        self.play(Transform(before.copy(), after), Write(label_after), Write(rule))
+        self.play(FadeIn(update), FadeIn(caption))
+
+    def tease_lstm(self) -> None:
+        self.beat(
+            "This is why simple RNNs are rarely used: errors from far away vanish (or "
+            "explode), so they cannot learn long dependencies. LSTM, the next article, "
+            "adds a cell state that the error can travel along almost unchanged, with "
+            "gates deciding what to keep. Understanding this BPTT is the foothold for "
+            "understanding LSTM backprop."
+        )
+        self.clear_stage()
+        T = self.lesson.T
+        steps = VGroup(
+            *(
+                MathTex(f"h^{{({display_step(t)})}}", font_size=EQ_SIZE, color=HIDDEN)
+                for t in range(T)
+            )
+        ).arrange(RIGHT, buff=1.1)
+        fading = VGroup(
+            *(
+                Line(
+                    steps[t].get_left() + 0.1 * LEFT,
+                    steps[t - 1].get_right() + 0.1 * RIGHT,
+                    color=source_color(T - 1),
+                    stroke_width=8 * 0.55 ** (T - t),
+                )
+                for t in range(1, T)
+            )
+        )
+        cell = Line(
+            steps.get_right() + 0.9 * UP + 0.3 * RIGHT,
+            steps.get_left() + 0.9 * UP + 0.3 * LEFT,
+            color=RECURRENT,
+            stroke_width=8,
+        )
+        cell_label = MathTex(r"c^{(t)}", font_size=EQ_SIZE, color=RECURRENT).next_to(
+            cell, LEFT, buff=0.15
+        )
+        diagram = VGroup(steps, fading, cell, cell_label).move_to(0.6 * UP)
+        heading = Text("Next: LSTM", font_size=FONT_LABEL + 10, color=TEXT).next_to(
+            diagram, UP, buff=0.6
+        )
+        lines = VGroup(
+            Text(
+                "simple RNN: the error is multiplied by diag(1-h²) W at every step",
+                font_size=FONT_LABEL - 2,
+                color=TEXT,
+            ),
+            Text(
+                "LSTM: a cell state c(t) carries it back through + and gates (i, f, g, o)",
+                font_size=FONT_LABEL - 2,
+                color=RECURRENT,
+            ),
+        ).arrange(DOWN, buff=0.25)
+        lines.next_to(diagram, DOWN, buff=0.6)
+        self.play(FadeIn(heading), FadeIn(steps), Create(fading))
+        self.play(Create(cell), FadeIn(cell_label), FadeIn(lines))
+
+    # --- drawing helpers -------------------------------------------------------------
+    def make_radius_legend(self) -> VGroup:
+        entries = VGroup()
+        for case in self.cases:
+            color = radius_color(case.radius)
+            swatch = Line(LEFT * 0.2, RIGHT * 0.2, color=color, stroke_width=6)
+            text = MathTex(
+                rf"\rho={case.radius:g}\;(\lambda_1={fmt(case.sigma_max)})",
+                font_size=FONT_SMALL + 6,
+                color=color,
+            )
+            entries.add(VGroup(swatch, text).arrange(RIGHT, buff=0.1))
+        entries.arrange_in_grid(rows=2, buff=(0.35, 0.12), col_alignments="ll")
+        meaning = MathTex(
+            r"\rho:\ \text{spectral radius of }W,\quad"
+            r"\lambda_1:\ \text{its largest singular value}",
+            font_size=FONT_SMALL + 4,
+            color=NEUTRAL,
+        )
+        kinds = VGroup(
+            VGroup(
+                Line(LEFT * 0.25, RIGHT * 0.25, color=TEXT), Text("measured", font_size=FONT_SMALL)
+            ).arrange(RIGHT, buff=0.1),
+            VGroup(
+                DashedLine(LEFT * 0.25, RIGHT * 0.25, color=TEXT, dash_length=0.08),
+                MathTex(r"\text{bound }\lambda_1^{\,t-k}", font_size=FONT_SMALL + 6),
+            ).arrange(RIGHT, buff=0.1),
+        ).arrange(RIGHT, buff=0.4)
+        return VGroup(entries, kinds, meaning).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
+
+    def make_trail(self, case: RadiusCase, vmax: float, y: float) -> VGroup:
+        """One row: the steps as dots, L(T)'s error flowing back, its size at each step."""
+        T = self.lesson.T
+        gap = TRAIL_WIDTH / max(T - 1, 1)
+        h_points = np.array([[t * gap, y, 0.0] for t in range(T)])
+        o_points = h_points + np.array([0.0, 0.55, 0.0])
+        strengths = np.zeros_like(case.backprop.norms_by_source)  # only the last loss
+        strengths[T - 1] = case.backprop.norms_by_source[T - 1]
+        reach = np.zeros(strengths.shape, dtype=bool)
+        reach[T - 1] = strengths[T - 1] > 0
+        dots = VGroup(
+            *(
+                Rectangle(width=2 * DOT_RADIUS, height=2 * DOT_RADIUS, color=HIDDEN).move_to(p)
+                for p in h_points
+            )
+        )
+        flow = ErrorFlow(
+            strengths,
+            {t: o_points[t] for t in range(T)},
+            {t: h_points[t] for t in range(T)},
+            h_half_width=DOT_RADIUS,
+            h_half_height=DOT_RADIUS,
+            o_half_height=0.0,
+            reach=reach,
+            vmax=vmax,
+            lane_gap=0.0,
+            down_shift=0.0,
+        )
+        numbers = VGroup(
+            *(
+                Text(fmt(strengths[T - 1, t]), font_size=FONT_SMALL, color=TEXT).next_to(
+                    dots[t], DOWN, buff=0.12
+                )
+                for t in range(T)
+            )
+        )
+        label = MathTex(
+            rf"\rho={case.radius:g}", font_size=FONT_SMALL + 8, color=radius_color(case.radius)
+        ).next_to(dots, LEFT, buff=0.35)
+        self.trails.append(flow)
+        self.trail_numbers.append(numbers)
+        return VGroup(VGroup(label, dots), flow, numbers)
+
+    @staticmethod
+    def gradient_bar(length: float) -> Rectangle:
+        return Rectangle(
+            width=max(length, 0.02),
+            height=0.35,
+            fill_color=GRADIENT,
+            fill_opacity=0.9,
+            stroke_width=0,
+        )

@@ -1,0 +1,365 @@
+"""The BPTT scenes: they build for two lessons and show exactly what the core computed.
+
+BackpropThroughTime, TruncatedBPTT and VanishingExploding are constructed without
+encoding (manim dry run), for the default lesson and for a lesson with 6 steps and
+5 hidden units; the tests read the numbers back from the mobjects the scenes kept
+and compare them with ``rnncore`` results computed here. A layout check records,
+at the end of every slide, anything that crosses the frame margin.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from rnncore import (
+    forward,
+    jacobian_norms,
+    pascanu_bound,
+    scale_recurrence,
+    sgd_step,
+    spectral_radius,
+)
+from rnncore.bptt_views import (
+    clip_report,
+    d_h_parts,
+    grads_difference,
+    horizon_mask,
+    truncation_chunks,
+)
+
+CUSTOM_LESSON = """
+name = "Custom: 6 steps, 5 hidden"
+loss = "cross_entropy"
+learning_rate = 0.3
+truncate = 3
+clip = 0.5
+
+[network]
+n_in = 3
+n_hidden = 5
+n_out = 2
+seed = 3
+scale = 0.8
+
+[data]
+xs = [[1, 0, 0], [0, 1, 0], [1, 0, 0], [0, 0, 1], [1, 0, 0], [1, 0, 0]]
+targets = [1, 1, 0, 0, 1, 0]
+"""
+
+FRAME_HALF = (7.1, 4.0)
+MARGIN = 0.4
+SLACK = 0.05  # stroke widths and rounding
+
+
+def _build(cls_path: str, kind: str, tmp_path_factory: pytest.TempPathFactory):
+    """Construct the scene for the lesson ``kind`` (nothing encoded), recording overflow."""
+    import importlib
+
+    from manim import Scene, config, tempconfig
+
+    from scenes.base import LESSON_ENV, SEED_ENV
+
+    module, name = cls_path.rsplit(".", 1)
+    tmp = tmp_path_factory.mktemp(f"{name}-{kind}")
+    settings = {
+        "dry_run": True,
+        "quality": "low_quality",
+        "disable_caching": True,
+        "media_dir": str(tmp_path_factory.getbasetemp() / "bptt-media"),  # TeX compiled once
+        "progress_bar": "none",
+        "verbosity": "ERROR",
+    }
+    with pytest.MonkeyPatch.context() as mp, tempconfig(settings):
+        mp.delenv(SEED_ENV, raising=False)
+        if kind == "default":
+            mp.delenv(LESSON_ENV, raising=False)
+        else:
+            path = tmp / "custom.toml"
+            path.write_text(CUSTOM_LESSON, encoding="utf-8")
+            mp.setenv(LESSON_ENV, str(path))
+        base = getattr(importlib.import_module(module), name)
+
+        class Checked(base):
+            """Records, at the end of every slide, the mobjects outside the margin."""
+
+            def setup(self) -> None:
+                super().setup()
+                self.overflow: list[tuple[int, str, tuple[float, float, float, float]]] = []
+                self.slide_count = 0
+
+            def check_frame(self) -> None:
+                xmax, ymax = FRAME_HALF[0] - MARGIN + SLACK, FRAME_HALF[1] - MARGIN + SLACK
+                for mob in self.mobjects:
+                    if mob.get_family() and mob.width + mob.height > 0:
+                        left, right = mob.get_left()[0], mob.get_right()[0]
+                        bottom, top = mob.get_bottom()[1], mob.get_top()[1]
+                        if left < -xmax or right > xmax or bottom < -ymax or top > ymax:
+                            box = (float(left), float(right), float(bottom), float(top))
+                            self.overflow.append((self.slide_count, type(mob).__name__, box))
+
+            def beat(self, notes: str) -> None:
+                self.check_frame()
+                self.slide_count += 1
+                super().beat(notes)
+
+            def tear_down(self) -> None:
+                self.check_frame()
+                super().tear_down()
+
+        # skip_animations: every animation jumps to its end state, no frame is rendered
+        scene = Checked(output_folder=tmp / "slides", skip_animations=True)
+        config.write_to_movie = False  # manim-slides' Slide() turns it on; dry_run needs it off
+        Scene.render(scene)  # manim's render: build every slide, save no slide files
+    scene.lesson_kind = kind
+    return scene
+
+
+@pytest.fixture(scope="module", params=["default", "custom"])
+def bptt(request, tmp_path_factory):
+    return _build("scenes.bptt.BackpropThroughTime", request.param, tmp_path_factory)
+
+
+@pytest.fixture(scope="module", params=["default", "custom"])
+def truncated(request, tmp_path_factory):
+    return _build("scenes.truncated.TruncatedBPTT", request.param, tmp_path_factory)
+
+
+@pytest.fixture(scope="module", params=["default", "custom"])
+def vanishing(request, tmp_path_factory):
+    return _build("scenes.vanishing.VanishingExploding", request.param, tmp_path_factory)
+
+
+def strings(values: np.ndarray) -> list[str]:
+    from scenes.mobjects import fmt
+
+    return [fmt(v) for v in np.asarray(values).reshape(-1)]
+
+
+def _sizes_match(scene) -> None:
+    lesson = scene.lesson
+    expected = (5, 4) if scene.lesson_kind == "default" else (6, 5)
+    assert (lesson.T, lesson.params.n_hidden) == expected
+
+
+# --- BackpropThroughTime ---------------------------------------------------------------
+def test_bptt_fits_the_frame(bptt) -> None:
+    _sizes_match(bptt)
+    assert bptt.overflow == [], bptt.overflow
+
+
+def test_bptt_output_errors_are_the_cores(bptt) -> None:
+    bp = bptt.lesson.backprop()
+    for t, strip in bptt.d_o_strips.items():
+        assert strip.shown_numbers() == strings(bp.d_o[t])
+        np.testing.assert_array_equal(strip.values, bp.d_o[t])
+    np.testing.assert_array_equal(bptt.d_o_panel_values, bp.d_o[bptt.t_focus])
+
+
+def test_bptt_error_flow_width_is_the_norm_by_source(bptt) -> None:
+    from scenes.errorflow import ARROW_WIDTH
+
+    bp = bptt.lesson.backprop()
+    norms = bp.norms_by_source  # (T_source, T)
+    flow = bptt.flow
+    lo, hi = ARROW_WIDTH
+    T = bptt.lesson.T
+    expected_back = {(s, t) for s in range(T) for t in range(1, s + 1) if norms[s, t] > 0}
+    assert set(flow.back) == expected_back
+    assert set(flow.down) == {s for s in range(T) if norms[s, s] > 0}
+    for (s, t), arrow in flow.back.items():
+        width = flow.widths[(s, t)]
+        assert arrow.get_stroke_width() == pytest.approx(width)
+        assert (width - lo) / (hi - lo) * flow.vmax == pytest.approx(norms[s, t])
+    # the arrow into h(t-1) starts at h(t) and ends at h(t-1): it runs right to left
+    for (_, t), arrow in flow.back.items():
+        assert arrow.get_start()[0] > arrow.get_end()[0]
+        assert arrow.get_end()[0] > bptt.net.h[t - 1].get_center()[0]
+
+
+def test_bptt_focus_step_sums_its_sources(bptt) -> None:
+    bp = bptt.lesson.backprop()
+    t, j = bptt.t_focus, bptt.j_focus
+    terms = bptt.contribution.terms
+    assert [s for s, _ in terms] == [s for s in range(t, bptt.lesson.T) if bp.loss_mask[s]]
+    for s, value in terms:
+        assert value == bp.by_source[s, t, j]
+    assert bptt.contribution.total == bp.d_a[t, j]
+    assert sum(v for _, v in terms) == pytest.approx(bp.d_a[t, j])
+    # the arrows that reach h(t) are exactly the later sources' arrows into it
+    into = {id(a) for a in bptt.flow.into_step(t)}
+    expected = {id(bptt.flow.back[(s, t + 1)]) for s in range(t + 1, bptt.lesson.T)}
+    expected |= {id(bptt.flow.down[t])}
+    assert into == expected
+
+
+def test_bptt_bars_are_proportional_to_norms_by_source(bptt) -> None:
+    norms = bptt.lesson.backprop().norms_by_source
+    heights = bptt.bars.heights()
+    drawn = norms > 0
+    np.testing.assert_allclose(heights[drawn], norms[drawn] * bptt.bars.unit)
+    assert np.all(heights[~drawn] == 0)
+    # stacked: every bar's segments touch, fresh error (s = t) at the bottom
+    for t in range(bptt.lesson.T):
+        segs = [bptt.bars.segments[(s, t)] for s in range(t, bptt.lesson.T) if norms[s, t] > 0]
+        for lower, upper in itertools.pairwise(segs):
+            assert lower.get_top()[1] == pytest.approx(upper.get_bottom()[1])
+
+
+def test_bptt_equations_carry_the_core_numbers(bptt) -> None:
+    lesson = bptt.lesson
+    bp, trace = lesson.backprop(), lesson.trace()
+    t, j = bptt.t_focus, bptt.j_focus
+    e = bptt.eq_numbers
+    parts = d_h_parts(bp)
+    assert e["from_future"] == parts.from_future[t, j]
+    assert e["from_output"] == parts.from_output[t, j]
+    assert e["from_future"] + e["from_output"] == pytest.approx(bp.d_h[t, j])
+    assert e["dtanh"] * e["d_h"] == pytest.approx(e["d_a"])
+    assert e["d_a"] == bp.d_a[t, j]
+    assert e["d_a"] * e["h_prev"] == pytest.approx(e["dW"])
+    assert e["dW"] in bp.per_step.W[t, j]
+    k = int(np.argmax(np.abs(bp.d_o[t])))
+    assert e["y_hat"] - e["y"] == pytest.approx(e["d_o"])
+    assert e["y_hat"] == trace.y_hat[t, k]
+    # 10.21 by hand: W^T d_a(t+1) + V^T d_o(t) for unit j
+    W, V = lesson.params.W, lesson.params.V
+    future = W[:, j] @ bp.d_a[t + 1] if t + 1 < lesson.T else 0.0
+    assert e["from_future"] == pytest.approx(future)
+    assert e["from_output"] == pytest.approx(V[:, j] @ bp.d_o[t])
+
+
+def test_bptt_gradient_frames_hold_per_step_and_sum(bptt) -> None:
+    bp = bptt.lesson.backprop()
+    table = bptt.table
+    for name in ("U", "W", "V", "b", "c"):
+        per = getattr(bp.per_step, name)
+        for t in range(bptt.lesson.T):
+            np.testing.assert_array_equal(
+                table.cells[(name, t)].values.reshape(per[t].shape), per[t]
+            )
+        total = getattr(bp.grads, name)
+        np.testing.assert_array_equal(table.cells[(name, "sum")].values.reshape(total.shape), total)
+        np.testing.assert_allclose(per.sum(axis=0), total)
+
+
+def test_bptt_update_is_one_sgd_step(bptt) -> None:
+    lesson = bptt.lesson
+    bp = lesson.backprop()
+    new = sgd_step(lesson.params, bp.grads, lesson.learning_rate)
+    assert bptt.w_before.entries == strings(lesson.params.W)
+    assert bptt.w_grad.entries == strings(bp.grads.W)
+    assert bptt.w_after.entries == strings(new.W)
+    np.testing.assert_array_equal(bptt.w_after.values, new.W)
+    assert not np.array_equal(new.W, lesson.params.W)
+    # the network drawn after the update carries the new weights
+    np.testing.assert_array_equal(bptt.after_target.w.weights, new.W)
+    np.testing.assert_array_equal(bptt.before.w.weights, lesson.params.W)
+    assert bptt.after_target.w.vmax == bptt.before.w.vmax
+
+
+# --- TruncatedBPTT -----------------------------------------------------------------------
+def test_truncated_fits_the_frame(truncated) -> None:
+    _sizes_match(truncated)
+    assert truncated.overflow == [], truncated.overflow
+
+
+def test_truncated_greys_exactly_the_paths_beyond_the_horizon(truncated) -> None:
+    from scenes.palette import GREY_OUT
+
+    lesson = truncated.lesson
+    k = lesson.truncate
+    full, trunc = lesson.backprop(), lesson.backprop(truncate=k)
+    keep = horizon_mask(lesson.T, k)
+    cut = {id(a) for a in truncated.cut}
+    for (s, t), arrow in truncated.flow.back.items():
+        beyond = s - (t - 1) >= k  # the error would reach step t-1, k or more steps back
+        assert (id(arrow) in cut) == beyond
+        if beyond:
+            assert arrow.get_color() == GREY_OUT
+    assert len(cut) > 0
+    # the kept paths carry the same error in both, the cut ones carry nothing in BPTT(k)
+    np.testing.assert_allclose(trunc.norms_by_source[keep], full.norms_by_source[keep])
+    assert np.all(trunc.norms_by_source[~keep] == 0)
+    assert len(truncated.marks) == sum(
+        1 for s in range(lesson.T) if s - k >= 0 and full.norms_by_source[s, s - k + 1] > 0
+    )
+
+
+def test_truncated_gradient_and_difference_are_the_cores(truncated) -> None:
+    lesson = truncated.lesson
+    full, trunc = lesson.backprop(), lesson.backprop(truncate=lesson.truncate)
+    diff = grads_difference(full, trunc)
+    assert truncated.full_w.entries == strings(full.grads.W)
+    assert truncated.trunc_w.entries == strings(trunc.grads.W)
+    assert truncated.diff_w.entries == strings(diff.W)
+    np.testing.assert_allclose(truncated.diff_w.values, full.grads.W - trunc.grads.W)
+    assert truncated.summary_numbers["V"] == 0.0
+    assert truncated.summary_numbers["c"] == 0.0
+    assert truncated.summary_numbers["W"] > 0.0
+
+
+def test_truncated_cost_counts(truncated) -> None:
+    from scenes.truncated import TEXT_WORDS
+
+    k = truncated.lesson.truncate
+    cost = truncated.cost
+    assert cost["updates"] == math.ceil(len(TEXT_WORDS) / k)
+    assert [len(c) for c in truncation_chunks(len(TEXT_WORDS), k)][:-1] == [k] * (
+        cost["updates"] - 1
+    )
+
+
+# --- VanishingExploding ------------------------------------------------------------------
+def test_vanishing_fits_the_frame(vanishing) -> None:
+    _sizes_match(vanishing)
+    assert vanishing.overflow == [], vanishing.overflow
+
+
+def test_vanishing_plot_is_the_jacobian_norms(vanishing) -> None:
+    from scenes.vanishing import RADII
+
+    lesson = vanishing.lesson
+    axes = vanishing.plot.axes
+    T = lesson.T
+    distances = np.arange(T)
+    for i, r in enumerate(RADII):
+        p = scale_recurrence(lesson.params, r)
+        assert spectral_radius(p.W) == pytest.approx(r)
+        tr = forward(p, lesson.xs, lesson.h0, output=lesson.output)
+        J = jacobian_norms(p, tr)
+        measured = J[T - 1, T - 1 - distances]
+        dots = vanishing.plot.dots[2 * i]
+        assert len(dots) == T
+        for d, dot in zip(distances, dots, strict=True):
+            np.testing.assert_allclose(dot.get_center(), axes.c2p(d, measured[d]), atol=1e-9)
+        bound = pascanu_bound(p.W, distances)
+        np.testing.assert_allclose(vanishing.cases[i].bound, bound)
+        assert np.all(measured <= bound * (1 + 1e-9))
+
+
+def test_vanishing_trails_show_the_last_losss_error(vanishing) -> None:
+    T = vanishing.lesson.T
+    for case, numbers in zip(vanishing.cases, vanishing.trail_numbers, strict=True):
+        norms = case.backprop.norms_by_source[T - 1]
+        assert [n.text for n in numbers] == strings(norms)
+
+
+def test_vanishing_clipping_brings_the_norm_to_the_threshold(vanishing) -> None:
+    lesson = vanishing.lesson
+    case = vanishing.cases[-1]
+    rep = clip_report(case.params, case.backprop.grads, lesson.learning_rate, lesson.clip)
+    shown = vanishing.clip
+    assert shown.norm_before == pytest.approx(case.backprop.grads.global_norm())
+    assert shown.norm_before > lesson.clip  # the exploding case needs clipping here
+    assert shown.norm_after == pytest.approx(lesson.clip)
+    assert rep.norm_after == pytest.approx(shown.norm_after)
+    expected = sgd_step(case.params, case.backprop.grads, lesson.learning_rate, clip=lesson.clip)
+    np.testing.assert_allclose(shown.params_after.W, expected.W)
+    from scenes.mobjects import fmt
+
+    assert fmt(lesson.clip) in vanishing.clip_numbers["after"].get_tex_string()
+    assert fmt(shown.norm_before) in vanishing.clip_numbers["before"].get_tex_string()
