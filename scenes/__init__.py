@@ -36,6 +36,9 @@ LECTURE: tuple[SceneInfo, ...] = (
     SceneInfo(
         "ForwardPropagation", "scenes.forward", "001 §2", "Forward propagation, step by step"
     ),
+    SceneInfo("BackpropThroughTime", "scenes.bptt", "001 §3", "Backpropagation through time"),
+    SceneInfo("TruncatedBPTT", "scenes.truncated", "001 §3", "Truncated BPTT"),
+    SceneInfo("VanishingExploding", "scenes.vanishing", "001 end", "Vanishing/exploding gradients"),
 )
 
 
