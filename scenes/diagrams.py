@@ -68,6 +68,7 @@ __all__ = [
 CELL_W = 0.78  # a number cell: wide enough for "-0.26" at FONT_NUMBER
 CELL_H = 0.42
 BLANK_CELL = 0.3  # side of a cell without a number
+WORD_BUFF = 0.2  # between a word and its vector
 SHEET_CELL = 0.22  # side of a cell of an Excel-like sheet
 SHEET_SHIFT = np.array([0.22, 0.18, 0.0])  # offset of each sheet behind the previous one
 BOX_CORNER = 0.15
@@ -245,7 +246,7 @@ class SentenceVectors(VGroup):
             )
             self.parts.add(text)
             self.vectors.add(vec)
-            columns.add(VGroup(text, vec).arrange(DOWN, buff=0.12))
+            columns.add(VGroup(text, vec).arrange(DOWN, buff=WORD_BUFF))
         columns.arrange(RIGHT, buff=gap, aligned_edge=DOWN)  # vectors on one line
         self.columns = columns
         self.add(columns)

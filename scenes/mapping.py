@@ -155,7 +155,7 @@ class Mapping(LectureScene):
         self.dense_input = VectorStrip(x, outline=INPUT)
         self.dense_output = VectorStrip(y_hat, outline=OUTPUT)
         sizes = " → ".join(map(str, params.sizes))
-        box = MappingBox("DCL", width=2.6, height=1.3, sublabel=f"neurons {sizes}")
+        box = MappingBox("DCL", width=2.6, height=1.3, sublabel=sizes)
         stages = [
             VGroup(
                 MathTex(r"\mathbf{x}", color=INPUT, font_size=FONT_LABEL + 6), self.dense_input

@@ -117,7 +117,7 @@ class SequenceData(LectureScene):
         y_ticks = VGroup(
             *(
                 Text(f"{v:g}", font_size=FONT_SMALL, color=NEUTRAL).next_to(
-                    axes.c2p(0, v), LEFT, buff=0.15
+                    axes.c2p(0, v), LEFT, buff=0.3
                 )
                 for v in np.arange(y_step * np.ceil(y_lo / y_step), y_hi + 1e-9, y_step)
             )

@@ -63,7 +63,7 @@ SENTENCES: tuple[tuple[str, tuple[str, ...], tuple[int, ...]], ...] = (
 
 DENSE_HIDDEN = 4  # hidden neurons of the DCL in the shuffle demo
 SLOTS = 4  # input slots of the fixed-size DCL
-SLOT_W, SLOT_H = 1.15, 0.5  # a dashed input slot around one vector
+SLOT_W, SLOT_H = 1.15, 0.42  # a dashed input slot around one vector
 BLOCK_GAP = 0.45  # between the input blocks of the DCL
 LAYER_GAP = 1.0  # vertical distance between the DCL's layers
 COLORBAR_LEN = 2.0
@@ -249,9 +249,7 @@ class WhyRNN(LectureScene):
         ).next_to(self.dense_before, LEFT, buff=0.3)
         note = Text("each step's weights move with it", font_size=FONT_SMALL, color=NEUTRAL)
         note.move_to([0, CAPTION_Y, 0])
-        same = Text(
-            f"same as before the shuffle: {_pair(demo.dense_out)}", font_size=FONT_SMALL, color=TEXT
-        )
+        same = Text(f"unchanged: {_pair(demo.dense_out)}", font_size=FONT_SMALL, color=TEXT)
         same.next_to(self.dense_before, RIGHT, buff=0.3)
         self.play(FadeIn(before), FadeIn(bar), FadeIn(out_label))
         self.play(Transform(before, after), FadeIn(note), run_time=2.0)
