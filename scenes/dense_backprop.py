@@ -81,7 +81,7 @@ MAX_SPACING = 1.5  # between neuron centres
 NEURON_RADIUS = 0.37
 RADIUS_FRACTION = 0.4  # of the spacing, at most
 VMAX = 1.0  # one diverging scale for values and weights
-PANEL_LEFT = 1.0  # equations and matrices live right of this
+PANEL_LEFT = 1.15  # equations and matrices live right of this (and of the error numbers)
 PANEL_TOP = 2.85
 PANEL_WIDTH = 7.1 - FRAME_MARGIN - PANEL_LEFT
 LEGEND_Y = -3.05
@@ -508,6 +508,7 @@ class DenseBackprop(LectureScene):
             LaggedStart(*(Create(a) for a in self.arrows), lag_ratio=0.2),
             run_time=RUN,
         )
+        self.bring_to_front(self.error_tags["o"])  # the errors stay readable over the arrows
         self.set_panel(panel)
         self.play(
             FadeIn(tags[j]), Indicate(self.layers[1].shapes[j], color=DCL_ERROR), run_time=RUN
