@@ -46,6 +46,8 @@ __all__ = ["Unfolding"]
 
 MATRIX_BAND = 1.75  # height of the band on top that holds U, W, V
 MATRIX_CELL = (0.74, 0.32)  # cell width, height of the matrices
+MATRIX_LABEL = 0.75  # width of "W =" in front of a matrix
+MATRIX_GAP = 0.6  # between the matrices
 COLORBAR_WIDTH = 1.25  # room on the right for the vertical colour bar
 BLACKBOX_FOLDED_X = -5.4  # where the folded RNN sits next to the abstract chain
 PARAM_COLORS = {"U": INPUT, "W": RECURRENT, "V": OUTPUT}
@@ -144,6 +146,9 @@ class Unfolding(LectureScene):
         )
         params = self.lesson.params
         top = STAGE_TOP - 0.05
+        names = ("U", "W", "V")
+        columns = sum(getattr(params, name).shape[1] for name in names)
+        room = STAGE_WIDTH - len(names) * MATRIX_LABEL - (len(names) - 1) * MATRIX_GAP
         grids = VGroup(
             *(
                 MatrixGrid(
@@ -153,15 +158,15 @@ class Unfolding(LectureScene):
                     cell_width=MATRIX_CELL[0],
                     cell_height=MATRIX_CELL[1],
                     max_height=MATRIX_BAND - 0.2 if params.n_hidden <= 6 else MATRIX_BAND + 0.3,
-                    max_width=3.3,
+                    max_width=room * getattr(params, name).shape[1] / columns,
                 )
-                for name in ("U", "W", "V")
+                for name in names
             )
-        ).arrange(RIGHT, buff=0.7, aligned_edge=UP)
+        ).arrange(RIGHT, buff=MATRIX_GAP, aligned_edge=UP)
         grids.move_to([0, top - grids.height / 2, 0])
         if grids.width > STAGE_WIDTH:
             grids.scale_to_fit_width(STAGE_WIDTH)
-        self.grids = dict(zip(("U", "W", "V"), grids, strict=True))
+        self.grids = dict(zip(names, grids, strict=True))
         self.play(FadeIn(grids))
         for name in ("W", "U", "V"):
             frame = SurroundingRectangle(
