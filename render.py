@@ -509,6 +509,16 @@ def execute(plan: Plan, args: argparse.Namespace, lesson_env: dict[str, str]) ->
         shutil.rmtree(work, ignore_errors=True)
 
 
+_SAY = threading.Lock()
+
+
+def say(line: str) -> None:
+    """Print one progress line whole, even with several threads printing."""
+    with _SAY:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+
 def run_steps(
     runner: Runner, steps: list[tuple[str, Callable[[], None]]], jobs: int, echo: bool
 ) -> None:
@@ -519,10 +529,10 @@ def run_steps(
 
     def one(label: str, step: Callable[[], None]) -> None:
         start = time.monotonic()
-        print(f"{label} ...", flush=True)
+        say(f"{label} ...")
         step()
         if not echo:
-            print(f"{label} done ({time.monotonic() - start:.0f} s)", flush=True)
+            say(f"{label} done ({time.monotonic() - start:.0f} s)")
 
     if jobs == 1:
         for label, step in steps:
