@@ -363,3 +363,46 @@ def test_vanishing_clipping_brings_the_norm_to_the_threshold(vanishing) -> None:
 
     assert fmt(lesson.clip) in vanishing.clip_numbers["after"].get_tex_string()
     assert fmt(shown.norm_before) in vanishing.clip_numbers["before"].get_tex_string()
+
+
+# --- rnncore.bptt_views (no scene) ---------------------------------------------------------
+@pytest.mark.parametrize("k", [1, 2, 3, None])
+def test_horizon_mask_is_where_truncated_errors_are_nonzero(k) -> None:
+    from rnncore import default_lesson
+
+    lesson = default_lesson()
+    bp = lesson.backprop(truncate=k)
+    keep = horizon_mask(lesson.T, k)
+    assert np.all(bp.norms_by_source[~keep] == 0)
+    assert np.all(bp.norms_by_source[keep] > 0)
+
+
+def test_d_h_parts_rejects_truncated_results() -> None:
+    from rnncore import default_lesson
+
+    lesson = default_lesson()
+    parts = d_h_parts(lesson.backprop())
+    np.testing.assert_allclose(parts.from_output + parts.from_future, lesson.backprop().d_h)
+    assert np.all(parts.from_future[-1] == 0)
+    with pytest.raises(ValueError, match="full BPTT"):
+        d_h_parts(lesson.backprop(truncate=2))
+
+
+def test_truncation_chunks_cover_the_text_once() -> None:
+    chunks = truncation_chunks(11, 3)
+    assert [list(c) for c in chunks] == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9, 10]]
+    with pytest.raises(ValueError):
+        truncation_chunks(5, 0)
+
+
+def test_clip_report_leaves_small_gradients_alone() -> None:
+    from rnncore import default_lesson
+
+    lesson = default_lesson()
+    g = lesson.backprop().grads
+    rep = clip_report(lesson.params, g, lesson.learning_rate, threshold=10 * g.global_norm())
+    assert rep.scale == 1.0
+    assert rep.norm_after == pytest.approx(rep.norm_before)
+    np.testing.assert_allclose(
+        rep.params_after.W, sgd_step(lesson.params, g, lesson.learning_rate).W
+    )
