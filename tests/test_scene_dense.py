@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from _scenes import build_scene, media_dir
 
 from rnncore import (
     count_parameters,
@@ -104,32 +105,13 @@ def _recording_class():
 @pytest.fixture(scope="module", params=["default", "custom"])
 def scene(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     """DenseBackprop constructed for the lesson (nothing encoded), once per lesson."""
-    from manim import Scene, config, tempconfig
-
-    from scenes.base import LESSON_ENV, SEED_ENV
-
     _Recording = _recording_class()
     tmp = tmp_path_factory.mktemp(f"dense-{request.param}")
-    media = tmp_path_factory.getbasetemp() / "dense-media"  # shared: TeX compiled once
-    settings = {
-        "dry_run": True,
-        "quality": "low_quality",
-        "disable_caching": True,
-        "media_dir": str(media),
-        "progress_bar": "none",
-        "verbosity": "ERROR",
-    }
-    with pytest.MonkeyPatch.context() as mp, tempconfig(settings):
-        mp.delenv(SEED_ENV, raising=False)
-        if request.param == "default":
-            mp.delenv(LESSON_ENV, raising=False)
-        else:
-            path = tmp / "custom.toml"
-            path.write_text(CUSTOM_LESSON, encoding="utf-8")
-            mp.setenv(LESSON_ENV, str(path))
-        scene = _Recording(output_folder=tmp / "slides")
-        config.write_to_movie = False  # manim-slides' Slide() turns it on
-        Scene.render(scene)  # construct only: no movie, no slide files to merge
+    lesson = None
+    if request.param != "default":
+        lesson = tmp / "custom.toml"
+        lesson.write_text(CUSTOM_LESSON, encoding="utf-8")
+    scene = build_scene(_Recording, lesson, tmp, media_dir(tmp_path_factory))
     scene.lesson_kind = request.param
     return scene
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import Scene, config, tempconfig
+from _scenes import build_scene, media_dir
 
 from rnncore import (
     bidirectional,
@@ -40,8 +41,8 @@ targets = [1, 1, 0, 0, 1, 1]
 
 
 @pytest.fixture(scope="module")
-def media_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("media")
+def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return media_dir(tmp_path_factory)
 
 
 @pytest.fixture(params=["default", "custom"])
@@ -59,22 +60,10 @@ def lesson_env(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pyte
         yield lesson
 
 
-def _render(name: str, tmp_path: Path, media_dir: Path):
-    """Construct scene ``name`` without encoding anything; return it."""
-    cfg = {
-        "dry_run": True,
-        "quality": "low_quality",
-        "disable_caching": True,
-        "media_dir": str(media_dir),  # shared: the LaTeX cache is reused between tests
-        "progress_bar": "none",
-        "verbosity": "ERROR",
-    }
-    with tempconfig(cfg):
-        # skip_animations: jump every animation to its end state, render no frame
-        scene = scene_class(name)(output_folder=tmp_path / "slides", skip_animations=True)
-        config.write_to_movie = False  # Slide.__init__ turns it back on; dry_run needs it off
-        Scene.render(scene)  # manim's render: build every slide, save no slide files
-    return scene
+def _render(name: str, tmp_path: Path, media: Path):
+    """Construct scene ``name`` for the lesson ``lesson_env`` chose, encoding nothing."""
+    lesson = os.environ.get(LESSON_ENV)
+    return build_scene(scene_class(name), Path(lesson) if lesson else None, tmp_path, media)
 
 
 def _assert_inside_frame(scene) -> None:
@@ -100,9 +89,9 @@ def test_registered_in_lecture_order() -> None:
     assert names[:4] == ours
 
 
-def test_mapping(lesson_env, tmp_path: Path, media_dir: Path) -> None:
+def test_mapping(lesson_env, tmp_path: Path, media: Path) -> None:
     lesson = lesson_env
-    scene = _render("Mapping", tmp_path, media_dir)
+    scene = _render("Mapping", tmp_path, media)
     _, x, y_hat = dense_mapping_demo((4, 5, 3), seed=lesson.seed)
     np.testing.assert_array_equal(scene.dense_input.values, x)
     np.testing.assert_array_equal(scene.dense_output.values, y_hat)
@@ -115,9 +104,9 @@ def test_mapping(lesson_env, tmp_path: Path, media_dir: Path) -> None:
     _assert_inside_frame(scene)
 
 
-def test_why_rnn_shuffle_claims(lesson_env, tmp_path: Path, media_dir: Path) -> None:
+def test_why_rnn_shuffle_claims(lesson_env, tmp_path: Path, media: Path) -> None:
     lesson = lesson_env
-    scene = _render("WhyRNN", tmp_path, media_dir)
+    scene = _render("WhyRNN", tmp_path, media)
     demo = shuffle_demo(lesson.params, lesson.xs, lesson.h0, dense_hidden=4, seed=lesson.seed)
     np.testing.assert_array_equal(scene.demo.perm, demo.perm)
     # the DCL: the same output before and after the consistent shuffle (what is on screen)
@@ -133,8 +122,8 @@ def test_why_rnn_shuffle_claims(lesson_env, tmp_path: Path, media_dir: Path) -> 
     _assert_inside_frame(scene)
 
 
-def test_sequence_data(lesson_env, tmp_path: Path, media_dir: Path) -> None:
-    scene = _render("SequenceData", tmp_path, media_dir)
+def test_sequence_data(lesson_env, tmp_path: Path, media: Path) -> None:
+    scene = _render("SequenceData", tmp_path, media)
     w = load_weather()
     assert w.values.shape == (w.T, 4)
     for t, column in zip(scene.window, scene.columns, strict=True):
@@ -143,9 +132,9 @@ def test_sequence_data(lesson_env, tmp_path: Path, media_dir: Path) -> None:
     _assert_inside_frame(scene)
 
 
-def test_task_types(lesson_env, tmp_path: Path, media_dir: Path) -> None:
+def test_task_types(lesson_env, tmp_path: Path, media: Path) -> None:
     lesson = lesson_env
-    scene = _render("TaskTypes", tmp_path, media_dir)
+    scene = _render("TaskTypes", tmp_path, media)
     p, xs, y, h0 = lesson.params, lesson.xs, lesson.targets, lesson.h0
     m2o = task_run(p, xs, y, "many_to_one", h0)
     np.testing.assert_array_equal(scene.shown["many_to_one"]["y_hat"], m2o.trace.y_hat[-1])

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 import pytest
+from _scenes import build_scene, media_dir
 
 from rnncore import (
     forward,
@@ -59,61 +60,42 @@ def _build(cls_path: str, kind: str, tmp_path_factory: pytest.TempPathFactory):
     """Construct the scene for the lesson ``kind`` (nothing encoded), recording overflow."""
     import importlib
 
-    from manim import Scene, config, tempconfig
-
-    from scenes.base import LESSON_ENV, SEED_ENV
-
     module, name = cls_path.rsplit(".", 1)
     tmp = tmp_path_factory.mktemp(f"{name}-{kind}")
-    settings = {
-        "dry_run": True,
-        "quality": "low_quality",
-        "disable_caching": True,
-        "media_dir": str(tmp_path_factory.getbasetemp() / "bptt-media"),  # TeX compiled once
-        "progress_bar": "none",
-        "verbosity": "ERROR",
-    }
-    with pytest.MonkeyPatch.context() as mp, tempconfig(settings):
-        mp.delenv(SEED_ENV, raising=False)
-        if kind == "default":
-            mp.delenv(LESSON_ENV, raising=False)
-        else:
-            path = tmp / "custom.toml"
-            path.write_text(CUSTOM_LESSON, encoding="utf-8")
-            mp.setenv(LESSON_ENV, str(path))
-        base = getattr(importlib.import_module(module), name)
+    base = getattr(importlib.import_module(module), name)
 
-        class Checked(base):
-            """Records, at the end of every slide, the mobjects outside the margin."""
+    class Checked(base):
+        """Records, at the end of every slide, the mobjects outside the margin."""
 
-            def setup(self) -> None:
-                super().setup()
-                self.overflow: list[tuple[int, str, tuple[float, float, float, float]]] = []
-                self.slide_count = 0
+        def setup(self) -> None:
+            super().setup()
+            self.overflow: list[tuple[int, str, tuple[float, float, float, float]]] = []
+            self.slide_count = 0
 
-            def check_frame(self) -> None:
-                xmax, ymax = FRAME_HALF[0] - MARGIN + SLACK, FRAME_HALF[1] - MARGIN + SLACK
-                for mob in self.mobjects:
-                    if mob.get_family() and mob.width + mob.height > 0:
-                        left, right = mob.get_left()[0], mob.get_right()[0]
-                        bottom, top = mob.get_bottom()[1], mob.get_top()[1]
-                        if left < -xmax or right > xmax or bottom < -ymax or top > ymax:
-                            box = (float(left), float(right), float(bottom), float(top))
-                            self.overflow.append((self.slide_count, type(mob).__name__, box))
+        def check_frame(self) -> None:
+            xmax, ymax = FRAME_HALF[0] - MARGIN + SLACK, FRAME_HALF[1] - MARGIN + SLACK
+            for mob in self.mobjects:
+                if mob.get_family() and mob.width + mob.height > 0:
+                    left, right = mob.get_left()[0], mob.get_right()[0]
+                    bottom, top = mob.get_bottom()[1], mob.get_top()[1]
+                    if left < -xmax or right > xmax or bottom < -ymax or top > ymax:
+                        box = (float(left), float(right), float(bottom), float(top))
+                        self.overflow.append((self.slide_count, type(mob).__name__, box))
 
-            def beat(self, notes: str) -> None:
-                self.check_frame()
-                self.slide_count += 1
-                super().beat(notes)
+        def beat(self, notes: str) -> None:
+            self.check_frame()
+            self.slide_count += 1
+            super().beat(notes)
 
-            def tear_down(self) -> None:
-                self.check_frame()
-                super().tear_down()
+        def tear_down(self) -> None:
+            self.check_frame()
+            super().tear_down()
 
-        # skip_animations: every animation jumps to its end state, no frame is rendered
-        scene = Checked(output_folder=tmp / "slides", skip_animations=True)
-        config.write_to_movie = False  # manim-slides' Slide() turns it on; dry_run needs it off
-        Scene.render(scene)  # manim's render: build every slide, save no slide files
+    lesson = None
+    if kind != "default":
+        lesson = tmp / "custom.toml"
+        lesson.write_text(CUSTOM_LESSON, encoding="utf-8")
+    scene = build_scene(Checked, lesson, tmp, media_dir(tmp_path_factory))
     scene.lesson_kind = kind
     return scene
 

@@ -13,11 +13,11 @@ from itertools import pairwise
 
 import numpy as np
 import pytest
-from manim import ManimColor, Scene, config, tempconfig
+from _scenes import build_scene, media_dir
+from manim import ManimColor, tempconfig
 
 from rnncore import default_lesson, load_lesson
 from rnncore.explain import hidden_terms, output_terms
-from scenes.base import LESSON_ENV, SEED_ENV
 from scenes.mobjects import (
     ColorBar,
     Connections,
@@ -88,7 +88,7 @@ def _fmts(values) -> list[str]:
 @pytest.fixture(scope="module", autouse=True)
 def _media_in_tmp(tmp_path_factory):
     """MathTex and Text write their caches under media_dir: keep it out of the repo."""
-    media = _media(tmp_path_factory)
+    media = media_dir(tmp_path_factory)
     with tempconfig({"media_dir": str(media), "verbosity": "ERROR"}):
         yield
 
@@ -107,12 +107,7 @@ def long_lesson(tmp_path_factory):
     return load_lesson(path)
 
 
-def _media(tmp_path_factory):
-    """One media folder for the whole session: TeX and text compiled once."""
-    return tmp_path_factory.getbasetemp() / "rnn-scenes-media"
-
-
-def _build(cls_path: str, lesson_path, tmp):
+def _build(cls_path: str, lesson_path, tmp, media):
     """Construct the scene (dry run), recording what leaves the margin at every slide end."""
     module, name = cls_path.rsplit(".", 1)
     base = getattr(importlib.import_module(module), name)
@@ -138,24 +133,7 @@ def _build(cls_path: str, lesson_path, tmp):
             self.check_frame()
             super().tear_down()
 
-    settings = {
-        "dry_run": True,
-        "quality": "low_quality",
-        "disable_caching": True,
-        "media_dir": str(tmp.parent / "rnn-scenes-media"),
-        "progress_bar": "none",
-        "verbosity": "ERROR",
-    }
-    with pytest.MonkeyPatch.context() as mp, tempconfig(settings):
-        mp.delenv(SEED_ENV, raising=False)
-        if lesson_path is None:
-            mp.delenv(LESSON_ENV, raising=False)
-        else:
-            mp.setenv(LESSON_ENV, str(lesson_path))
-        scene = Checked(output_folder=tmp / "slides")
-        config.write_to_movie = False  # manim-slides' Slide() turns it on
-        Scene.render(scene)  # construct only: no movie, no slide files to merge
-    return scene
+    return build_scene(Checked, lesson_path, tmp, media)
 
 
 SCENES = {
@@ -169,7 +147,7 @@ def _scene_fixture(key):
     @pytest.fixture(scope="module", params=["default", "custom"])
     def fixture(request, tmp_path_factory, custom_path):
         path = None if request.param == "default" else custom_path
-        return _build(SCENES[key], path, tmp_path_factory.mktemp(key))
+        return _build(SCENES[key], path, tmp_path_factory.mktemp(key), media_dir(tmp_path_factory))
 
     return fixture
 
