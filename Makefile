@@ -19,12 +19,13 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 RUFF := $(VENV)/bin/ruff
 ARGS ?=
+# Test files run in parallel, one file per worker (module-scoped scene builds stay on one).
+PYTEST_ARGS ?= -n auto --dist loadfile
 
 # Kept in step with manim-slides 5.7.0's default reveal_version (render.REVEAL_VERSION).
 REVEAL_VERSION := 6.0.1
 REVEAL := build/reveal.js-$(REVEAL_VERSION)
 TORCH := torch==2.13.0
-TORCH_INDEX := https://download.pytorch.org/whl/cpu
 
 # cairo/pango headers for pycairo and manimpango (built from source), LaTeX for MathTex.
 APT_PACKAGES := build-essential libcairo2-dev libpango1.0-dev pkg-config \
@@ -90,7 +91,7 @@ $(REVEAL)/dist/reveal.js: | build/.stamp-system
 torch: $(VENV)/.stamp-torch
 $(VENV)/.stamp-torch: | $(VENV)/.stamp-deps
 	@$(PY) -c 'import torch' 2>/dev/null || \
-	  $(PIP) install -q $(TORCH) --index-url $(TORCH_INDEX) || \
+	  $(PIP) install -q --only-binary=:all: $(TORCH) || \
 	  echo "note: $(TORCH) not installed; the PyTorch parity tests are skipped"
 	@touch $@
 
@@ -102,7 +103,7 @@ lecture: setup
 test: setup torch
 	$(RUFF) check .
 	$(RUFF) format --check .
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 # --- the rest -----------------------------------------------------------------------
 
