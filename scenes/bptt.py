@@ -30,6 +30,8 @@ from rnncore import sgd_step
 from rnncore.bptt_views import d_h_parts, tanh_derivative
 from scenes.base import LectureScene
 from scenes.errorflow import (
+    LEGEND_WIDTH,
+    NET_HEIGHT,
     ContributionSum,
     ErrorFlow,
     GradientTable,
@@ -37,6 +39,7 @@ from scenes.errorflow import (
     SharedScaleNeuronsView,
     SourceBars,
     error_stage,
+    place_panel,
     source_legend,
 )
 from scenes.mobjects import (
@@ -62,9 +65,6 @@ from scenes.palette import (
 
 __all__ = ["BackpropThroughTime"]
 
-LEGEND_WIDTH = 1.7  # right-hand column kept free for the source legend
-NET_HEIGHT = 5.5  # the unrolled network; the rest of the stage holds one panel
-PANEL_Y = STAGE_BOTTOM + 0.45  # centre line of the panel under the network
 EQ_SIZE = 30
 DIM = 0.25  # opacity of the network while the errors flow
 BARS_HEIGHT = 4.0
@@ -118,7 +118,7 @@ class BackpropThroughTime(LectureScene):
         self.panel = EquationPanel.total_loss(
             bp.losses, bp.loss, loss_mask=lesson.loss_mask, font_size=EQ_SIZE
         )
-        self.place_panel(self.panel)
+        place_panel(self.panel)
         self.play(FadeIn(self.net))
         self.play(Write(self.panel))
 
@@ -462,15 +462,8 @@ class BackpropThroughTime(LectureScene):
         self.play(Transform(self.after, after_target), run_time=2.0)
 
     # --- helpers -----------------------------------------------------------------------
-    def place_panel(self, panel) -> None:
-        """Put ``panel`` on the line under the network (shrunk to fit if needed)."""
-        max_width = STAGE_WIDTH - LEGEND_WIDTH
-        if panel.width > max_width:
-            panel.scale_to_fit_width(max_width)
-        panel.move_to([-LEGEND_WIDTH / 2, PANEL_Y, 0])
-
     def swap_panel(self, panel) -> None:
         """Replace the panel under the network by ``panel``."""
-        self.place_panel(panel)
+        place_panel(panel)
         self.play(FadeOut(self.panel), FadeIn(panel))
         self.panel = panel

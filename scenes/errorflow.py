@@ -40,6 +40,7 @@ from manim import (
     GrowArrow,
     Line,
     MathTex,
+    Mobject,
     Rectangle,
     Succession,
     SurroundingRectangle,
@@ -52,6 +53,7 @@ from manim.mobject.graphing.scale import LogBase
 
 from scenes.base import FRAME_MARGIN
 from scenes.mobjects import (
+    STAGE_BOTTOM,
     STAGE_TOP,
     STAGE_WIDTH,
     Connections,
@@ -78,6 +80,9 @@ from scenes.palette import (
 )
 
 __all__ = [
+    "LEGEND_WIDTH",
+    "NET_HEIGHT",
+    "PANEL_Y",
     "ContributionSum",
     "ErrorFlow",
     "GradientTable",
@@ -86,6 +91,7 @@ __all__ = [
     "SharedScaleNeuronsView",
     "SourceBars",
     "error_stage",
+    "place_panel",
     "radius_color",
     "source_legend",
 ]
@@ -103,6 +109,11 @@ ARROW_TIP = 0.14
 DOWN_SHIFT = -0.2  # the o(s) -> h(s) arrow runs this far right of the column centre
 SWATCH = 0.42  # length of a legend swatch
 BAR_WIDTH = 0.42
+# The error stage of the BPTT scenes: the unrolled network on top, one panel under it,
+# the source legend in a right-hand column.
+LEGEND_WIDTH = 1.7  # right-hand column kept free for the source legend
+NET_HEIGHT = 5.5  # the unrolled network; the rest of the stage holds one panel
+PANEL_Y = STAGE_BOTTOM + 0.45  # centre line of the panel under the network
 
 
 def source_legend(sources: Sequence[int], vertical: bool = False) -> Legend:
@@ -115,6 +126,14 @@ def source_legend(sources: Sequence[int], vertical: bool = False) -> Legend:
         caption.align_to(legend, LEFT)
     legend.add(caption)
     return legend
+
+
+def place_panel(panel: Mobject) -> Mobject:
+    """Put ``panel`` on the line under the network (shrunk to fit beside the legend)."""
+    max_width = STAGE_WIDTH - LEGEND_WIDTH
+    if panel.width > max_width:
+        panel.scale_to_fit_width(max_width)
+    return panel.move_to([-LEGEND_WIDTH / 2, PANEL_Y, 0])
 
 
 def error_stage(

@@ -27,7 +27,14 @@ from rnncore.bptt_views import (
     truncation_chunks,
 )
 from scenes.base import LectureScene
-from scenes.errorflow import ErrorFlow, MatrixFrame, error_stage
+from scenes.errorflow import (
+    LEGEND_WIDTH,
+    NET_HEIGHT,
+    ErrorFlow,
+    MatrixFrame,
+    error_stage,
+    place_panel,
+)
 from scenes.mobjects import STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH, Legend, fmt
 from scenes.palette import (
     FONT_LABEL,
@@ -42,9 +49,6 @@ from scenes.palette import (
 
 __all__ = ["TEXT_WORDS", "TruncatedBPTT"]
 
-LEGEND_WIDTH = 1.7
-NET_HEIGHT = 5.5
-PANEL_Y = STAGE_BOTTOM + 0.45
 EQ_SIZE = 30
 MATRIX_CELL = (0.8, 0.4)
 # A stand-in for "the whole text of a Wikipedia article", one word per time step.
@@ -108,7 +112,7 @@ class TruncatedBPTT(LectureScene):
         self.panel = Text(
             "full BPTT: every error travels back to step 1", font_size=FONT_LABEL, color=TEXT
         )
-        self.place_panel(self.panel)
+        place_panel(self.panel)
         self.play(FadeIn(self.net), FadeIn(self.legend), FadeIn(self.panel))
         self.play(*(self.flow.grow(s) for s in range(self.lesson.T)))
 
@@ -230,14 +234,8 @@ class TruncatedBPTT(LectureScene):
         self.play(Create(braces), FadeIn(trunc_text), FadeIn(steps))
 
     # --- helpers -------------------------------------------------------------------
-    def place_panel(self, panel) -> None:
-        max_width = STAGE_WIDTH - LEGEND_WIDTH
-        if panel.width > max_width:
-            panel.scale_to_fit_width(max_width)
-        panel.move_to([-LEGEND_WIDTH / 2, PANEL_Y, 0])
-
     def swap_panel(self, panel) -> None:
-        self.place_panel(panel)
+        place_panel(panel)
         self.play(self.panel.animate.set_opacity(0), FadeIn(panel))
         self.remove(self.panel)
         self.panel = panel
