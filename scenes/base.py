@@ -9,8 +9,9 @@ for the weights the file does not give.
 from __future__ import annotations
 
 import os
+from typing import Any
 
-from manim import UP, FadeIn, FadeOut, Mobject, Text, Transform
+from manim import UP, FadeIn, FadeOut, Mobject, Scene, Text, Transform, config
 from manim_slides import Slide
 
 from rnncore import Lesson, default_lesson, load_lesson
@@ -53,6 +54,21 @@ class LectureScene(Slide):
     """
 
     skip_reversing = True  # no reversed animations: halves the rendering work
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.writes_movie = bool(config.write_to_movie)  # Slide() forces it on: remember
+        super().__init__(*args, **kwargs)
+
+    def render(self, *args: Any, **kwargs: Any) -> None:
+        """Render as a Slide; without a movie (``manim -s``, dry runs) as a plain Scene.
+
+        manim-slides would otherwise try to merge slide files that were never written.
+        """
+        if self.writes_movie:
+            super().render(*args, **kwargs)
+            return
+        config.write_to_movie = False
+        Scene.render(self, *args, **kwargs)
 
     def setup(self) -> None:
         super().setup()

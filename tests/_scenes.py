@@ -26,7 +26,7 @@ def build_scene(cls: type, lesson_path: Path | None, out_dir: Path, media_dir: P
 
     Returns the scene after every slide has been built, so tests can read what it kept.
     """
-    from manim import Scene, config, tempconfig
+    from manim import tempconfig
 
     from scenes.base import LESSON_ENV, SEED_ENV
 
@@ -45,6 +45,5 @@ def build_scene(cls: type, lesson_path: Path | None, out_dir: Path, media_dir: P
         else:
             mp.setenv(LESSON_ENV, str(lesson_path))
         scene = cls(output_folder=out_dir / "slides", skip_animations=True)
-        config.write_to_movie = False  # manim-slides' Slide() turns it back on
-        Scene.render(scene)  # manim's own render: build every slide, save no slide files
+        scene.render()  # no movie: LectureScene renders as a plain Scene, no slide files
     return scene

@@ -128,3 +128,23 @@ def test_real_lecture_html_works_offline_and_adds_up(lecture_out: tuple[Path, di
     video = video_seconds(out / "videos" / f"{scene['name']}.mp4")
     scene_clips = sum(video_seconds(c) for c in clips[2:])
     assert scene_clips == pytest.approx(video, abs=0.15 * scene["slides"] + 0.2)
+
+
+def test_last_frame_without_a_movie_saves_a_png(tmp_path: Path) -> None:
+    """`manim -s` on a lecture scene: the PNG is written and no slide files are needed."""
+    from scenes.deck import LectureTitle
+
+    settings = {
+        "media_dir": str(tmp_path / "media"),
+        "save_last_frame": True,
+        "write_to_movie": False,
+        "quality": "low_quality",
+        "disable_caching": True,
+        "progress_bar": "none",
+        "verbosity": "ERROR",
+    }
+    with tempconfig(settings):
+        LectureTitle(output_folder=tmp_path / "slides").render()
+    pngs = list((tmp_path / "media").rglob("LectureTitle*.png"))
+    assert len(pngs) == 1 and pngs[0].stat().st_size > 0
+    assert not (tmp_path / "slides").exists()  # no slide config half-written
