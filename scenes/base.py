@@ -15,6 +15,7 @@ from manim import UP, FadeIn, FadeOut, Mobject, Scene, Text, Transform, config
 from manim_slides import Slide
 
 from rnncore import Lesson, default_lesson, load_lesson
+from scenes.mobjects import display_step
 from scenes.palette import BACKGROUND, FONT_TITLE, TEXT
 
 __all__ = [
@@ -79,6 +80,11 @@ class LectureScene(Slide):
     def beat(self, notes: str) -> None:
         """Start a new slide whose speaker notes are ``notes``."""
         self.next_slide(notes=notes)
+
+    def step_name(self, t: int) -> str:
+        """The on-screen name of the lesson's step ``t`` (its label, or x(t))."""
+        labels = self.lesson.step_labels
+        return labels[t] if labels else f"x({display_step(t)})"
 
     def show_title(self, text: str) -> Text:
         """Put ``text`` as the one title line at the top (replacing any previous one)."""

@@ -107,10 +107,6 @@ class TaskTypes(LectureScene):
 
     # --- helpers -----------------------------------------------------------------
 
-    def step_name(self, t: int) -> str:
-        labels = self.lesson.step_labels
-        return labels[t] if labels else f"x({display_step(t)})"
-
     def class_name(self, k: int) -> str:
         labels = self.lesson.output_labels
         return labels[k] if labels else f"class {k + 1}"

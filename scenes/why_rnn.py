@@ -38,7 +38,6 @@ from scenes.mobjects import (
     Legend,
     NeuronLayer,
     VectorStrip,
-    display_step,
     fmt,
 )
 from scenes.palette import (
@@ -92,13 +91,6 @@ class WhyRNN(LectureScene):
         self.show_fixed_size()
         self.show_dense_symmetry()
         self.show_rnn_order()
-
-    # --- helpers -----------------------------------------------------------------
-
-    def step_name(self, t: int) -> str:
-        """The on-screen name of the lesson's step ``t`` (its label, or x(t))."""
-        labels = self.lesson.step_labels
-        return labels[t] if labels else f"x({display_step(t)})"
 
     # --- beats ---------------------------------------------------------------------
 
