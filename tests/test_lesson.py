@@ -8,14 +8,21 @@ express them, from the same nested dict (the default lesson's tables).
 from __future__ import annotations
 
 import copy
+import io
 import json
 import math
+import os
+import threading
+import time
 import tomllib
+import zipfile
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from rnncore import (
     LIMITS,
@@ -27,6 +34,7 @@ from rnncore import (
     forward,
     load_lesson,
 )
+from rnncore.lesson import MAX_BYTES, MAX_DEPTH
 
 DEFAULT_PATH = resources.files("rnncore") / "lessons" / "default.toml"
 FORMATS = ("toml", "json", "npz")
@@ -441,3 +449,239 @@ def test_raw_tables_are_not_modified(tmp_path):
     before = copy.deepcopy(raw)
     load_lesson(write(tmp_path, raw, "toml"))
     assert raw == before
+
+
+# ---------------------------------------------------------------- faults: any shape, any size
+#
+# Whatever a file holds, loading it either gives a lesson or raises one LessonError
+# line: no RecursionError, MemoryError, blocking read or traceback.
+
+DEPTH = 5000  # far beyond Python's recursion limit
+
+
+def deep_files(tmp_path):
+    """Files nested DEPTH levels deep, in every syntax that can nest."""
+    texts = {
+        "arrays.json": '{"name": ' + "[" * DEPTH + "]" * DEPTH + "}",
+        "objects.json": '{"name": ' + '{"a": ' * DEPTH + "1" + "}" * DEPTH + "}",
+        "arrays.toml": "name = " + "[" * DEPTH + "]" * DEPTH + "\n",
+        "inline.toml": "name = " + "{a = " * DEPTH + "1" + "}" * DEPTH + "\n",
+        "dotted.toml": "name." + ".".join(["a"] * DEPTH) + " = 1\n",
+        "headers.toml": "[" + ".".join(["a"] * DEPTH) + "]\n",
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return [tmp_path / name for name in texts]
+
+
+def test_deeply_nested_files_give_one_line(tmp_path):
+    for path in deep_files(tmp_path):
+        message = assert_one_line_error(path, "")
+        assert "levels" in message or "unknown field" in message, message
+        assert len(message) < 300, message
+
+
+def test_nesting_below_the_recursion_limit_names_the_field(tmp_path):
+    """Parsed fine, but deeper than any lesson: refused before numpy or repr sees it."""
+    depth = 500
+    raw = default_raw()
+    raw["data"]["xs"] = json.loads("[" * depth + "]" * depth)
+    path = write(tmp_path, raw, "json")
+    message = assert_one_line_error(path, "data.xs")
+    assert f"at most {MAX_DEPTH} levels" in message
+    raw = default_raw()
+    raw["name"] = json.loads('{"a": ' * depth + "1" + "}" * depth)
+    assert_one_line_error(write(tmp_path, raw, "json"), "name")
+
+
+def test_a_lesson_nested_to_the_limit_still_loads(tmp_path):
+    """The depth cap is far above what a lesson needs (file > table > matrix > row)."""
+    raw = default_raw()
+    assert max_depth(raw) == 4 < MAX_DEPTH
+    assert load_lesson(write(tmp_path, raw, "toml")).T == 5
+
+
+def max_depth(node) -> int:
+    """How many tables and lists nest inside one another in ``node``."""
+    if isinstance(node, dict):
+        node = list(node.values())
+    if isinstance(node, list):
+        return 1 + max((max_depth(v) for v in node), default=0)
+    return 0
+
+
+@pytest.mark.parametrize("fmt", ["toml", "json", "npz"])
+def test_files_over_the_size_cap_are_refused_unparsed(tmp_path, fmt, monkeypatch):
+    path = tmp_path / f"huge.{fmt}"
+    comment = "#" if fmt == "toml" else ""
+    path.write_bytes((comment + "x" * (MAX_BYTES + 10)).encode())
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("a file over the cap was parsed")
+
+    for module, name in ((tomllib, "loads"), (json, "loads"), (np, "load")):
+        monkeypatch.setattr(module, name, no_parsing)
+    message = assert_one_line_error(path, "at most 1024 KiB")
+    assert "found 1024 KiB" in message
+
+
+def test_a_file_at_the_size_cap_is_read(tmp_path):
+    """A valid lesson padded with a comment to exactly MAX_BYTES loads."""
+    text = to_toml(default_raw())
+    text += "#" * (MAX_BYTES - len(text.encode()) - 1) + "\n"
+    path = tmp_path / "padded.toml"
+    path.write_text(text, encoding="utf-8")
+    assert path.stat().st_size == MAX_BYTES
+    assert load_lesson(path).T == 5
+
+
+def load_in_thread(path, seconds=10.0):
+    """load_lesson(path) in a thread; the LessonError it raised (fails if it blocks)."""
+    result = {}
+
+    def target():
+        try:
+            load_lesson(path)
+        except Exception as e:  # any exception: the assertion below reports it
+            result["error"] = e
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"load_lesson({path}) blocked"
+    error = result.get("error")
+    assert isinstance(error, LessonError), repr(error)
+    assert "\n" not in str(error) and str(error).startswith(str(path))
+    return str(error)
+
+
+def test_fifo_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "lesson.toml"
+    os.mkfifo(fifo)
+    assert "found a FIFO" in load_in_thread(fifo)
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/null", "/dev/urandom"])
+def test_devices_are_refused_without_reading(tmp_path, device):
+    assert "character device" in load_in_thread(Path(device))
+    link = tmp_path / "lesson.json"  # a good suffix does not make it a file
+    link.symlink_to(device)
+    assert "character device" in load_in_thread(link)
+
+
+def test_non_utf8_text_names_the_byte(tmp_path):
+    path = tmp_path / "latin1.json"
+    path.write_bytes('{"name": "café"}'.encode("latin-1"))
+    message = assert_one_line_error(path, "UTF-8")
+    assert "0xe9 at offset 13" in message
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    for fmt in TEXT:
+        path = write(tmp_path, default_raw(), fmt)
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+        assert load_lesson(path).T == 5
+
+
+@pytest.mark.parametrize("fmt", TEXT)
+def test_numbers_too_long_to_convert(tmp_path, fmt):
+    path = tmp_path / f"digits.{fmt}"
+    digits = "9" * 5000  # beyond CPython's 4300-digit int conversion limit
+    text = (
+        f"[network]\nn_in = {digits}\n" if fmt == "toml" else f'{{"network": {{"n_in": {digits}}}}}'
+    )
+    path.write_text(text, encoding="utf-8")
+    message = assert_one_line_error(path, "4300 digits")
+    assert "set_int_max_str_digits" not in message
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("learning_rate", 10**400), ("clip", -(10**400)), ("network.n_in", 10**400)],
+)
+def test_huge_integers_are_refused_in_short_messages(tmp_path, field, value):
+    path = write(tmp_path, mutate(_set(field, value)), "toml")
+    message = assert_one_line_error(path, field)
+    assert len(message) < 250, message
+
+
+def npy_bytes(shape, descr="<f8", data=b""):
+    """A .npy member: a valid header claiming ``shape``, followed by ``data``."""
+    buf = io.BytesIO()
+    header = {"descr": descr, "fortran_order": False, "shape": shape}
+    np.lib.format.write_array_header_1_0(buf, header)
+    return buf.getvalue() + data
+
+
+def npz_with(tmp_path, members, compression=zipfile.ZIP_STORED):
+    """The default lesson as NPZ, with ``members`` (name -> bytes) added or replaced."""
+    path = tmp_path / "lesson.npz"
+    np.savez(path, **to_npz_arrays(default_raw()))
+    with zipfile.ZipFile(path) as z:
+        keep = {n: z.read(n) for n in z.namelist() if n not in members}
+    with zipfile.ZipFile(path, "w", compression=compression) as z:
+        for name, data in {**keep, **members}.items():
+            z.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("members", "field"),
+    [
+        ({"xs.npy": npy_bytes((10**12, 3))}, "xs"),  # header claims 24 TB
+        ({"W.npy": npy_bytes((2**31, 2**31))}, "W"),
+        ({"xs.npy": npy_bytes((1,) * 30, data=b"\0" * 8)}, "xs"),  # 30 dimensions
+        ({"labels_inputs.npy": npy_bytes((3,), "<U100000000")}, "labels_inputs"),
+        ({"xs.npy": npy_bytes((5, 3), data=b"\0" * 10)}, "NPZ"),  # truncated data
+        ({"xs.npy": b"\x93NUMPY\x07\x00garbage"}, "xs"),  # unknown .npy version
+        ({"notes.txt": b"hello"}, "notes.txt"),
+    ],
+    ids=["24TB", "2^62-values", "30-dims", "huge-strings", "truncated", "bad-version", "not-npy"],
+)
+def test_npz_with_absurd_members_is_refused_before_reading(tmp_path, members, field):
+    path = npz_with(tmp_path, members)
+    start = time.monotonic()
+    assert_one_line_error(path, field)
+    assert time.monotonic() - start < 2.0
+
+
+def test_npz_bomb_is_refused_without_inflating(tmp_path):
+    """A member that inflates to 50 MB: its header is read, never its data."""
+    zeros = npy_bytes((6_250_000,), data=bytes(50_000_000))
+    path = npz_with(tmp_path, {"xs.npy": zeros}, compression=zipfile.ZIP_DEFLATED)
+    assert path.stat().st_size < MAX_BYTES
+    start = time.monotonic()
+    assert_one_line_error(path, "xs")
+    assert time.monotonic() - start < 2.0
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=10,
+)
+
+
+def _fields():
+    raw = default_raw()
+    tables = [k for k, v in raw.items() if isinstance(v, dict)]
+    return (
+        [k for k in raw if k not in tables]
+        + tables
+        + [f"{t}.{k}" for t in tables for k in raw[t]]
+        + ["data.h0", "network.seed", "network.scale", "labels.steps"]
+    )
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(_fields()), value=JSON_VALUES)
+def test_any_value_in_any_field_loads_or_gives_one_line(tmp_path_factory, field, value):
+    path = write(tmp_path_factory.mktemp("fuzz"), mutate(_set(field, value)), "json")
+    try:
+        lesson = load_lesson(path)
+    except LessonError as e:
+        message = str(e)
+        assert "\n" not in message and message.startswith(str(path)), message
+        assert len(message) < 400, message
+    else:
+        assert lesson.describe()  # a lesson that loads can be used
