@@ -22,6 +22,11 @@ and the gradients (10.22-10.28) are sums over time of per-step contributions::
     dL/db = sum_t d_a(t)            dL/dW = sum_t d_a(t) h(t-1)^T
                                     dL/dU = sum_t d_a(t) x(t)^T
 
+The loss decides the output: ``backward(params, forward(params, xs), y, "mse")``
+works as is (o(t) is the same whatever ``forward``'s ``output``) and treats
+y_hat(t) = o(t); only cross-entropy needs ``forward``'s softmax trace (the default).
+``forward(..., output="identity")`` is for showing the regression outputs.
+
 With ``truncate=k`` every loss L(s) sends its error back through at most k steps
 (times s, s-1, ..., s-k+1), Williams & Peng's BPTT(k) horizon.
 
@@ -30,7 +35,7 @@ Shapes: T time steps, I inputs, H hidden units, O outputs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Literal
 
@@ -222,7 +227,10 @@ def backward(
     targets
         Class indices (T,) for ``"cross_entropy"``, vectors (T, O) for ``"mse"``.
     loss
-        ``"cross_entropy"`` (needs a softmax trace) or ``"mse"`` (identity output).
+        ``"cross_entropy"`` (needs a softmax trace) or ``"mse"``. The loss decides
+        the output: mse works on any trace of ``params`` (``forward``'s default
+        softmax one too), since o(t) does not depend on the output; its
+        ``Backprop.trace`` is that trace with y_hat(t) = o(t), ``output="identity"``.
     loss_mask
         (T,) bool: which steps carry a loss (many-to-one: only the last).
     truncate
@@ -243,9 +251,11 @@ def backward(
         if isinstance(truncate, bool) or not integral or truncate < 1:
             raise ValueError(f"truncate: expected an integer >= 1 or None, found {truncate!r}")
         truncate = int(truncate)
-    expected_output = "softmax" if loss == "cross_entropy" else "identity"
-    if trace.output != expected_output:
-        raise ValueError(f"loss {loss!r} needs a forward pass with output={expected_output!r}")
+    if loss == "cross_entropy" and trace.output != "softmax":
+        raise ValueError("loss 'cross_entropy' needs a forward pass with output='softmax'")
+    if loss == "mse" and trace.output != "identity":
+        # The loss decides the output: o(t) is the same either way, y_hat(t) = o(t).
+        trace = replace(trace, y_hat=trace.o.copy(), output="identity")
 
     if loss == "cross_entropy":
         p = np.sum(trace.y_hat * y, axis=1)  # (T,) probability of the target class

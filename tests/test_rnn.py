@@ -360,11 +360,49 @@ def test_backward_rejects_bad_options(small):
         backward(params, trace, targets, loss_mask=np.ones(4, dtype=bool))
     with pytest.raises(ValueError, match=r"^loss_mask:"):
         backward(params, trace, targets, loss_mask=np.ones(5))  # not booleans
-    with pytest.raises(ValueError, match="needs a forward pass"):
-        backward(params, trace, np.zeros((5, 2)), "mse")  # softmax trace, mse loss
     id_trace = forward(params, xs, h0, output="identity")
     with pytest.raises(ValueError, match="needs a forward pass"):
         backward(params, id_trace, targets, "cross_entropy")
+
+
+# ---------------------------------------------------------------- mse: the loss decides
+
+
+@pytest.mark.parametrize("truncate", [None, 2])
+@pytest.mark.parametrize("mask_name", ["all", "last", "arbitrary"])
+def test_mse_from_the_default_softmax_trace_is_mse_from_the_identity_trace(truncate, mask_name):
+    """DESIGN's contract: forward(params, xs, h0); the loss decides the output."""
+    params, xs, targets, h0 = make_case(3, 4, 3, 6, "mse", seed=5)
+    mask = masks(6)[mask_name]
+    default = forward(params, xs, h0)  # softmax: forward's default
+    assert default.output == "softmax"
+    bp = backward(params, default, targets, "mse", mask, truncate)
+    ref = backward(
+        params, forward(params, xs, h0, output="identity"), targets, "mse", mask, truncate
+    )
+    assert bp.loss == ref.loss
+    for name in ("losses", "y", "d_o", "d_h", "d_a", "d_h0", "by_source"):
+        np.testing.assert_array_equal(getattr(bp, name), getattr(ref, name), err_msg=name)
+    for name in PARAM_NAMES:
+        np.testing.assert_array_equal(getattr(bp.grads, name), getattr(ref.grads, name))
+    # the Backprop reports the output the loss used: y_hat(t) = o(t), not the softmax
+    assert bp.trace.output == "identity"
+    np.testing.assert_array_equal(bp.trace.y_hat, default.o)
+    np.testing.assert_array_equal(bp.d_o[mask], (default.o - targets)[mask])
+    assert not np.allclose(bp.d_o[mask], (default.y_hat - targets)[mask])  # not softmax - y
+    assert default.y_hat is not bp.trace.y_hat and np.allclose(default.y_hat.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize(("I", "H", "O", "T"), SIZES)
+def test_mse_from_the_default_trace_matches_finite_differences(I, H, O, T):
+    params, xs, targets, h0 = make_case(I, H, O, T, "mse", seed=7 + I + 10 * H + 100 * T)
+    bp = backward(params, forward(params, xs, h0), targets, "mse")
+    assert bp.loss == pytest.approx(rnn_loss(arrays_of(params, h0), xs, targets, "mse"), rel=1e-13)
+    numeric = fd_gradients(lambda arrs: rnn_loss(arrs, xs, targets, "mse"), arrays_of(params, h0))
+    got = analytic(bp)
+    for name in NAMES:
+        err = relative_error(got[name], numeric[name])
+        assert err < TOL, f"{name}: relative error {err:.2e}"
 
 
 @pytest.mark.parametrize(
