@@ -15,6 +15,14 @@ deck to ``manim-slides convert``, both as subprocesses that run in a scratch
 folder inside ``--out``. Finished files are moved into place only when every step
 has succeeded, so a failed run leaves ``--out`` as it was.
 
+Ctrl-C (SIGINT), ``kill`` (SIGTERM) and a closed terminal (SIGHUP) all stop a run
+the same way: every subprocess is ended with its whole process group, the scratch
+folder and the folders the run created are removed, ``--out`` is left as it was,
+one line goes to stderr and the exit status is 128 + the signal's number (130, 143,
+129). A signal that arrives while finished files are being moved into place waits
+for that to complete (the run has then succeeded). A signal ignored when the run
+started (``nohup``) stays ignored.
+
 Output layout under ``--out`` (default ``out/``)::
 
     videos/<Scene>.mp4                      video and lecture
@@ -37,12 +45,13 @@ import importlib.util
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +66,7 @@ __all__ = [
     "REVEAL_VERSION",
     "CliError",
     "Deck",
+    "Interrupted",
     "Plan",
     "build_parser",
     "lecture_plan",
@@ -96,6 +106,83 @@ class CliError(Exception):
     def __init__(self, message: str, code: int = 2) -> None:
         super().__init__(message)
         self.code = code
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT, SIGTERM or SIGHUP: raised where Ctrl-C's KeyboardInterrupt would be."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+        self.code = 128 + signum
+        self.name = signal.Signals(signum).name
+
+
+class StopSignals:
+    """Turns the stopping signals into one ``Interrupted`` in the main thread.
+
+    Only the first signal raises; later ones are ignored, so they cannot cut the
+    clean-up short. Inside ``deferred()`` (main thread) a signal waits for the block
+    to end; after ``disarm()`` (the output is in place) signals change nothing.
+    """
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.raised = False
+        self.armed = True
+        self.depth = 0
+        self.pending: int | None = None
+
+    def handler(self, signum: int, frame: object) -> None:
+        if self.raised or not self.armed:
+            return
+        if self.depth:
+            self.pending = signum
+            return
+        self.raised = True
+        raise Interrupted(signum)
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        """Handle the signals for the duration (main thread only; SIG_IGN stays ignored)."""
+        self.reset()
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {sig: signal.getsignal(sig) for sig in self.SIGNALS}
+        for sig, old in previous.items():
+            if old is not signal.SIG_IGN:
+                signal.signal(sig, self.handler)
+        try:
+            yield
+        finally:
+            for sig, old in previous.items():
+                signal.signal(sig, old)
+
+    @contextlib.contextmanager
+    def deferred(self) -> Iterator[None]:
+        """A signal arriving in the block is raised when it ends (main thread only)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield  # handlers run in the main thread; Runner's lock covers workers
+            return
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+            if not self.depth and self.pending is not None:
+                signum, self.pending = self.pending, None
+                self.handler(signum, None)
+
+    def disarm(self) -> None:
+        self.armed = False
+
+
+SIGNALS = StopSignals()
 
 
 # --- what to render -------------------------------------------------------------------
@@ -343,7 +430,13 @@ def child_env(lesson_env: dict[str, str]) -> dict[str, str]:
 
 
 class Runner:
-    """Runs the subprocesses of one command; can stop all of them on a failure."""
+    """Runs the subprocesses of one command; can stop all of them on a failure.
+
+    Each subprocess leads its own process group, so stopping it also ends whatever
+    it started (LaTeX, ffmpeg, ...); none of them sees the terminal's Ctrl-C directly.
+    """
+
+    GRACE = 5.0  # seconds between SIGTERM and SIGKILL when stopping
 
     def __init__(self, env: dict[str, str], cwd: Path, echo: bool) -> None:
         self.env, self.cwd, self.echo = env, cwd, echo
@@ -355,12 +448,12 @@ class Runner:
         """Run ``cmd``; on failure raise CliError naming ``what`` and its last log line."""
         LOG_DIR.mkdir(parents=True, exist_ok=True)
         log_path = LOG_DIR / f"{log_name}.log"
-        with self.lock:
+        with SIGNALS.deferred(), self.lock:  # started and tracked, or not started
             if self.stopped:
                 raise CliError("stopped", code=1)
             proc = subprocess.Popen(
                 cmd, cwd=self.cwd, env=self.env, stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, process_group=0,
             )  # fmt: skip
             self.procs.add(proc)
         assert proc.stdout is not None
@@ -379,10 +472,29 @@ class Runner:
             raise CliError(f"{what} failed: {last_line(log_path)} (log: {log_path})", code=1)
 
     def stop(self) -> None:
-        with self.lock:
-            self.stopped = True
-            for proc in self.procs:
-                proc.terminate()
+        """End every running subprocess and its group: SIGTERM, then SIGKILL; reap them."""
+        with SIGNALS.deferred():  # a signal now must not cut the stopping short
+            with self.lock:
+                self.stopped = True
+                procs = list(self.procs)
+            for proc in procs:
+                signal_group(proc, signal.SIGTERM)
+            deadline = time.monotonic() + self.GRACE
+            for proc in procs:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(timeout=max(0.0, deadline - time.monotonic()))
+                signal_group(proc, signal.SIGKILL)  # only if it outlived the grace period
+                proc.wait()
+
+
+def signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
+    """Send ``sig`` to the process group ``proc`` leads, while ``proc`` is not yet reaped.
+
+    (Once reaped, its pid, which is the group's id, may belong to someone else.)
+    """
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, sig)
 
 
 def last_line(log: Path) -> str:
@@ -461,10 +573,33 @@ def execute(plan: Plan, args: argparse.Namespace, lesson_env: dict[str, str]) ->
         )
     out: Path = args.out
     created = [p for p in (out, *out.parents) if not p.exists()]
-    out.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=".render-", dir=out))
-    echo = args.jobs == 1  # one step at a time: show manim's own output live
-    runner = Runner(child_env(lesson_env), work, echo)
+    work: Path | None = None
+    runner = Runner(child_env(lesson_env), out, echo=args.jobs == 1)
+    try:
+        with SIGNALS.deferred():  # the scratch folder exists only once clean-up knows it
+            out.mkdir(parents=True, exist_ok=True)
+            work = Path(tempfile.mkdtemp(prefix=".render-", dir=out))
+            runner.cwd = work
+        installed = render_plan(plan, args, runner, work, reveal)
+    except BaseException:
+        with SIGNALS.deferred():  # a signal during the clean-up is raised after it
+            runner.stop()
+            if work is not None:
+                shutil.rmtree(work, ignore_errors=True)
+            for folder in created:  # leave no empty folders this run made
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+        raise
+    shutil.rmtree(work, ignore_errors=True)
+    return installed
+
+
+def render_plan(
+    plan: Plan, args: argparse.Namespace, runner: Runner, work: Path, reveal: Path | None
+) -> list[Path]:
+    """Render every step of ``plan`` in ``work``, then move the results into ``args.out``."""
+    out: Path = args.out
+    echo = runner.echo  # one step at a time: show manim's own output live
     staged = work / "staged"
     bar = echo and sys.stderr.isatty()
     videos: dict[str, Path] = {}
@@ -476,37 +611,30 @@ def execute(plan: Plan, args: argparse.Namespace, lesson_env: dict[str, str]) ->
         dest = staged / f"{deck.name}.{fmt}"
         return lambda: convert(runner, deck, fmt, dest, reveal)
 
-    try:
-        n = len(plan.scenes)
-        steps = [
-            (f"[{i}/{n}] {name}", lambda name=name: render_step(name))
-            for i, name in enumerate(plan.scenes, start=1)
-        ]
-        run_steps(runner, steps, args.jobs, echo)
-        staged.mkdir()
-        for name in plan.videos:
-            (staged / "videos").mkdir(exist_ok=True)
-            os.replace(videos[name], staged / "videos" / f"{name}.mp4")
-        for deck in plan.decks:
-            (staged / deck.name).parent.mkdir(parents=True, exist_ok=True)
-        steps = [
-            (f"writing {deck.name}.{fmt}", convert_step(deck, fmt))
-            for deck in plan.decks
-            for fmt in deck.formats
-        ]
-        run_steps(runner, steps, args.jobs, echo)
-        trash = work / "trash"
-        trash.mkdir()
-        return install(staged, out, trash)
-    except BaseException:
-        runner.stop()
-        shutil.rmtree(work, ignore_errors=True)
-        for folder in created:  # leave no empty folders this run made
-            with contextlib.suppress(OSError):
-                folder.rmdir()
-        raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    n = len(plan.scenes)
+    steps = [
+        (f"[{i}/{n}] {name}", lambda name=name: render_step(name))
+        for i, name in enumerate(plan.scenes, start=1)
+    ]
+    run_steps(runner, steps, args.jobs, echo)
+    staged.mkdir()
+    for name in plan.videos:
+        (staged / "videos").mkdir(exist_ok=True)
+        os.replace(videos[name], staged / "videos" / f"{name}.mp4")
+    for deck in plan.decks:
+        (staged / deck.name).parent.mkdir(parents=True, exist_ok=True)
+    steps = [
+        (f"writing {deck.name}.{fmt}", convert_step(deck, fmt))
+        for deck in plan.decks
+        for fmt in deck.formats
+    ]
+    run_steps(runner, steps, args.jobs, echo)
+    trash = work / "trash"
+    trash.mkdir()
+    with SIGNALS.deferred():  # all of it or, if it fails, what it got to; never cut short
+        installed = install(staged, out, trash)
+        SIGNALS.disarm()  # done: a signal from now on changes nothing
+    return installed
 
 
 _SAY = threading.Lock()
@@ -538,7 +666,8 @@ def run_steps(
         for label, step in steps:
             one(label, step)
         return
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    try:
         futures = [pool.submit(one, label, step) for label, step in steps]
         wait(futures, return_when=FIRST_EXCEPTION)
         if any(f.done() and f.exception() is not None for f in futures):
@@ -549,6 +678,11 @@ def run_steps(
             errors = [f.exception() for f in futures if not f.cancelled() and f.exception()]
             real = [e for e in errors if str(e) != "stopped"]
             raise (real or errors)[0]  # type: ignore[misc]
+    except BaseException:
+        runner.stop()  # a signal: end the subprocesses first, or the workers never return
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # --- measuring (dry run) --------------------------------------------------------------
@@ -673,15 +807,23 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit status (0 ok, 1 internal failure, 2 bad input)."""
+    """Run the CLI; return its exit status.
+
+    0 ok, 1 a failed render, 2 bad input, 128 + N when stopped by signal N (130
+    SIGINT, 143 SIGTERM, 129 SIGHUP).
+    """
     try:
-        args = build_parser().parse_args(argv)
-        return COMMANDS[args.command](args)
+        with SIGNALS.installed():
+            args = build_parser().parse_args(argv)
+            return COMMANDS[args.command](args)
     except CliError as e:
         print(f"{PROG}: error: {e}", file=sys.stderr)
         return e.code
+    except Interrupted as e:
+        print(f"{PROG}: interrupted by {e.name}; nothing was written", file=sys.stderr)
+        return e.code
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; nothing was written", file=sys.stderr)
+        print(f"{PROG}: interrupted by SIGINT; nothing was written", file=sys.stderr)
         return 130
 
 

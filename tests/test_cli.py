@@ -7,21 +7,35 @@ slide. test_deck renders the same scene once more, as a lecture.
 
 from __future__ import annotations
 
+import io
+import os
+import signal
+import threading
+import time
+import zipfile
 from fractions import Fraction
 from pathlib import Path
 
 import av
+import numpy as np
 import pptx
 import pytest
 from _cli_support import (
     ROOT,
+    cmdline,
+    descendants,
     html_links,
     html_sections,
     measure,
     pdf_pages,
+    processes_in,
     real_scene,
     run_cli,
+    snapshot,
+    start_cli,
+    still_running,
     video_seconds,
+    wait_for,
 )
 
 import render
@@ -157,9 +171,36 @@ WITH_NAN = SIZES_ONLY.replace("[data]", "[weights]\nc = [nan, 0.0]\n[data]")
 WRONG_SHAPE = SIZES_ONLY.replace("[data]", "[weights]\nW = [[0.1, 0.2], [0.3, 0.4]]\n[data]")
 
 
-def lesson_file(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "lesson.toml"
+def lesson_file(tmp_path: Path, text: str, name: str = "lesson.toml") -> Path:
+    path = tmp_path / name
     path.write_text(text, encoding="utf-8")
+    return path
+
+
+def fifo(tmp_path: Path) -> Path:
+    path = tmp_path / "lesson.toml"
+    os.mkfifo(path)
+    return path
+
+
+def absurd_npz(tmp_path: Path) -> Path:
+    """An NPZ whose xs header claims 10^12 x 3 values (24 TB) over 0 bytes of data."""
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": (10**12, 3)}
+    )
+    path = tmp_path / "lesson.npz"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("xs.npy", header.getvalue())
+    return path
+
+
+DEEP = 5000
+
+
+def latin1(tmp_path: Path) -> Path:
+    path = tmp_path / "lesson.toml"
+    path.write_bytes('name = "café"\n'.encode("latin-1"))
     return path
 
 
@@ -171,6 +212,19 @@ BAD = {
     "NaN in config": lambda t: ["video", "--config", lesson_file(t, WITH_NAN)],
     "wrong shapes": lambda t: ["slides", "--to", "pdf", "--config", lesson_file(t, WRONG_SHAPE)],
     "missing config": lambda t: ["lecture", "--config", t / "nowhere.toml"],
+    "deep JSON": lambda t: [
+        "video",
+        "--config",
+        lesson_file(t, "[" * DEEP + "]" * DEEP, "lesson.json"),
+    ],
+    "deep TOML": lambda t: ["video", "--config", lesson_file(t, "a = " + "[" * DEEP + "]" * DEEP)],
+    "huge config": lambda t: ["video", "--config", lesson_file(t, "#" * (2 << 20))],
+    "non-UTF-8 config": lambda t: ["video", "--config", latin1(t)],
+    "absurd NPZ shape": lambda t: ["slides", "--to", "pdf", "--config", absurd_npz(t)],
+    "FIFO config": lambda t: ["video", "--config", fifo(t)],
+    "/dev/zero config": lambda t: ["lecture", "--config", "/dev/zero"],
+    "check a FIFO": lambda t: ["check", fifo(t)],
+    "check deep JSON": lambda t: ["check", lesson_file(t, '{"a": ' * DEEP + "}" * DEEP, "l.json")],
     "bad quality": lambda t: ["video", "-q", "ultra"],
     "bad format": lambda t: ["slides", "--to", "docx"],
     "no format": lambda t: ["slides"],
@@ -187,13 +241,16 @@ def test_bad_input_is_one_line_and_writes_nothing(case: str, tmp_path: Path) -> 
     args = BAD[case](tmp_path)
     if args:
         args += ["--out", out] if args[0] != "check" else []
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert before in ([], ["lesson.toml"], ["lesson.json"], ["lesson.npz"], ["l.json"])
     cp = run_cli(*args, cwd=tmp_path)
     assert cp.returncode == 2, (cp.stdout, cp.stderr)
     assert len(cp.stderr.splitlines()) == 1, cp.stderr
     assert cp.stderr.startswith("render.py: error: ")
+    assert len(cp.stderr) < 400, cp.stderr
     assert "Traceback" not in cp.stderr + cp.stdout
     assert not out.exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) in ([], ["lesson.toml"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
 
 
 @pytest.mark.parametrize(
@@ -289,3 +346,121 @@ def test_install_replaces_files_and_asset_folders_whole(tmp_path: Path) -> None:
     assert [p.name for p in (out / "lecture_assets").iterdir()] == ["new.mp4"]
     assert (out / "lecture.html").read_text(encoding="utf-8") == "new"
     assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
+
+
+# --- signals: Ctrl-C, kill and hang-up all end a run cleanly --------------------------
+
+# name: (signal, sent to the process group as a terminal does (else to the pid, as kill
+# does), --jobs, an --out that exists (with files to keep) or one the run must create)
+STOPS = {
+    "SIGINT": (signal.SIGINT, True, 1, True),  # Ctrl-C
+    "SIGTERM": (signal.SIGTERM, False, 1, True),  # kill PID
+    "SIGHUP": (signal.SIGHUP, True, 1, True),  # the terminal closes
+    "SIGTERM-jobs2-new-out": (signal.SIGTERM, False, 2, False),
+}
+
+
+@pytest.mark.parametrize("case", list(STOPS))
+def test_a_signal_mid_render_ends_every_process_and_leaves_out_as_it_was(
+    case: str, tmp_path: Path
+) -> None:
+    sig, to_group, jobs, existing = STOPS[case]
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    out = run_dir / "out" if existing else run_dir / "new" / "out"
+    if existing:
+        (out / "videos").mkdir(parents=True)
+        (out / "videos" / "LectureTitle.mp4").write_bytes(b"the old video")
+        (out / "keep.txt").write_text("mine", encoding="utf-8")
+    before = snapshot(run_dir)
+    scenes = ["LectureTitle", "Section000"][:jobs]
+    args = ["video", *scenes, "--jobs", str(jobs), "--out", out]
+    proc = start_cli(*args, logs=tmp_path / "logs")
+    try:
+        wait_for(
+            lambda: sum("manim" in cmdline(pid) for pid, _ in descendants(proc.pid)) == jobs,
+            60,
+            "the manim subprocesses",
+        )
+        assert [p.name for p in out.glob(".render-*")], "no scratch folder while rendering"
+        seen = descendants(proc.pid)
+        time.sleep(0.5)  # let manim get going (imports, its own children)
+        seen |= descendants(proc.pid)
+        if to_group:
+            os.killpg(proc.pid, sig)
+        else:
+            os.kill(proc.pid, sig)
+        code = proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    stderr = (tmp_path / "logs" / "stderr").read_text(encoding="utf-8", errors="replace")
+    assert code == 128 + sig, stderr[-2000:]
+    name = signal.Signals(sig).name
+    assert stderr.splitlines()[-1] == f"render.py: interrupted by {name}; nothing was written"
+    assert "Traceback" not in stderr
+    assert snapshot(run_dir) == before  # byte for byte; no scratch, no new folders
+    assert still_running(seen) == []
+    assert processes_in(run_dir) == []
+
+
+def test_stop_ends_the_whole_process_group(tmp_path: Path) -> None:
+    """A subprocess's own children (manim's LaTeX, ffmpeg, ...) are ended with it."""
+    runner = render.Runner(dict(os.environ), tmp_path, echo=False)
+    pid_file = tmp_path / "grandchild.pid"
+    cmd = ["sh", "-c", f"sleep 300 & echo $! > {pid_file}; wait"]
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            runner.run(cmd, "sleeping", "test-stop-group")
+        except BaseException as e:  # reported below
+            errors.append(e)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    grandchild = int(
+        wait_for(lambda: pid_file.read_text().strip() if pid_file.exists() else "", 10, "sleep")
+    )
+    (child,) = runner.procs
+    family = {p for p in descendants(child.pid) if p[0] == grandchild}
+    assert family, "the grandchild is not below the runner's subprocess"
+    start = time.monotonic()
+    runner.stop()
+    thread.join(10)
+    assert not thread.is_alive()
+    assert time.monotonic() - start < render.Runner.GRACE  # ended by SIGTERM, no waiting
+    assert [str(e) for e in errors] == ["stopped"]
+    assert still_running(family) == []
+    with pytest.raises(render.CliError, match="stopped"):  # nothing starts after a stop
+        runner.run(["true"], "true", "test-stop-after")
+
+
+def test_signals_are_deferred_in_critical_blocks_and_raised_once() -> None:
+    guard = render.StopSignals()
+    before = signal.getsignal(signal.SIGTERM)
+    with guard.installed():
+        assert signal.getsignal(signal.SIGTERM) == guard.handler
+        reached = False
+        with pytest.raises(render.Interrupted) as info, guard.deferred():
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.05)  # the handler has run by now, and waited
+            reached = True
+        assert reached
+        assert (info.value.code, info.value.name) == (143, "SIGTERM")
+        os.kill(os.getpid(), signal.SIGHUP)  # a second signal: ignored during clean-up
+        time.sleep(0.05)
+    assert signal.getsignal(signal.SIGTERM) == before
+
+
+def test_an_ignored_signal_stays_ignored() -> None:
+    """Under nohup, SIGHUP is ignored when the run starts: it must stay so."""
+    previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    guard = render.StopSignals()
+    try:
+        with guard.installed():
+            assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) == guard.handler
+    finally:
+        signal.signal(signal.SIGHUP, previous)
