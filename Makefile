@@ -2,13 +2,18 @@
 #
 #   make lecture   set up everything, then render the whole lecture into out/
 #   make test      set up everything, then ruff + pytest
+#   make lock      regenerate requirements.lock after changing pyproject.toml's dependencies
 #
 # Set-up is idempotent and quick once done (stamp files): Debian packages (apt-get,
-# only those missing), a virtual environment .venv with the pinned requirements.lock,
-# and a local copy of reveal.js so that the HTML decks work offline.
+# only those missing: tools/setup_system.sh), a virtual environment .venv with the pinned
+# requirements.lock, and a local copy of reveal.js so that the HTML decks work offline.
+# Each step that uses the network runs once more after a failure and then stops with one
+# line (tools/retry.sh); its output is in /tmp/rnn-lecture-logs/setup-*.log.
 #
 # Variables: PYTHON (the interpreter for the venv, default python3),
-#            ARGS (extra options for render.py lecture, e.g. ARGS="-q high --jobs 2").
+#            ARGS (extra options for render.py lecture, e.g. ARGS="-q high --jobs 2"),
+#            APT_LOCK_TIMEOUT (seconds to wait for another apt/dpkg, default 300),
+#            LOCK_ARGS (extra options for uv pip compile, e.g. LOCK_ARGS=--upgrade).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -26,18 +31,21 @@ PYTEST_ARGS ?= -n auto --dist loadfile
 REVEAL_VERSION := 6.0.1
 REVEAL := build/reveal.js-$(REVEAL_VERSION)
 TORCH := torch==2.13.0
+# The resolver behind `make lock` (pinned: another uv may write the same pins differently).
+UV := uv==0.13.9
 
-# cairo/pango headers for pycairo and manimpango (built from source), LaTeX for MathTex.
+# cairo/pango headers for pycairo and manimpango (built from source), LaTeX for MathTex,
+# a CJK font so that Japanese text draws as glyphs (Pango finds it through fontconfig).
 APT_PACKAGES := build-essential libcairo2-dev libpango1.0-dev pkg-config \
-	texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super-minimal
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+	texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super-minimal \
+	fonts-noto-cjk
 
-.PHONY: help setup system venv reveal torch lecture test lint format bench clean distclean
+.PHONY: help setup system venv reveal torch lecture test lint format bench lock clean distclean
 
 help:
 	@echo "make lecture   render every scene: out/videos/*.mp4, out/lecture.{html,pptx,pdf}"
 	@echo "make test      ruff check, ruff format --check, pytest"
-	@echo "make lint | format | bench | clean | distclean"
+	@echo "make lint | format | bench | lock | clean | distclean"
 
 # --- set-up -------------------------------------------------------------------------
 
@@ -47,44 +55,34 @@ system: build/.stamp-system
 venv: $(VENV)/.stamp-deps
 reveal: $(REVEAL)/dist/reveal.js
 
-# Debian packages: install only the missing ones (dpkg -s), with sudo when not root.
-build/.stamp-system: Makefile
-	@if command -v dpkg >/dev/null; then \
-	  pkgs="$(APT_PACKAGES)"; \
-	  if ! $(PYTHON) -c 'import venv, ensurepip' 2>/dev/null; then pkgs="$$pkgs python3-venv"; fi; \
-	  if ! $(PYTHON) -c 'import os, sysconfig as s; \
-	      assert os.path.exists(os.path.join(s.get_paths()["include"], "Python.h"))' 2>/dev/null; \
-	  then pkgs="$$pkgs python3-dev"; fi; \
-	  if ! command -v npm >/dev/null; then pkgs="$$pkgs npm"; fi; \
-	  missing=$$(for p in $$pkgs; do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	  if [ -n "$$missing" ]; then \
-	    echo "installing Debian packages:" $$missing; \
-	    $(SUDO) apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
-	  fi; \
-	else \
-	  echo "note: no dpkg here; install by hand: $(APT_PACKAGES)"; \
-	fi
+# Debian packages: only the missing ones, with sudo when not root; waits for another
+# apt/dpkg and retries once (tools/setup_system.sh says how).
+build/.stamp-system: Makefile tools/setup_system.sh
+	@PYTHON=$(PYTHON) tools/setup_system.sh $(APT_PACKAGES)
 	@mkdir -p build && touch $@
 
 $(VENV)/bin/python: | build/.stamp-system
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -m venv $(VENV)
 
-# The pinned dependency set (torch is optional and not in it).
+# The pinned dependency set (torch is optional and not in it). The lock is resolved for
+# every Python from 3.11.0 on (`make lock`), so pip installs it as it is.
 $(VENV)/.stamp-deps: requirements.lock | $(VENV)/bin/python
-	$(PIP) install -q -r requirements.lock
+	@echo "installing requirements.lock into $(VENV) (minutes the first time: pycairo and manimpango build)"
+	@tools/retry.sh "pip install -r requirements.lock" \
+	  "check the network; if it is fine, see 'Regenerating the lock' in README.md" \
+	  $(PIP) install -q -r requirements.lock
 	@touch $@
 
-# reveal.js for offline HTML decks, from the npm registry; without npm the decks use a CDN.
+# reveal.js for offline HTML decks, from the npm registry. Not fatal: without it the decks
+# load reveal.js from a CDN, and the next make tries again (no file, no stamp).
 $(REVEAL)/dist/reveal.js: | build/.stamp-system
-	@mkdir -p build/tmp-reveal
-	@if (cd build/tmp-reveal && npm pack --silent reveal.js@$(REVEAL_VERSION) >/dev/null) && \
-	    mkdir -p $(REVEAL) && tar -xzf build/tmp-reveal/reveal.js-$(REVEAL_VERSION).tgz \
-	      -C $(REVEAL) --strip-components=1; then \
-	  echo "reveal.js $(REVEAL_VERSION) in $(REVEAL)"; \
-	else \
-	  echo "warning: could not fetch reveal.js with npm; HTML decks will load it from a CDN"; \
-	fi
+	@rm -rf build/tmp-reveal && mkdir -p build/tmp-reveal
+	@tools/retry.sh --warn "npm pack reveal.js@$(REVEAL_VERSION)" \
+	    "HTML decks will load reveal.js from a CDN; 'make reveal' tries again" \
+	    npm pack --loglevel=error --pack-destination build/tmp-reveal reveal.js@$(REVEAL_VERSION) && \
+	  mkdir -p $(REVEAL) && \
+	  tar -xzf build/tmp-reveal/reveal.js-$(REVEAL_VERSION).tgz -C $(REVEAL) --strip-components=1 && \
+	  echo "reveal.js $(REVEAL_VERSION) in $(REVEAL)" || true
 	@rm -rf build/tmp-reveal
 
 # PyTorch (CPU) for the parity tests, if pip can get it; never fatal.
@@ -106,6 +104,13 @@ test: setup torch
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # --- the rest -----------------------------------------------------------------------
+
+# Regenerate requirements.lock from pyproject.toml: one universal lock for every Python
+# from 3.11.0 on, checked for 3.11.2, 3.12 and 3.13 (tools/lock.sh). Installs uv into .venv.
+lock: $(VENV)/bin/python
+	@tools/retry.sh "pip install $(UV)" "check the network, then run make lock again" \
+	  $(PIP) install -q $(UV)
+	@UV=$(VENV)/bin/uv tools/lock.sh $(LOCK_ARGS)
 
 lint: venv
 	$(RUFF) check .
