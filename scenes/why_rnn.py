@@ -53,11 +53,13 @@ from scenes.palette import (
 
 __all__ = ["SENTENCES", "WhyRNN"]
 
-# Three sentences that mean the same, split into parts (one vector per part).
+# Three sentences that mean the same, split into parts (one vector per part). The
+# Japanese one is in Japanese script (romanised: Kinō watashi wa ringo o tabemashita);
+# fontconfig falls back to a CJK font for it (Debian: fonts-noto-cjk).
 SENTENCES: tuple[tuple[str, tuple[str, ...], tuple[int, ...]], ...] = (
     ("German", ("Gestern", "habe", "ich", "einen Apfel", "gegessen"), (1, 4)),
     ("English", ("Yesterday", "I", "ate", "an apple"), (2,)),
-    ("Japanese", ("Kinō", "watashi wa", "ringo o", "tabemashita"), (3,)),
+    ("Japanese", ("昨日", "私は", "りんごを", "食べました"), (3,)),
 )  # (language, parts, indices of the verb parts)
 
 DENSE_HIDDEN = 4  # hidden neurons of the DCL in the shuffle demo
