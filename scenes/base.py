@@ -11,9 +11,20 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from manim import UP, FadeIn, FadeOut, Mobject, Scene, Text, Transform, config
+from manim import (
+    UP,
+    AnimationGroup,
+    FadeIn,
+    FadeOut,
+    Mobject,
+    Scene,
+    Text,
+    Transform,
+    config,
+)
 from manim_slides import Slide
 
+import scenes.manim_fixes  # noqa: F401  (before any mobject is built)
 from rnncore import Lesson, default_lesson, load_lesson
 from scenes.mobjects import display_step
 from scenes.palette import BACKGROUND, FONT_TITLE, TEXT
@@ -77,6 +88,17 @@ class LectureScene(Slide):
         self.lesson: Lesson = current_lesson()
         self.title: Text | None = None
 
+    def play(self, *animations: Any, **kwargs: Any) -> None:
+        """``Slide.play`` without the empty groups a lesson can make (then nothing plays).
+
+        A step without a loss, a lesson without a second step or a source without
+        errors gives an ``AnimationGroup`` with nothing in it; manim refuses to play
+        those. Such a step shows nothing new, so it is left out, not an error.
+        """
+        kept = [a for a in animations if not _is_empty(a)]
+        if kept:
+            super().play(*kept, **kwargs)
+
     def beat(self, notes: str) -> None:
         """Start a new slide whose speaker notes are ``notes``."""
         self.next_slide(notes=notes)
@@ -101,3 +123,10 @@ class LectureScene(Slide):
         gone = [m for m in self.mobjects if m is not self.title and m not in keep]
         if gone:
             self.play(*(FadeOut(m) for m in gone))
+
+
+def _is_empty(animation: Any) -> bool:
+    """An animation group (AnimationGroup, Succession, LaggedStart) with nothing to play."""
+    if isinstance(animation, AnimationGroup):
+        return all(_is_empty(a) for a in animation.animations)
+    return False

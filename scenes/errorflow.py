@@ -578,7 +578,7 @@ class LogNormPlot(VGroup):
         lo = int(np.floor(np.log10(ys[ys > 0].min())))
         hi = int(np.ceil(np.log10(ys.max())))
         hi = max(hi, lo + 1)
-        x_max = max(float(x.max()) for x, _, _, _ in self.series)
+        x_max = max(1.0, *(float(x.max()) for x, _, _, _ in self.series))  # T = 1: only 0
         self.axes = Axes(
             x_range=[0, x_max, 1],
             y_range=[lo, hi, 1],
@@ -602,8 +602,8 @@ class LogNormPlot(VGroup):
         for x, y, color, dashed in self.series:
             points = [self.axes.c2p(xi, yi) for xi, yi in zip(x, y, strict=True)]
             line = VMobject(color=color, stroke_width=4 if not dashed else 3)
-            line.set_points_as_corners(points)
-            if dashed:
+            line.set_points_as_corners(points if len(points) > 1 else points * 2)
+            if dashed and len(points) > 1:  # one point (T = 1): nothing to dash
                 line = DashedVMobject(line, num_dashes=6 * len(points), dashed_ratio=0.55)
                 self.dots.add(VGroup())
             else:

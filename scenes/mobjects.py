@@ -65,6 +65,7 @@ from manim import (
     VMobject,
 )
 
+import scenes.manim_fixes  # noqa: F401  (before any mobject is built)
 from rnncore.explain import hidden_terms, output_terms
 from rnncore.params import RNNParams
 from rnncore.rnn import Trace

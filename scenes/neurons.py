@@ -59,7 +59,8 @@ class SimpleRNNNeurons(LectureScene):
         self.forward_like_dcl(0)
         self.show_recurrent_connections()
         self.follow_one_neuron()
-        self.next_step(1)
+        if self.lesson.T > 1:  # a one-step lesson has no next step to show
+            self.next_step(1)
         self.repeat_through_time()
 
     # --- helpers ----------------------------------------------------------------------
