@@ -147,6 +147,14 @@ class Lesson:
         return mask
 
     @property
+    def input_mask(self) -> np.ndarray:
+        """(T,) which steps get an input: only the first for one-to-many."""
+        mask = np.ones(self.T, dtype=bool)
+        if self.task == "one_to_many":
+            mask[1:] = False
+        return mask
+
+    @property
     def output(self) -> str:
         return "softmax" if self.loss == "cross_entropy" else "identity"
 
@@ -175,7 +183,8 @@ class Lesson:
                 f"{self.name}  ({self.source})",
                 f"  network: {p.n_in} inputs, {p.n_hidden} hidden, {p.n_out} outputs "
                 f"({n_params} parameters)",
-                f"  sequence: T = {self.T} steps, task {self.task}, loss {self.loss}",
+                f"  sequence: T = {self.T} step{'s' if self.T > 1 else ''}, task {self.task}, "
+                f"loss {self.loss}",
                 f"  learning rate {self.learning_rate:g}, truncate k = {self.truncate}, "
                 f"clip {self.clip:g}",
                 f"  total loss L = {bp.loss:.4f}, gradient norm {bp.grads.global_norm():.4f}",
@@ -453,6 +462,30 @@ def _labels(where: str, name: str, value: Any, n: int) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _target_steps(targets: Any) -> int | None:
+    """How many steps the targets give (None when they are not a list)."""
+    return len(targets) if isinstance(targets, list) else None
+
+
+def _one_input(where: str, xs: np.ndarray, T: int | None) -> np.ndarray:
+    """A one-to-many lesson's inputs: x(1), then zero vectors (T rows).
+
+    The file gives one row (the steps then come from the targets) or T rows whose
+    rows 2..T are zero; anything else is not a one-to-many sequence.
+    """
+    if xs.shape[0] == 1 and T is not None and T > 1:
+        return np.vstack([xs, np.zeros((T - 1, xs.shape[1]))])  # (T, I)
+    later = np.flatnonzero(np.any(xs[1:] != 0, axis=1))
+    if later.size:
+        raise _fail(
+            where,
+            "data.xs",
+            "a one_to_many lesson has one input: give one row, or zeros after the first; "
+            f"found x({later[0] + 2}) = {xs[later[0] + 1].tolist()}",
+        )
+    return xs
+
+
 def _build(raw: dict[str, Any], where: str, stem: str, seed_override: int | None) -> Lesson:
     _check_keys(where, "", raw, _TOP)
     network, weights = _table(where, raw, "network"), _table(where, raw, "weights")
@@ -488,6 +521,11 @@ def _build(raw: dict[str, Any], where: str, stem: str, seed_override: int | None
                 where, f"network.{key}", f"at most {LIMITS[key]} can be drawn, found {sizes[key]}"
             )
     I, H, O = sizes["n_in"], sizes["n_hidden"], sizes["n_out"]
+    if loss == "cross_entropy" and O < 2:
+        # softmax over one class is always 1: no loss, no error, nothing to teach
+        raise _fail(
+            where, "network.n_out", "cross_entropy needs at least 2 classes, found 1 (use mse)"
+        )
 
     seed = _int(where, "network.seed", network.get("seed", 0), 0)
     if seed_override is not None:
@@ -506,6 +544,8 @@ def _build(raw: dict[str, Any], where: str, stem: str, seed_override: int | None
     if "xs" not in data:
         raise _fail(where, "data.xs", f"missing (expected the input sequence, shape (T, {I}))")
     xs = _array(where, "data.xs", data["xs"], (None, I))
+    if task == "one_to_many":
+        xs = _one_input(where, xs, _target_steps(data.get("targets")))
     T = xs.shape[0]
     if not 1 <= T <= LIMITS["T"]:
         raise _fail(where, "data.xs", f"expected 1..{LIMITS['T']} time steps, found {T}")

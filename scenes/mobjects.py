@@ -1082,6 +1082,9 @@ class EquationPanel(VGroup):
         The values the lines show.
     font_size
         Initial size; the panel shrinks to ``max_width`` if needed.
+    names
+        ``{line index: text}``: a lecturer's name (a class, a symbol) shown after
+        that line as ``Text``, never through LaTeX, so any character shows as typed.
     """
 
     def __init__(
@@ -1092,10 +1095,15 @@ class EquationPanel(VGroup):
         font_size: float = 30,
         max_width: float = STAGE_WIDTH,
         max_height: float | None = None,
+        names: dict[int, str] | None = None,
     ) -> None:
         super().__init__()
         self.numbers = dict(numbers or {})
         self.lines = [_tex_line(parts, font_size) for parts in lines]
+        for i, name in (names or {}).items():
+            line = self.lines[i]
+            text = Text(f"({name})", font_size=font_size * 0.8, color=lines[i][-1][1])
+            line.add(text.next_to(line, RIGHT, buff=0.15))
         first = self.lines[0]
         for parts, prev, line in zip(lines[1:], self.lines, self.lines[1:], strict=False):
             line.next_to(prev, DOWN, buff=0.22)
@@ -1295,6 +1303,7 @@ class EquationPanel(VGroup):
         """
         tp = display_step(t)
         value = float(losses[t])
+        names: dict[int, str] = {}
         if loss == "cross_entropy":
             cls_idx = int(targets[t])
             p = float(trace.y_hat[t, cls_idx])
@@ -1308,13 +1317,8 @@ class EquationPanel(VGroup):
             numbers = {"p": p, "loss": value, "target": cls_idx}
             lines = [line]
             if len(class_names) > cls_idx:
-                lines.append(
-                    [
-                        (f"y^{{({tp})}}", OUTPUT),
-                        ("=", TEXT),
-                        (rf"{cls_idx + 1}\ (\text{{{class_names[cls_idx]}}})", OUTPUT),
-                    ]
-                )
+                lines.append([(f"y^{{({tp})}}", OUTPUT), ("=", TEXT), (f"{cls_idx + 1}", OUTPUT)])
+                names = {1: class_names[cls_idx]}
         else:
             y = np.asarray(targets[t], dtype=float)
             o_tex = ",\\ ".join(fmt(v) for v in trace.o[t])
@@ -1328,7 +1332,7 @@ class EquationPanel(VGroup):
             ]
             numbers = {"o": trace.o[t].copy(), "y": y, "loss": value}
             lines = [line]
-        return cls(lines, numbers, font_size=font_size, max_width=max_width)
+        return cls(lines, numbers, font_size=font_size, max_width=max_width, names=names)
 
     @classmethod
     def total_loss(

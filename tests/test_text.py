@@ -132,12 +132,6 @@ def test_the_glyph_check_can_fail() -> None:
     assert characters_without_a_font("a\ue000") == ["\ue000 (U+E000)"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(ValueError, IndexError),  # how manim 0.21 reports a LaTeX error (or fails to)
-    reason="scenes/mobjects.py EquationPanel.step_loss puts the class name into MathTex "
-    r"\text{...} unescaped: TeX specials break LaTeX, and LaTeX has no CJK glyphs",
-)
 @pytest.mark.parametrize("t", [0, 2], ids=["cjk-class", "tex-special-class"])
 def test_class_names_in_the_loss_equation_show_as_typed(t: int, media: Path) -> None:
     """ForwardPropagation's loss panel names the target class (targets 1, 1, 0, ...)."""
