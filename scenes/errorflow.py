@@ -157,6 +157,7 @@ def error_stage(
         lesson.params,
         losses,
         loss_mask=lesson.loss_mask,
+        input_mask=lesson.input_mask,
         step_names=lesson.step_labels,
         width=STAGE_WIDTH - legend_width,
         height=height,

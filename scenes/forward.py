@@ -38,6 +38,7 @@ from scenes.mobjects import (
     STAGE_WIDTH,
     ColorBar,
     EquationPanel,
+    Legend,
     UnrolledRNN,
     display_step,
 )
@@ -62,6 +63,7 @@ PANEL_FONT = 30  # the substituted equations (shrink to fit, never below FONT_SM
 PANEL_BUFF = 0.35  # between the general equations and the substituted ones
 TOTAL_BAND = 0.75  # room under the full unrolled view for L = sum_t L(t)
 COLORBAR_WIDTH = 1.25  # room on the right of the full view for the colour bar
+LEGEND_COLUMN = 2.1  # the same, when a legend of target frames and "no loss" stands under it
 FILL_RUN_TIME = 0.35  # seconds per row when the sequence fills in
 
 
@@ -105,7 +107,7 @@ class ForwardPropagation(LectureScene):
 
     def construct(self) -> None:
         self.show_equations()
-        t = min(1, self.lesson.T - 1)  # a step with a previous h, when there is one
+        t = self.detail_step()
         self.show_two_steps(t)
         self.arrive_input(t)
         self.compute_hidden(t)
@@ -115,6 +117,36 @@ class ForwardPropagation(LectureScene):
         self.sum_losses()
 
     # --- helpers ----------------------------------------------------------------------
+    def detail_step(self) -> int:
+        """The step shown in detail: one with a previous h and, many-to-one, the loss."""
+        T = self.lesson.T
+        return T - 1 if self.lesson.task == "many_to_one" else min(1, T - 1)
+
+    def make_view(self, **layout: object) -> UnrolledRNN:
+        """The lesson's network unrolled, empty, with its masks and targets."""
+        lesson = self.lesson
+        return UnrolledRNN(
+            lesson.trace(),
+            lesson.params,
+            lesson.backprop().losses,
+            loss_mask=lesson.loss_mask,
+            input_mask=lesson.input_mask,
+            targets=lesson.targets,
+            filled=False,
+            step_names=lesson.step_labels,
+            **layout,  # type: ignore[arg-type]
+        )
+
+    def task_legend(self) -> Legend | None:
+        """What the target frames and the "–" cells mean, when the view has them."""
+        lesson = self.lesson
+        entries = []
+        if lesson.loss == "cross_entropy":
+            entries.append((TEXT, "target class"))
+        if not lesson.loss_mask.all():
+            entries.append((NEUTRAL, "– no loss"))
+        return Legend(entries, kind="frame") if entries else None
+
     def mark_equation(self, index: int) -> None:
         """Frame line ``index`` of the general equations (moving the frame)."""
         frame = SurroundingRectangle(self.equations.lines[index], color=TEXT, buff=0.08)
@@ -166,19 +198,8 @@ class ForwardPropagation(LectureScene):
             "passes on through the recurrent connections W. We now compute time step "
             f"{display_step(t)}."
         )
-        lesson = self.lesson
-        trace, bp = lesson.trace(), lesson.backprop()
         steps = (t - 1, t) if t > 0 else (t,)
-        view = UnrolledRNN(
-            trace,
-            lesson.params,
-            bp.losses,
-            loss_mask=lesson.loss_mask,
-            steps=steps,
-            filled=False,
-            step_names=lesson.step_labels,
-            width=DETAIL_WIDTH,
-        )
+        view = self.make_view(steps=steps, width=DETAIL_WIDTH)
         view.shift((-STAGE_WIDTH / 2 + DETAIL_WIDTH / 2) * RIGHT)
         self.detail = view
         eqs = self.equations
@@ -194,16 +215,31 @@ class ForwardPropagation(LectureScene):
         self.play(FadeIn(self.colorbar))
 
     def arrive_input(self, t: int) -> None:
+        view = self.detail
+        if not self.lesson.input_mask[t]:
+            self.beat(
+                "This is a one-to-many task: the network gets one input, at the first step, "
+                "and nothing after it. So at this step nothing arrives from below; the "
+                "middle layer gets only its own previous values, through the yellow "
+                "recurrent connections W, and a(t) is b + W h(t-1)."
+            )
+            self.mark_equation(0)
+            self.flow([view.w_arrow[t], view.w_label[t]], RECURRENT)
+            return
         self.beat(
             "The input x(t) of this step arrives at the bottom and propagates forward "
             "through U, as in a normal DCL. At the same time the middle layer's values of "
             "the previous step arrive through the yellow recurrent connections W."
+            if t > 0
+            else "The input x(t) of this step arrives at the bottom and propagates forward "
+            "through U, as in a normal DCL; the previous middle values are h(0), which "
+            "arrive through the yellow recurrent connections W."
         )
-        view = self.detail
         self.mark_equation(0)
         self.play(view.fill("x", t))
         self.flow([view.u_arrow[t], view.u_label[t]], INPUT)
-        self.flow([view.w_arrow[t], view.w_label[t]], RECURRENT)
+        if t in view.w_arrow:
+            self.flow([view.w_arrow[t], view.w_label[t]], RECURRENT)
 
     def compute_hidden(self, t: int) -> None:
         j = 0
@@ -223,6 +259,7 @@ class ForwardPropagation(LectureScene):
             font_size=PANEL_FONT,
             max_width=RIGHT_WIDTH,
             max_height=self.panel_height,
+            with_input=bool(lesson.input_mask[t]),
         )
         self.show_panel(panel, "hidden")
         self.mark_equation(1)
@@ -235,11 +272,16 @@ class ForwardPropagation(LectureScene):
         lesson, view = self.lesson, self.detail
         trace = lesson.trace()
         k = int(lesson.targets[t]) if lesson.loss == "cross_entropy" else 0
+        last = (
+            "The softmax turns o(t) into the estimated probabilities y-hat(t)."
+            if trace.output == "softmax"
+            else "With the squared-error loss o(t) is the network's estimate itself, "
+            "with no softmax."
+        )
         self.beat(
             "The values of h(t) propagate forward in two ways: to the next step through W, "
             "and up through V to the output o(t), again a linear summation, plus the bias "
-            "c. The softmax turns o(t) into the estimated probabilities y-hat(t). Here "
-            f"output {k + 1} in detail."
+            f"c. {last} Here output {k + 1} in detail."
         )
         self.play(FadeOut(self.hidden_cell), run_time=0.3)
         panel = EquationPanel.output_unit(
@@ -260,12 +302,16 @@ class ForwardPropagation(LectureScene):
             self.play(view.fill("y_hat", t))
 
     def compute_loss(self, t: int) -> None:
-        self.beat(
-            "Finally the loss of this step compares the estimate with the target: for a "
-            "classification, minus the log of the probability the network gave to the "
-            "correct class. A small probability for the right answer means a large loss."
-        )
         lesson, view = self.lesson, self.detail
+        self.beat(
+            "Finally the loss of this step compares the estimate with the target y(t), "
+            "the framed class: minus the log of the probability the network gave to the "
+            "correct class. A small probability for the right answer means a large loss."
+            if lesson.loss == "cross_entropy"
+            else "Finally the loss of this step compares the estimate o(t) with the "
+            "target y(t), drawn above the loss: half the squared distance between the two "
+            "vectors. The further the estimate from the target, the larger the loss."
+        )
         self.mark_equation(len(self.equations.lines) - 1)
         if not lesson.loss_mask[t]:
             note = Text("no loss at this step (many-to-one)", font_size=FONT_SMALL, color=TEXT)
@@ -285,6 +331,7 @@ class ForwardPropagation(LectureScene):
             max_width=RIGHT_WIDTH,
         )
         self.show_panel(panel, "loss")
+        self.play(view.fill("y", t) if "y" in view.rows else Indicate(view.target_frames[t]))
         self.play(view.fill("loss", t))
 
     def repeat_through_time(self) -> None:
@@ -295,23 +342,18 @@ class ForwardPropagation(LectureScene):
             "Here the whole sequence fills in, step by step, from h(0)."
         )
         self.clear_stage()
-        lesson = self.lesson
-        trace, bp = lesson.trace(), lesson.backprop()
-        view = UnrolledRNN(
-            trace,
-            lesson.params,
-            bp.losses,
-            loss_mask=lesson.loss_mask,
-            filled=False,
-            step_names=lesson.step_labels,
-            width=STAGE_WIDTH - COLORBAR_WIDTH,
-            height=STAGE_TOP - STAGE_BOTTOM - TOTAL_BAND,
+        legend = self.task_legend()
+        side = COLORBAR_WIDTH if legend is None else LEGEND_COLUMN
+        view = self.make_view(
+            width=STAGE_WIDTH - side, height=STAGE_TOP - STAGE_BOTTOM - TOTAL_BAND
         )
-        view.shift(LEFT * COLORBAR_WIDTH / 2 + UP * TOTAL_BAND / 2)
+        view.shift(LEFT * side / 2 + UP * TOTAL_BAND / 2)
         self.unrolled = view
         colorbar = ColorBar(label="value", vertical=True, length=2.2)
-        colorbar.move_to([STAGE_WIDTH / 2 - COLORBAR_WIDTH / 2 + 0.1, view.get_center()[1], 0])
-        self.play(FadeIn(view), FadeIn(colorbar))
+        key = VGroup(colorbar, *([legend] if legend is not None else []))
+        key.arrange(DOWN, buff=0.4, aligned_edge=LEFT)
+        key.move_to([STAGE_WIDTH / 2 - side / 2 + 0.1, view.get_center()[1], 0])
+        self.play(FadeIn(view), FadeIn(key))
         for t in view.steps:
             for anim in view.fill_step(t):
                 self.play(anim, run_time=FILL_RUN_TIME)

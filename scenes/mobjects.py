@@ -689,15 +689,18 @@ class RNNNeuronsView(VGroup):
 # the unrolled network
 # ======================================================================================
 
-ROWS = ("x", "h", "o", "y_hat", "loss")
+ROWS = ("x", "h", "o", "y_hat", "loss", "y")  # bottom to top; the target y(t) above L(t)
 ROW_TEX = {
     "x": "x^{(t)}",
     "h": "h^{(t)}",
     "o": "o^{(t)}",
     "y_hat": r"\hat{y}^{(t)}",
+    "y": "y^{(t)}",
     "loss": "L^{(t)}",
 }
-ROW_COLOR = {"x": INPUT, "h": HIDDEN, "o": OUTPUT, "y_hat": OUTPUT, "loss": LOSS}
+ROW_COLOR = {"x": INPUT, "h": HIDDEN, "o": OUTPUT, "y_hat": OUTPUT, "y": TEXT, "loss": LOSS}
+TARGET_FRAME = 4.0  # stroke width of the frame around the target class of y_hat(t)
+NONE_MARK = "–"  # what a step without a loss shows in its L cell
 
 
 def _window(T: int, max_steps: int) -> tuple[int, ...]:
@@ -729,9 +732,17 @@ class UnrolledRNN(VGroup):
     losses
         ``(T,)`` per-step losses L(t) (``Backprop.losses``), or None (empty cells).
     loss_mask
-        ``(T,)`` bool: steps without a loss get a grey, empty L cell.
+        ``(T,)`` bool: steps without a loss get a grey L cell marked "–", and
+        their outputs are drawn dim (nothing is compared with them).
+    input_mask
+        ``(T,)`` bool: steps without an input (one-to-many after step 1) get no
+        x(t) strip and no U arrow.
+    targets
+        The lesson's targets: for mse a ``(T, O)`` row y(t) above L(t); for
+        cross-entropy ``(T,)`` class indices, each framed in y_hat(t)
+        (``target_frames[t]``).
     rows
-        Which rows to draw, from ``("x", "h", "o", "y_hat", "loss")``.
+        Which rows to draw, from ``("x", "h", "o", "y_hat", "loss", "y")``.
     steps
         The array indices to show (sorted); default: all, or a window when
         ``T > max_steps``.
@@ -750,6 +761,8 @@ class UnrolledRNN(VGroup):
         losses: np.ndarray | None = None,
         *,
         loss_mask: np.ndarray | None = None,
+        input_mask: np.ndarray | None = None,
+        targets: np.ndarray | None = None,
         rows: Sequence[str] | None = None,
         steps: Sequence[int] | None = None,
         max_steps: int = MAX_STEPS,
@@ -763,8 +776,10 @@ class UnrolledRNN(VGroup):
         T, H = trace.h.shape
         if params.n_hidden != H or params.n_in != trace.xs.shape[1]:
             raise ValueError("UnrolledRNN: params and trace have different sizes")
+        mse_targets = targets is not None and np.ndim(targets) == 2
         if rows is None:
             rows = [r for r in ROWS if r != "y_hat" or trace.output == "softmax"]
+            rows = [r for r in rows if r != "y" or mse_targets]
             if losses is None:
                 rows = [r for r in rows if r != "loss"]
         unknown = set(rows) - set(ROWS)
@@ -776,12 +791,15 @@ class UnrolledRNN(VGroup):
         if not self.steps or any(not 0 <= t < T for t in self.steps):
             raise ValueError(f"steps: expected indices in 0..{T - 1}, found {self.steps}")
         self.loss_mask = np.ones(T, bool) if loss_mask is None else np.asarray(loss_mask, bool)
+        self.input_mask = np.ones(T, bool) if input_mask is None else np.asarray(input_mask, bool)
         self.data: dict[str, np.ndarray] = {
             "x": trace.xs,  # (T, I)
             "h": trace.h,  # (T, H)
             "o": trace.o,  # (T, O)
             "y_hat": trace.y_hat,  # (T, O)
         }
+        if mse_targets:
+            self.data["y"] = np.asarray(targets, dtype=float)  # (T, O)
         if losses is not None:
             self.data["loss"] = np.asarray(losses, dtype=float).reshape(T, 1)  # (T, 1)
         sizes = {
@@ -789,6 +807,7 @@ class UnrolledRNN(VGroup):
             "h": H,
             "o": trace.o.shape[1],
             "y_hat": trace.o.shape[1],
+            "y": trace.o.shape[1],
             "loss": 1,
         }
         self.trace, self.params = trace, params
@@ -844,18 +863,34 @@ class UnrolledRNN(VGroup):
         self.h: dict[int, VectorStrip] = {}
         self.o: dict[int, VectorStrip] = {}
         self.y_hat: dict[int, VectorStrip] = {}
+        self.y: dict[int, VectorStrip] = {}
         self.loss: dict[int, VectorStrip] = {}
         self.strips = VGroup()
+        self.none_marks = VGroup()  # "–" in the L cells of steps without a loss
         for r in self.rows:
             store = getattr(self, r)
             for t in self.steps:
+                if r == "x" and not self.input_mask[t]:
+                    continue  # one-to-many: nothing comes in after the first step
                 values = self.data[r][t] if filled and r in self.data else None
                 s = strip(r, values).move_to([col_x[t], row_y[r], 0])
-                if r == "loss" and not self.loss_mask[t]:
+                if not self.loss_mask[t] and r in ("o", "y_hat", "y", "loss"):
                     s.shapes.set_stroke(NEUTRAL, opacity=0.5)
-                    s.clear_values()
+                    if r == "loss":
+                        s.clear_values()
+                        mark = Text(NONE_MARK, font_size=FONT_SMALL, color=NEUTRAL)
+                        self.none_marks.add(mark.move_to(s))
                 store[t] = s
                 self.strips.add(s)
+
+        # --- cross-entropy: the target class of each step with a loss, framed
+        self.target_frames: dict[int, Rectangle] = {}
+        if targets is not None and not mse_targets and "y_hat" in self.rows:
+            for t in self.steps:
+                if self.loss_mask[t]:
+                    cell = self.y_hat[t].cell(int(targets[t]))
+                    frame = SurroundingRectangle(cell, color=TEXT, buff=0.03)
+                    self.target_frames[t] = frame.set_stroke(width=TARGET_FRAME)
 
         # --- h0
         self.h0: VectorStrip | None = None
@@ -878,7 +913,7 @@ class UnrolledRNN(VGroup):
         self.arrows = VGroup()
         self.labels = VGroup()
         for t in self.steps:
-            if "x" in self.rows and "h" in self.rows:
+            if "x" in self.rows and "h" in self.rows and t in self.x:
                 self.u_arrow[t], self.u_label[t] = self._vertical(self.x[t], self.h[t], "U")
             if "h" in self.rows and "o" in self.rows:
                 self.v_arrow[t], self.v_label[t] = self._vertical(self.h[t], self.o[t], "V")
@@ -886,6 +921,10 @@ class UnrolledRNN(VGroup):
             for a, b in pairwise(upper):
                 arrow = self._arrow(getattr(self, a)[t].get_top(), getattr(self, b)[t].get_bottom())
                 self.flow_arrows[(b, t)] = arrow
+                self.arrows.add(arrow)
+            if "y" in self.rows and "loss" in self.rows:  # mse: L(t) compares o(t) with y(t)
+                arrow = self._arrow(self.y[t].get_bottom(), self.loss[t].get_top())
+                self.flow_arrows[("y", t)] = arrow
                 self.arrows.add(arrow)
         for arrow_t in (*self.u_arrow.values(), *self.v_arrow.values()):
             self.arrows.add(arrow_t)
@@ -934,7 +973,8 @@ class UnrolledRNN(VGroup):
             lab.move_to([col_x[t], -height / 2 + STEP_LABEL_HEIGHT / 2 - 0.05, 0])
             self.step_labels[t] = lab
 
-        self.add(self.strips, parts, self.arrows, self.gap_arrows, self.labels, self.ellipses)
+        self.add(self.strips, self.none_marks, VGroup(*self.target_frames.values()))
+        self.add(parts, self.arrows, self.gap_arrows, self.labels, self.ellipses)
         self.add(VGroup(*self.row_labels.values()), VGroup(*self.step_labels.values()))
         self.shift(STAGE_CENTER)
 
@@ -973,7 +1013,7 @@ class UnrolledRNN(VGroup):
 
     def column(self, t: int) -> VGroup:
         """Everything drawn at step ``t`` (strips, arrows into them, labels)."""
-        parts = [getattr(self, r)[t] for r in self.rows]
+        parts = [getattr(self, r)[t] for r in self.rows if t in getattr(self, r)]
         for d in (self.u_arrow, self.v_arrow, self.w_arrow, self.u_label, self.v_label):
             if t in d:
                 parts.append(d[t])
@@ -992,14 +1032,14 @@ class UnrolledRNN(VGroup):
     def frame(self, t: int, color: ManimColor, rows: Sequence[str] | None = None) -> Rectangle:
         """A rectangle around the strips of step ``t`` (all rows, or ``rows``)."""
         rows = self.rows if rows is None else rows
-        group = VGroup(*(getattr(self, r)[t] for r in rows))
+        group = VGroup(*(getattr(self, r)[t] for r in rows if t in getattr(self, r)))
         return SurroundingRectangle(group, color=color, buff=0.1, stroke_width=4)
 
     # --- values
     def fill(self, row: str, t: int) -> AnimationGroup:
         """Animate the values of ``row`` at step ``t`` into its (empty) strip."""
-        if row == "loss" and not self.loss_mask[t]:
-            return AnimationGroup()
+        if (row == "loss" and not self.loss_mask[t]) or t not in getattr(self, row):
+            return AnimationGroup()  # nothing to fill: no loss, or no input, at this step
         return getattr(self, row)[t].set_values(self.data[row][t])
 
     def fill_step(self, t: int) -> list[AnimationGroup]:
@@ -1162,8 +1202,11 @@ class EquationPanel(VGroup):
         max_height: float | None = None,
         max_terms: int = 6,
         with_tanh: bool = True,
+        with_input: bool = True,
     ) -> EquationPanel:
         """a_j(t) = b_j + sum_k W_jk h_k(t-1) + sum_i U_ji x_i(t), values substituted.
+
+        ``with_input=False`` (a step without input, one-to-many) leaves the U term out.
 
         Every product is written out (on one line per sum, or broken over two) when
         there are at most ``max_terms`` of each and the panel stays readable
@@ -1181,16 +1224,14 @@ class EquationPanel(VGroup):
             (f"b_{{{n}}}", TEXT),
             ("+", TEXT),
             (w_tex, RECURRENT),
-            ("+", TEXT),
-            (u_tex, INPUT),
+            *([("+", TEXT), (u_tex, INPUT)] if with_input else []),
         ]
         sums = [
             ("=", TEXT),
             (tex_num(terms.bias), TEXT),
             ("+", TEXT),
             (tex_num(terms.w_sum), RECURRENT),
-            ("+", TEXT),
-            (tex_num(terms.u_sum), INPUT),
+            *([("+", TEXT), (tex_num(terms.u_sum), INPUT)] if with_input else []),
             ("=", TEXT),
             (fmt(terms.a), HIDDEN),
         ]
@@ -1211,7 +1252,8 @@ class EquationPanel(VGroup):
             for per_line in sorted({longest, max(2, (longest + 1) // 2)}, reverse=True):
                 lead = [("=", TEXT), (tex_num(terms.bias), TEXT), ("+", TEXT)]
                 detail = _sum_lines(lead, w_terms, RECURRENT, per_line)
-                detail += _sum_lines([("+", TEXT)], u_terms, INPUT, per_line)
+                if with_input:
+                    detail += _sum_lines([("+", TEXT)], u_terms, INPUT, per_line)
                 layouts.append([head, *detail, sums, *tail])
         layouts.append([head, sums, *tail])
         numbers = {
@@ -1323,15 +1365,16 @@ class EquationPanel(VGroup):
             y = np.asarray(targets[t], dtype=float)
             o_tex = ",\\ ".join(fmt(v) for v in trace.o[t])
             y_tex = ",\\ ".join(fmt(v) for v in y)
-            line = [
-                (f"L^{{({tp})}}", LOSS),
-                ("=", TEXT),
-                (rf"\tfrac12\lVert o^{{({tp})}} - y^{{({tp})}}\rVert^2", OUTPUT),
-                ("=", TEXT),
-                (rf"\tfrac12\lVert({o_tex}) - ({y_tex})\rVert^2 = {fmt(value)}", LOSS),
+            lines = [
+                [
+                    (f"L^{{({tp})}}", LOSS),
+                    ("=", TEXT),
+                    (rf"\tfrac12\lVert o^{{({tp})}} - y^{{({tp})}}\rVert^2", OUTPUT),
+                ],
+                [("=", TEXT), (rf"\tfrac12\lVert({o_tex}) - ({y_tex})\rVert^2", OUTPUT)],
+                [("=", TEXT), (fmt(value), LOSS)],
             ]
             numbers = {"o": trace.o[t].copy(), "y": y, "loss": value}
-            lines = [line]
         return cls(lines, numbers, font_size=font_size, max_width=max_width, names=names)
 
     @classmethod
@@ -1377,7 +1420,8 @@ class Legend(VGroup):
     entries
         ``(colour, label)`` pairs; a label starting with ``$`` is TeX (``$L^{(1)}$``).
     kind
-        ``"box"`` (filled square), ``"line"`` (a stroke, for arrows/connections).
+        ``"box"`` (filled square), ``"line"`` (a stroke, for arrows/connections),
+        ``"frame"`` (an outlined square, for frames around cells).
     vertical
         Stack the entries; otherwise lay them out in one row.
     """
@@ -1396,6 +1440,9 @@ class Legend(VGroup):
         for color, label in entries:
             if kind == "line":
                 mark = Line(ORIGIN, RIGHT * swatch * 1.8, color=color, stroke_width=5)
+            elif kind == "frame":
+                mark = Square(side_length=swatch, fill_opacity=0.0)
+                mark.set_stroke(color, width=TARGET_FRAME)
             else:
                 mark = Square(side_length=swatch, fill_color=color, fill_opacity=1.0)
                 mark.set_stroke(color, width=1)

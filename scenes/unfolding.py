@@ -92,6 +92,7 @@ class Unfolding(LectureScene):
             lesson.trace(),
             lesson.params,
             rows=("x", "h", "o"),
+            input_mask=lesson.input_mask,
             step_names=lesson.step_labels,
             width=STAGE_WIDTH - COLORBAR_WIDTH,
             height=height,
@@ -102,14 +103,17 @@ class Unfolding(LectureScene):
         moves, targets = [], []
         for t in unrolled.steps:
             pairs = [
-                (folded.x, unrolled.x[t]),
                 (folded.h, unrolled.h[t]),
                 (folded.o, unrolled.o[t]),
-                (folded.u_arrow, unrolled.u_arrow[t]),
                 (folded.v_arrow, unrolled.v_arrow[t]),
-                (folded.u_label, unrolled.u_label[t]),
                 (folded.v_label, unrolled.v_label[t]),
             ]
+            if t in unrolled.x:  # one-to-many: an input at the first step only
+                pairs += [
+                    (folded.x, unrolled.x[t]),
+                    (folded.u_arrow, unrolled.u_arrow[t]),
+                    (folded.u_label, unrolled.u_label[t]),
+                ]
             if t in unrolled.w_arrow:
                 pairs += [
                     (folded.w_loop, unrolled.w_arrow[t]),
