@@ -129,11 +129,16 @@ class SimpleRNNNeurons(LectureScene):
         self.play(Write(view.matrix_labels[0]), Write(view.matrix_labels[1]), FadeIn(self.colorbar))
 
     def forward_like_dcl(self, t: int) -> None:
+        output = (
+            "the estimated probabilities y-hat (a softmax)"
+            if self.lesson.output == "softmax"
+            else "its estimate y-hat, here o(t) itself (squared-error loss, no softmax)"
+        )
         self.beat(
             "In one time step, the input at that time step propagates forward as in a "
             "normal DCL, and the RNN gives out an output at that time step. Here the first "
-            "symbol arrives as a one-hot vector, the middle layer sums it through U and "
-            "activates, and the output layer gives the estimated probabilities y-hat."
+            "input x(1) arrives, the middle layer sums it through U and activates, and the "
+            f"output layer gives {output}."
         )
         view, trace = self.view, self.lesson.trace()
         self.step_label = self.step_text(t)

@@ -126,6 +126,16 @@ class VanishingExploding(LectureScene):
         self.radius_legend.align_to(self.plot, LEFT)
         self.play(Create(self.plot.axes), FadeIn(self.plot.axis_labels), FadeIn(self.radius_legend))
         self.play(*(Create(line) for line in self.plot.lines), FadeIn(self.plot.dots))
+        if self.lesson.T == 1:  # nothing travels through time: say so, not an empty plot
+            note = Text(
+                "this lesson has one time step:\nno error travels back (t - k = 0 only)",
+                font_size=FONT_LABEL,
+                color=TEXT,
+                line_spacing=0.8,
+            )
+            note.next_to(self.plot.axes, RIGHT, buff=0.6)
+            self.one_step_note = note
+            self.play(FadeIn(note))
 
     def show_error_trails(self) -> None:
         T = self.lesson.T
@@ -145,6 +155,8 @@ class VanishingExploding(LectureScene):
         block = VGroup(legend, rows).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         block.next_to(self.product, DOWN, buff=0.3).to_edge(RIGHT, buff=FRAME_MARGIN)
         self.trail_block = block
+        if T == 1:
+            self.play(FadeOut(self.one_step_note))  # the trails take its place
         self.play(FadeIn(legend), FadeIn(VGroup(*(r[0] for r in rows))))
         self.play(*(t.grow(T - 1, run_time=2.0) for t in self.trails))
         self.play(FadeIn(VGroup(*self.trail_numbers)))
