@@ -86,6 +86,7 @@ from scenes.palette import (
 )
 
 __all__ = [
+    "NONE_MARK",
     "STAGE_BOTTOM",
     "STAGE_CENTER",
     "STAGE_TOP",
