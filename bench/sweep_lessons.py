@@ -33,7 +33,7 @@ sys.path[:0] = [{root!r}, {tests!r}]
 from pathlib import Path
 from test_lesson_space import _build_all
 print(json.dumps(_build_all(json.loads(Path({lesson!r}).read_text()), Path({tmp!r}),
-                            Path({media!r}))))
+                            Path({media!r}), {scenes!r})))
 """
 
 
@@ -56,7 +56,9 @@ def drawn_lessons(n: int, draw_seed: int) -> list[dict[str, Any]]:
     return found[:n]
 
 
-def build(name: str, raw: dict[str, Any], work: Path) -> tuple[str, dict[str, str], float]:
+def build(
+    name: str, raw: dict[str, Any], work: Path, scenes: tuple[str, ...]
+) -> tuple[str, dict[str, str], float]:
     """Build every scene for one lesson in a child process; (name, failures, seconds)."""
     folder = work / name
     folder.mkdir()
@@ -64,7 +66,7 @@ def build(name: str, raw: dict[str, Any], work: Path) -> tuple[str, dict[str, st
     lesson.write_text(json.dumps(raw, ensure_ascii=False), encoding="utf-8")
     code = CHILD.format(
         root=str(ROOT), tests=str(ROOT / "tests"), lesson=str(lesson), tmp=str(folder),
-        media=str(folder / "media"),
+        media=str(folder / "media"), scenes=scenes,
     )  # fmt: skip
     start = time.monotonic()
     proc = subprocess.run(
@@ -87,25 +89,27 @@ def main() -> int:
     parser.add_argument("--drawn", type=int, default=30, help="drawn lessons (default 30)")
     parser.add_argument("--seed", type=int, default=0, help="hypothesis seed (default 0)")
     parser.add_argument("--jobs", type=int, default=2, help="lessons at a time (default 2)")
+    parser.add_argument("--scenes", nargs="*", metavar="SCENE", help="only these (default: all)")
     args = parser.parse_args()
     lessons = dict(EDGE_LESSONS)
     for i, raw in enumerate(drawn_lessons(args.drawn, args.seed)):
         lessons[f"drawn-{i:02d}"] = raw
     from test_lesson_space import ALL_SCENES
 
+    scenes = tuple(args.scenes or ALL_SCENES)
     start = time.monotonic()
     failed = 0
     with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(args.jobs) as pool:
-        jobs = [pool.submit(build, name, raw, Path(tmp)) for name, raw in lessons.items()]
+        jobs = [pool.submit(build, name, raw, Path(tmp), scenes) for name, raw in lessons.items()]
         for job in jobs:
             name, failures, seconds = job.result()
             failed += len(failures)
             status = "ok" if not failures else f"FAILED {failures}"
             print(f"{name:<18} {describe(lessons[name])}  {seconds:5.0f} s  {status}", flush=True)
-    builds = len(lessons) * len(ALL_SCENES)
+    builds = len(lessons) * len(scenes)
     minutes = (time.monotonic() - start) / 60
     print(
-        f"{len(lessons)} lessons x {len(ALL_SCENES)} scenes = {builds} builds: "
+        f"{len(lessons)} lessons x {len(scenes)} scenes = {builds} builds: "
         f"{builds - failed} passed, {failed} failed ({minutes:.1f} min, {args.jobs} jobs)"
     )
     return 1 if failed else 0
