@@ -25,6 +25,7 @@ __all__ = [
     "ClipReport",
     "DhParts",
     "RadiusCase",
+    "UpdateReport",
     "clip_report",
     "d_h_parts",
     "grads_difference",
@@ -32,8 +33,11 @@ __all__ = [
     "largest_entries",
     "norms_by_distance",
     "radius_cases",
+    "source_shares",
     "tanh_derivative",
+    "target_prediction",
     "truncation_chunks",
+    "update_report",
 ]
 
 
@@ -63,6 +67,88 @@ def d_h_parts(bp: Backprop) -> DhParts:
 def tanh_derivative(trace: Trace) -> np.ndarray:
     """(T, H): 1 - h(t)^2, the factor that takes dL/dh(t) to dL/da(t)."""
     return 1.0 - trace.h**2
+
+
+def source_shares(bp: Backprop) -> tuple[np.ndarray, np.ndarray]:
+    """``(shares, norms)``: each loss's signed share of ||dL/da(t)||, and the norms.
+
+    ``shares[s, t] = <by_source[s, t], d_a[t]> / ||d_a[t]||`` (T_source, T) is the
+    part of L(s)'s error that points along the total error dL/da(t) (its signed
+    projection); ``norms[t] = ||d_a[t]||`` (T,). Because ``d_a[t]`` is the sum of its
+    sources, the shares of a step add up to its norm exactly (to rounding):
+    ``shares.sum(axis=0) == norms``. A negative share is an error that points against
+    the total and cancels part of the others. Steps with ``d_a[t] = 0`` get zero shares.
+    Per-source norms (``Backprop.norms_by_source``) do not add up to the norm: the
+    triangle inequality makes their sum the larger one whenever the sources disagree.
+    """
+    d_a = bp.d_a  # (T, H)
+    norms = np.linalg.norm(d_a, axis=1)  # (T,)
+    dots = np.einsum("sth,th->st", bp.by_source, d_a)  # (T_source, T)
+    safe = np.where(norms > 0, norms, 1.0)
+    shares = np.where(norms > 0, dots / safe, 0.0)
+    return shares, norms
+
+
+def target_prediction(trace: Trace, targets: np.ndarray) -> np.ndarray:
+    """(T,) y_hat(t) of the target class y(t): what cross-entropy's L(t) = -log reads."""
+    idx = np.asarray(targets, dtype=np.int64)
+    return trace.y_hat[np.arange(len(idx)), idx]
+
+
+@dataclass(frozen=True)
+class UpdateReport:
+    """One SGD step of the lesson, and a forward pass with the new parameters.
+
+    ``lowers`` tells whether the step lowers the total loss; when it does not, the
+    learning rate overshoots (the step is too long for this loss surface).
+    """
+
+    lr: float
+    params_after: RNNParams
+    trace_before: Trace
+    trace_after: Trace
+    losses_before: np.ndarray  # (T,) L(t) before the step, 0 where masked
+    losses_after: np.ndarray  # (T,) L(t) after the step, 0 where masked
+    loss_before: float  # L = sum_t L(t)
+    loss_after: float
+
+    @property
+    def lowers(self) -> bool:
+        """True when the step lowers the total loss."""
+        return self.loss_after < self.loss_before
+
+
+def update_report(
+    params: RNNParams,
+    xs: np.ndarray,
+    targets: np.ndarray,
+    lr: float,
+    *,
+    h0: np.ndarray | None = None,
+    loss: Loss = "cross_entropy",
+    loss_mask: np.ndarray | None = None,
+    clip: float | None = None,
+) -> UpdateReport:
+    """One full-BPTT SGD step of ``params`` and the loss it gives on the same data.
+
+    ``xs`` (T, n_in), ``targets`` (T,) classes or (T, n_out) vectors, ``loss_mask`` (T,).
+    """
+    output = "softmax" if loss == "cross_entropy" else "identity"
+    before = forward(params, xs, h0, output=output)
+    bp = backward(params, before, targets, loss, loss_mask)
+    new = sgd_step(params, bp.grads, lr, clip=clip)
+    after = forward(new, xs, h0, output=output)
+    bp_after = backward(new, after, targets, loss, loss_mask)
+    return UpdateReport(
+        lr=float(lr),
+        params_after=new,
+        trace_before=before,
+        trace_after=after,
+        losses_before=bp.losses.copy(),
+        losses_after=bp_after.losses.copy(),
+        loss_before=float(bp.loss),
+        loss_after=float(bp_after.loss),
+    )
 
 
 def horizon_mask(T: int, truncate: int | None) -> np.ndarray:

@@ -23,11 +23,17 @@ from manim import (
     Text,
     Transform,
     VGroup,
+    VMobject,
     Write,
 )
 
-from rnncore import sgd_step
-from rnncore.bptt_views import d_h_parts, tanh_derivative
+from rnncore.bptt_views import (
+    UpdateReport,
+    d_h_parts,
+    tanh_derivative,
+    target_prediction,
+    update_report,
+)
 from scenes.base import LectureScene
 from scenes.errorflow import (
     LEGEND_WIDTH,
@@ -55,6 +61,7 @@ from scenes.mobjects import (
     tex_num,
 )
 from scenes.palette import (
+    FONT_NUMBER,
     FONT_SMALL,
     GRADIENT,
     OUTPUT,
@@ -76,6 +83,97 @@ def tex_vec(values: np.ndarray) -> str:
     return r"\left(" + r",\ ".join(fmt(x) for x in values) + r"\right)"
 
 
+UPDATE_TABLE_NOTE = (
+    "The table shows, for every step, the prediction the loss reads and the loss "
+    "L(t), before the update and after it (a new forward pass with the new "
+    "parameters on the same sequence). Single steps can get worse while the sum falls."
+)
+
+
+def update_verdict(rep: UpdateReport) -> str:
+    """One sentence on what the step did to the total loss (says so when it overshoots)."""
+    before, after, lr = fmt(rep.loss_before), fmt(rep.loss_after), f"{rep.lr:g}"
+    if rep.lowers:
+        return f"One step with learning rate {lr} lowers the loss L from {before} to {after}."
+    return (
+        f"This step overshoots: with learning rate {lr} the loss L rises from {before} "
+        f"to {after}. A smaller learning rate would lower it."
+    )
+
+
+class UpdateTable(VGroup):
+    """Per-step prediction and loss before and after one update, and the total L.
+
+    Cross-entropy shows y_hat(t) of the target class (what -log reads); mse shows o(t).
+    ``before_rows`` / ``after_rows`` hold the rows; ``numbers`` the values drawn:
+    ``{"pred_before": (T,) or (T, O), "pred_after", "losses_before": (T,),
+    "losses_after", "loss_before": float, "loss_after"}`` (masked steps are blank).
+    """
+
+    def __init__(self, rep: UpdateReport, lesson, font_size: float = FONT_NUMBER + 2) -> None:
+        super().__init__()
+        T = lesson.T
+        mask = lesson.loss_mask
+        ce = lesson.loss == "cross_entropy"
+        if ce:
+            pred_b = target_prediction(rep.trace_before, lesson.targets)
+            pred_a = target_prediction(rep.trace_after, lesson.targets)
+            pred_label = r"\hat y^{(t)}_{y^{(t)}}"
+        else:
+            pred_b, pred_a = rep.trace_before.o, rep.trace_after.o
+            pred_label = r"o^{(t)}"
+        self.numbers = {
+            "pred_before": pred_b.copy(),
+            "pred_after": pred_a.copy(),
+            "losses_before": rep.losses_before.copy(),
+            "losses_after": rep.losses_after.copy(),
+            "loss_before": rep.loss_before,
+            "loss_after": rep.loss_after,
+        }
+
+        def cell(text: str) -> VMobject:
+            return MathTex(text, font_size=font_size, color=TEXT) if text else VMobject()
+
+        def pred(v) -> str:
+            return fmt(v) if ce else tex_vec(v)
+
+        header = [cell("t")] + [cell(str(display_step(t))) for t in range(T)] + [cell("L")]
+        rows = {
+            "pred_before": [cell(pred_label + r"\ \text{before}")]
+            + [cell(pred(pred_b[t]) if mask[t] else "") for t in range(T)]
+            + [cell("")],
+            "pred_after": [cell(pred_label + r"\ \text{after}")]
+            + [cell(pred(pred_a[t]) if mask[t] else "") for t in range(T)]
+            + [cell("")],
+            "loss_before": [cell(r"L^{(t)}\ \text{before}")]
+            + [cell(fmt(rep.losses_before[t]) if mask[t] else "") for t in range(T)]
+            + [cell(fmt(rep.loss_before))],
+            "loss_after": [cell(r"L^{(t)}\ \text{after}")]
+            + [cell(fmt(rep.losses_after[t]) if mask[t] else "") for t in range(T)]
+            + [cell(fmt(rep.loss_after))],
+        }
+        order = ["pred_before", "pred_after", "loss_before", "loss_after"]
+        grid = [header] + [rows[k] for k in order]
+        widths = [max(r[c].width for r in grid) for c in range(T + 2)]
+        gap = 0.45
+        xs = np.cumsum([0.0] + [w + gap for w in widths[:-1]])
+        xs = [x + w / 2 for x, w in zip(xs, widths, strict=True)]
+        xs[0] = widths[0] / 2  # labels: right-aligned on the first column's edge
+        row_h = 0.62
+        for i, row in enumerate(grid):
+            y = -i * row_h
+            for c, mob in enumerate(row):
+                if c == 0:
+                    mob.move_to([widths[0] - mob.width / 2, y, 0])
+                else:
+                    mob.move_to([xs[c], y, 0])
+        self.cells = {k: VGroup(*rows[k]) for k in order}
+        self.header = VGroup(*header)
+        self.before_rows = VGroup(self.header, self.cells["pred_before"], self.cells["loss_before"])
+        self.after_rows = VGroup(self.cells["pred_after"], self.cells["loss_after"])
+        self.add(self.header, *self.cells.values())
+
+
 class BackpropThroughTime(LectureScene):
     """BPTT with real numbers: coloured errors, per-step gradients, their sum, the update."""
 
@@ -90,6 +188,7 @@ class BackpropThroughTime(LectureScene):
         self.show_step_gradients()
         self.sum_and_update()
         self.show_updated_network()
+        self.show_loss_after_update()
 
     # --- numbers -----------------------------------------------------------------
     def compute(self) -> None:
@@ -98,7 +197,16 @@ class BackpropThroughTime(LectureScene):
         self.bp = lesson.backprop()
         self.parts = d_h_parts(self.bp)
         self.dtanh = tanh_derivative(self.trace)  # (T, H)
-        self.new_params = sgd_step(lesson.params, self.bp.grads, lesson.learning_rate)
+        self.update = update_report(
+            lesson.params,
+            lesson.xs,
+            lesson.targets,
+            lesson.learning_rate,
+            h0=lesson.h0,
+            loss=lesson.loss,
+            loss_mask=lesson.loss_mask,
+        )
+        self.new_params = self.update.params_after
         T = lesson.T
         self.t_focus = 1 if T > 1 else 0  # the step whose gradient is framed (h(t-1) != h0)
         self.j_focus = 0  # the neuron whose equations carry numbers
@@ -127,6 +235,11 @@ class BackpropThroughTime(LectureScene):
             "The first errors are those of the outputs: dL/do(t) = y_hat(t) - y(t), the "
             "same form for every step. Each one belongs to one loss L(t), so from now on "
             "it gets that loss's colour (legend on the right)."
+            + (
+                ""
+                if self.lesson.loss_mask.all()
+                else " Steps without a loss have no output error: their dL/do(t) is zero."
+            )
         )
         net, bp = self.net, self.bp
         self.d_o_strips: dict[int, VectorStrip] = {}
@@ -153,7 +266,8 @@ class BackpropThroughTime(LectureScene):
             label.align_to(net.row_labels["y_hat"], LEFT)
             anims.append(Transform(net.row_labels["y_hat"], label))
             anims += [FadeOut(net.y_hat[t]) for t in net.steps]
-        t = self.t_focus
+        # a step that has a loss (many-to-one: the last); the others have no output error
+        t = self.t_focus if self.lesson.loss_mask[self.t_focus] else self.lesson.T - 1
         y = bp.y[t]
         tp = display_step(t)
         panel = MathTex(
@@ -167,6 +281,7 @@ class BackpropThroughTime(LectureScene):
         panel[0].set_color(source_color(t))
         panel[3].set_color(source_color(t))
         self.d_o_panel_values = bp.d_o[t].copy()
+        self.d_o_step = t
         self.swap_panel(panel)
         self.play(*anims, *(FadeIn(s) for s in self.d_o_strips.values()), FadeIn(self.legend))
 
@@ -277,13 +392,16 @@ class BackpropThroughTime(LectureScene):
         }
         e = self.eq_numbers
         c = source_color(t)
+        output_error = (
+            rf"\frac{{\partial L}}{{\partial o_{{{k + 1}}}^{{({tp})}}}}"
+            rf"=\hat y_{{{k + 1}}}^{{({tp})}}-y_{{{k + 1}}}^{{({tp})}}"
+            rf"={fmt(e['y_hat'])}-{fmt(e['y'])}={fmt(e['d_o'])}"
+            if self.lesson.loss_mask[t]
+            else rf"\frac{{\partial L}}{{\partial o^{{({tp})}}}}=0"
+            rf"\quad\text{{(no loss at step {tp})}}"
+        )
         lines = VGroup(
-            MathTex(
-                rf"\frac{{\partial L}}{{\partial o_{{{k + 1}}}^{{({tp})}}}}"
-                rf"=\hat y_{{{k + 1}}}^{{({tp})}}-y_{{{k + 1}}}^{{({tp})}}"
-                rf"={fmt(e['y_hat'])}-{fmt(e['y'])}={fmt(e['d_o'])}",
-                r"\qquad(10.18)",
-            ),
+            MathTex(output_error, r"\qquad(10.18)"),
             MathTex(
                 r"\frac{\partial L}{\partial h^{(t)}}",
                 "=",
@@ -418,8 +536,10 @@ class BackpropThroughTime(LectureScene):
         t = self.t_focus
         self.beat(
             "The network after this one update: the same neurons, the connections changed "
-            "(colour and width show the weights, on one scale before and after). The "
-            "recurrent W connections are yellow; their width is the size of each weight."
+            "(colour and width show the weights, on one scale before and after), and the "
+            "neurons' colours are the activations of a new forward pass with the new "
+            f"weights, at step {display_step(t)}. The recurrent W connections are yellow; "
+            "their width is the size of each weight."
         )
         self.clear_stage()
         lesson = self.lesson
@@ -438,7 +558,9 @@ class BackpropThroughTime(LectureScene):
             "vmax": vmax,
         }
         self.before = SharedScaleNeuronsView(params, self.trace, **kw)
-        self.after_target = after_target = SharedScaleNeuronsView(new, self.trace, **kw)
+        self.after_target = after_target = SharedScaleNeuronsView(
+            new, self.update.trace_after, **kw
+        )
         self.after = SharedScaleNeuronsView(params, self.trace, **kw)
         views = VGroup(self.before, self.after).arrange(RIGHT, buff=1.2)
         after_target.move_to(self.after)
@@ -449,8 +571,9 @@ class BackpropThroughTime(LectureScene):
             ),
         )
         bar = ColorBar(max(vmax["U"], vmax["V"]), label="weight (U, V)")
+        act_bar = ColorBar(1.0, label="activation (neurons)")
         key = Legend([(RECURRENT, "W (width = |weight|)")], kind="line")
-        side = VGroup(bar, key).arrange(RIGHT, buff=0.8)
+        side = VGroup(bar, act_bar, key).arrange(RIGHT, buff=0.8)
         whole = VGroup(views, captions)
         room = STAGE_TOP - STAGE_BOTTOM - side.height - 0.4
         whole.scale_to_fit_height(min(whole.height, room))
@@ -460,6 +583,29 @@ class BackpropThroughTime(LectureScene):
         after_target.replace(self.after)
         self.play(FadeIn(self.before), FadeIn(self.after), FadeIn(captions), FadeIn(side))
         self.play(Transform(self.after, after_target), run_time=2.0)
+
+    def show_loss_after_update(self) -> None:
+        rep = self.update
+        self.beat(update_verdict(rep) + " " + UPDATE_TABLE_NOTE)
+        self.clear_stage()
+        lesson = self.lesson
+        self.update_table = UpdateTable(rep, lesson)
+        self.verdict_text = update_verdict(rep)  # what the slide says (Text drops spaces)
+        verdict = Text(self.verdict_text.replace(". ", ".\n"), font_size=FONT_SMALL + 4, color=TEXT)
+        note = Text(
+            "numbers rounded to 2 decimals; L is the sum of the unrounded L(t)",
+            font_size=FONT_SMALL,
+            color=TEXT,
+        )
+        block = VGroup(self.update_table, verdict, note).arrange(DOWN, buff=0.4)
+        if block.width > STAGE_WIDTH:
+            block.scale_to_fit_width(STAGE_WIDTH)
+        if block.height > STAGE_TOP - STAGE_BOTTOM:
+            block.scale_to_fit_height(STAGE_TOP - STAGE_BOTTOM)
+        block.move_to((STAGE_TOP + STAGE_BOTTOM) / 2 * UP)
+        self.update_verdict = verdict
+        self.play(FadeIn(self.update_table.before_rows))
+        self.play(FadeIn(self.update_table.after_rows), FadeIn(verdict), FadeIn(note))
 
     # --- helpers -----------------------------------------------------------------------
     def swap_panel(self, panel) -> None:

@@ -17,6 +17,7 @@ import pytest
 from _scenes import build_scene, media_dir
 
 from rnncore import (
+    backward,
     forward,
     jacobian_norms,
     pascanu_bound,
@@ -241,6 +242,36 @@ def test_bptt_update_is_one_sgd_step(bptt) -> None:
     np.testing.assert_array_equal(bptt.after_target.w.weights, new.W)
     np.testing.assert_array_equal(bptt.before.w.weights, lesson.params.W)
     assert bptt.after_target.w.vmax == bptt.before.w.vmax
+    # ... and the activations of a forward pass with the new weights (not the old ones)
+    t = bptt.t_focus
+    new_trace = forward(new, lesson.xs, lesson.h0, output=lesson.output)
+    np.testing.assert_array_equal(bptt.after_target.hidden.values, new_trace.h[t])
+    np.testing.assert_array_equal(bptt.before.hidden.values, lesson.trace().h[t])
+
+
+def test_bptt_update_slide_shows_the_loss_after_a_new_forward_pass(bptt) -> None:
+    """Predictions and losses before/after come from rnncore; an overshoot is called one."""
+    from scenes.mobjects import fmt
+
+    lesson = bptt.lesson
+    bp = lesson.backprop()
+    new = sgd_step(lesson.params, bp.grads, lesson.learning_rate)
+    tr = forward(new, lesson.xs, lesson.h0, output=lesson.output)
+    after = backward(new, tr, lesson.targets, lesson.loss, lesson.loss_mask)
+    n = bptt.update_table.numbers
+    rows = np.arange(lesson.T)
+    np.testing.assert_array_equal(n["pred_before"], lesson.trace().y_hat[rows, lesson.targets])
+    np.testing.assert_array_equal(n["pred_after"], tr.y_hat[rows, lesson.targets])
+    np.testing.assert_array_equal(n["losses_before"], bp.losses)
+    np.testing.assert_array_equal(n["losses_after"], after.losses)
+    assert n["loss_before"] == bp.loss and n["loss_after"] == after.loss
+    text = bptt.verdict_text
+    assert bptt.update_verdict.text == text.replace(" ", "").replace("\n", "")
+    assert fmt(bp.loss) in text and fmt(after.loss) in text
+    if bptt.lesson_kind == "default":  # the lesson's step is one that lowers the loss
+        assert after.loss < bp.loss and "lowers the loss" in text and "overshoot" not in text
+    else:  # the custom lesson's lr 0.3 raises it: the slide must say so
+        assert after.loss > bp.loss and "overshoots" in text
 
 
 # --- TruncatedBPTT -----------------------------------------------------------------------
