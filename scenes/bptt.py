@@ -30,6 +30,7 @@ from manim import (
 from rnncore.bptt_views import (
     UpdateReport,
     d_h_parts,
+    source_shares,
     tanh_derivative,
     target_prediction,
     update_report,
@@ -342,27 +343,57 @@ class BackpropThroughTime(LectureScene):
         self.focus_frame = frame
 
     def show_source_bars(self) -> None:
+        shares, norms = source_shares(self.bp)
+        self.shares, self.share_norms = shares, norms
+        t0 = 0
+        parts = " + ".join(
+            f"{fmt(shares[s, t0])} from L({display_step(s)})"
+            for s in range(self.lesson.T)
+            if shares[s, t0] != 0
+        )
         self.beat(
             "The same split for every step and all units at once: one bar per step, one "
-            "segment per source loss, height = the size of that loss's share of the error "
-            "dL/da(t) (the idea of RNNbow). Fresh errors are tall; they fade as they "
-            "travel back through time."
+            "segment per source loss (the idea of RNNbow). A segment is that loss's share "
+            "of the size of the error ||dL/da(t)||: its error projected onto dL/da(t). "
+            "The shares of a bar add up exactly to ||dL/da(t)||, the white mark with its "
+            f"value; at step 1: {parts} = {fmt(norms[t0])} (rounded). A share below zero "
+            "points against the total and cancels part of the others. Fresh errors are "
+            "tall; they fade as they travel back through time."
         )
         self.clear_stage()
-        self.bars = SourceBars(
-            self.bp.norms_by_source, max_height=BARS_HEIGHT, spacing=1.4, bar_width=0.6
-        )
-        caption = MathTex(
-            r"\left\|\frac{\partial L}{\partial a^{(t)}}\right\|\ \text{split by source loss}",
-            font_size=EQ_SIZE,
-            color=TEXT,
-        )
+        self.bars = SourceBars(shares, norms, max_height=BARS_HEIGHT, spacing=1.4, bar_width=0.6)
+        caption = VGroup(
+            MathTex(
+                r"\text{share of } L^{(s)} \text{ in }"
+                r"\left\|\frac{\partial L}{\partial a^{(t)}}\right\|"
+                r"=\frac{\partial L^{(s)}}{\partial a^{(t)}}\cdot"
+                r"\frac{\partial L/\partial a^{(t)}}{\|\partial L/\partial a^{(t)}\|}",
+                font_size=EQ_SIZE,
+                color=TEXT,
+            ),
+            Text(
+                "the shares of a bar add up to ||dL/da(t)||; below 0: against the total",
+                font_size=FONT_SMALL,
+                color=TEXT,
+            ),
+        ).arrange(DOWN, buff=0.2)
         legend = source_legend(np.flatnonzero(self.bp.loss_mask), vertical=True)
-        block = VGroup(self.bars, legend).arrange(RIGHT, buff=1.0, aligned_edge=DOWN)
-        caption.next_to(block, UP, buff=0.4)
-        VGroup(caption, block).move_to((STAGE_TOP + STAGE_BOTTOM) / 2 * UP)
-        self.play(FadeIn(caption), FadeIn(legend), FadeIn(self.bars.baseline, self.bars.labels))
+        mark_key = Legend([(TEXT, r"$\left\|\partial L/\partial a^{(t)}\right\|$")], kind="line")
+        keys = VGroup(legend, mark_key).arrange(DOWN, buff=0.35, aligned_edge=LEFT)
+        block = VGroup(self.bars, keys).arrange(RIGHT, buff=0.8, aligned_edge=DOWN)
+        if block.width > STAGE_WIDTH:
+            block.scale_to_fit_width(STAGE_WIDTH)
+        room = STAGE_TOP - STAGE_BOTTOM - caption.height - 0.3
+        if block.height > room:
+            block.scale_to_fit_height(room)
+        VGroup(caption, block).arrange(DOWN, buff=0.3).move_to((STAGE_TOP + STAGE_BOTTOM) / 2 * UP)
+        self.play(
+            FadeIn(caption),
+            FadeIn(keys),
+            FadeIn(self.bars.axis, self.bars.baseline, self.bars.labels),
+        )
         self.play(*(FadeIn(bar, shift=0.3 * UP) for bar in self.bars.bars))
+        self.play(FadeIn(self.bars.marks), FadeIn(self.bars.values))
 
     def show_equations(self) -> None:
         t, j, bp, tr = self.t_focus, self.j_focus, self.bp, self.trace

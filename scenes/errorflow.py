@@ -10,7 +10,8 @@ computes model math.
   stroke width is the size of the error (``Backprop.norms_by_source``).
 - ``MatrixFrame``: a matrix (or vector) of real numbers, or of coloured cells, in
   a coloured frame: the article's "gradient in a coloured frame".
-- ``SourceBars``: a stacked bar per time step, split by source loss (RNNbow).
+- ``SourceBars``: a stacked bar per time step, split by source loss (RNNbow); the
+  segments add up to the labelled total (signed shares, ``source_shares``).
 - ``ContributionSum``: one neuron's error written as the sum of its sources'
   contributions, each term in its source's colour.
 - ``SharedScaleNeuronsView``: ``RNNNeuronsView`` with fixed colour/width scales,
@@ -414,24 +415,44 @@ class ErrorFlow(VGroup):
         return marks
 
 
-class SourceBars(VGroup):
-    """A stacked bar per time step t, one segment per source loss L(s), s >= t.
+def nice_step(span: float, ticks: int = 4) -> float:
+    """A round tick spacing (1, 2, 2.5 or 5 times a power of ten) for about ``ticks`` ticks."""
+    if span <= 0:
+        return 1.0
+    raw = span / ticks
+    base = 10.0 ** np.floor(np.log10(raw))
+    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if m * base >= raw:
+            return float(m * base)
+    return float(10.0 * base)
 
-    Segment height is proportional to ``norms[s, t]`` (``Backprop.norms_by_source``):
-    tall where errors are fresh, thinner as they travel back. The fresh error
-    (s = t) sits at the bottom.
+
+class SourceBars(VGroup):
+    """A stacked bar per time step t that adds up to what it is labelled: ``totals[t]``.
+
+    One segment per source loss L(s), s >= t, of signed height ``shares[s, t]``
+    (``rnncore.bptt_views.source_shares``: L(s)'s error projected onto dL/da(t), so
+    the shares of a step sum to ||dL/da(t)|| exactly). Positive shares stack upward
+    from 0, fresh error (s = t) at the bottom; negative shares (errors that point
+    against the total) stack downward below 0. Up minus down is ``totals[t]``, drawn
+    as a mark with its value; a vertical axis with values gives the scale.
 
     Attributes
     ----------
     unit
-        Screen height per unit of norm.
+        Screen height per unit of the drawn quantity.
     segments
-        ``{(s, t): Rectangle}``.
+        ``{(s, t): Rectangle}`` (only nonzero shares).
+    marks, values
+        Per step: the mark at ``totals[t]`` and its value (``fmt``).
+    axis
+        The vertical axis: line, ticks and tick values (``tick_values``).
     """
 
     def __init__(
         self,
-        norms: np.ndarray,
+        shares: np.ndarray,
+        totals: np.ndarray,
         x_positions: Sequence[float] | None = None,
         max_height: float = 2.0,
         bar_width: float = BAR_WIDTH,
@@ -440,24 +461,30 @@ class SourceBars(VGroup):
         unit: float | None = None,
     ) -> None:
         super().__init__()
-        norms = np.asarray(norms, dtype=np.float64)
-        S, T = norms.shape
-        self.norms = norms
-        totals = norms.sum(axis=0)  # (T,) stacked heights in norm units
-        self.unit = (
-            (max_height / totals.max() if totals.max() > 0 else 1.0) if unit is None else unit
-        )
+        shares = np.asarray(shares, dtype=np.float64)  # (T_source, T)
+        totals = np.asarray(totals, dtype=np.float64)  # (T,)
+        S, T = shares.shape
+        self.shares, self.totals = shares, totals
+        up = np.where(shares > 0, shares, 0.0).sum(axis=0)  # (T,)
+        down = np.where(shares < 0, -shares, 0.0).sum(axis=0)  # (T,)
+        self.top_value = float(max(up.max(), totals.max(), 0.0))
+        self.bottom_value = float(down.max()) if T else 0.0
+        span = self.top_value + self.bottom_value
+        self.unit = (max_height / span if span > 0 else 1.0) if unit is None else unit
         xs = list(x_positions) if x_positions is not None else [t * spacing for t in range(T)]
         self.segments: dict[tuple[int, int], Rectangle] = {}
         self.bars = VGroup()
+        self.marks = VGroup()
+        self.values = VGroup()
         base_y = 0.0
         for t in range(T):
-            y = base_y
+            y_up, y_down = base_y, base_y
             bar = VGroup()
             for s in range(t, S):
-                h = norms[s, t] * self.unit
-                if h <= 0:
+                v = shares[s, t]
+                if v == 0:
                     continue
+                h = abs(v) * self.unit
                 color = source_color(s)
                 if reach is not None and not reach[s, t]:
                     color = GREY_OUT
@@ -469,32 +496,73 @@ class SourceBars(VGroup):
                     fill_color=color,
                     fill_opacity=1,
                 )
-                rect.move_to(np.array([xs[t], y + h / 2, 0.0]))
+                if v > 0:
+                    rect.move_to(np.array([xs[t], y_up + h / 2, 0.0]))
+                    y_up += h
+                else:
+                    rect.move_to(np.array([xs[t], y_down - h / 2, 0.0]))
+                    y_down -= h
                 self.segments[(s, t)] = rect
                 bar.add(rect)
-                y += h
             self.bars.add(bar)
+            y_mark = base_y + totals[t] * self.unit
+            mark = Line(
+                np.array([xs[t] - bar_width / 2 - 0.08, y_mark, 0.0]),
+                np.array([xs[t] + bar_width / 2 + 0.08, y_mark, 0.0]),
+                color=TEXT,
+                stroke_width=4,
+            )
+            self.marks.add(mark)
+            value = MathTex(fmt(totals[t]), font_size=FONT_NUMBER, color=TEXT)
+            value.next_to(mark, RIGHT, buff=0.06)
+            self.values.add(value)
+        x_axis = xs[0] - bar_width / 2 - 0.35
         self.baseline = Line(
-            np.array([xs[0] - 0.6, base_y, 0.0]),
+            np.array([x_axis, base_y, 0.0]),
             np.array([xs[-1] + 0.6, base_y, 0.0]),
             color=NEUTRAL,
             stroke_width=2,
         )
+        self.axis = self._axis(x_axis, base_y)
         self.labels = VGroup(
             *(
                 MathTex(f"t={display_step(t)}", font_size=FONT_NUMBER + 4, color=TEXT).move_to(
-                    np.array([xs[t], base_y - 0.28, 0.0])
+                    np.array([xs[t], base_y - self.bottom_value * self.unit - 0.3, 0.0])
                 )
                 for t in range(T)
             )
         )
-        self.add(self.baseline, self.bars, self.labels)
+        self.add(self.axis, self.baseline, self.bars, self.marks, self.values, self.labels)
+
+    def _axis(self, x: float, base_y: float) -> VGroup:
+        """The vertical value axis at ``x``: ticks on round values, each with its value."""
+        step = nice_step(self.top_value + self.bottom_value)
+        lo = -np.floor(self.bottom_value / step + 1e-9) * step
+        hi = np.floor(self.top_value / step + 1e-9) * step
+        self.tick_values = np.round(np.arange(lo, hi + step / 2, step), 10)
+        line = Line(
+            np.array([x, base_y - self.bottom_value * self.unit, 0.0]),
+            np.array([x, base_y + self.top_value * self.unit, 0.0]),
+            color=NEUTRAL,
+            stroke_width=2,
+        )
+        ticks, numbers = VGroup(), VGroup()
+        for v in self.tick_values:
+            y = base_y + v * self.unit
+            ticks.add(Line([x - 0.08, y, 0], [x, y, 0], color=NEUTRAL, stroke_width=2))
+            numbers.add(
+                MathTex(fmt(v), font_size=FONT_NUMBER, color=TEXT).next_to(
+                    [x - 0.08, y, 0], LEFT, buff=0.08
+                )
+            )
+        self.tick_numbers = numbers
+        return VGroup(line, ticks, numbers)
 
     def heights(self) -> np.ndarray:
-        """(T_source, T) drawn segment heights (0 where no segment)."""
-        out = np.zeros_like(self.norms)
+        """(T_source, T) drawn segment heights, signed: negative below 0 (0: no segment)."""
+        out = np.zeros_like(self.shares)
         for (s, t), rect in self.segments.items():
-            out[s, t] = rect.height
+            out[s, t] = rect.height if self.shares[s, t] > 0 else -rect.height
         return out
 
 

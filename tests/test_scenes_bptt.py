@@ -9,7 +9,6 @@ at the end of every slide, anything that crosses the frame margin.
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
@@ -30,6 +29,7 @@ from rnncore.bptt_views import (
     d_h_parts,
     grads_difference,
     horizon_mask,
+    source_shares,
     truncation_chunks,
 )
 
@@ -179,17 +179,39 @@ def test_bptt_focus_step_sums_its_sources(bptt) -> None:
     assert into == expected
 
 
-def test_bptt_bars_are_proportional_to_norms_by_source(bptt) -> None:
-    norms = bptt.lesson.backprop().norms_by_source
-    heights = bptt.bars.heights()
-    drawn = norms > 0
-    np.testing.assert_allclose(heights[drawn], norms[drawn] * bptt.bars.unit)
+def test_bptt_bars_add_up_to_the_norm_they_are_labelled(bptt) -> None:
+    """Each stacked bar's signed segments sum to ||dL/da(t)|| (to 1e-12), mark and value too."""
+    from scenes.mobjects import fmt
+
+    bp = bptt.lesson.backprop()
+    bars = bptt.bars
+    norms = np.linalg.norm(bp.d_a, axis=1)  # what every bar is labelled
+    shares, _ = source_shares(bp)
+    heights = bars.heights()  # signed: negative below the axis
+    drawn = shares != 0
+    np.testing.assert_allclose(heights[drawn] / bars.unit, shares[drawn], rtol=1e-12, atol=0)
     assert np.all(heights[~drawn] == 0)
-    # stacked: every bar's segments touch, fresh error (s = t) at the bottom
+    np.testing.assert_allclose(heights.sum(axis=0) / bars.unit, norms, rtol=0, atol=1e-12)
+    base = bars.baseline.get_y()
     for t in range(bptt.lesson.T):
-        segs = [bptt.bars.segments[(s, t)] for s in range(t, bptt.lesson.T) if norms[s, t] > 0]
-        for lower, upper in itertools.pairwise(segs):
-            assert lower.get_top()[1] == pytest.approx(upper.get_bottom()[1])
+        mark_value = (bars.marks[t].get_y() - base) / bars.unit
+        assert mark_value == pytest.approx(norms[t], abs=1e-12)
+        assert bars.values[t].tex_string == fmt(norms[t])
+        # stacked: positive segments upward from 0, negative ones downward, each touching
+        for sign in (1, -1):
+            segs = [
+                bars.segments[(s, t)] for s in range(t, bptt.lesson.T) if sign * shares[s, t] > 0
+            ]
+            edge = base
+            for seg in segs:
+                near = seg.get_bottom()[1] if sign > 0 else seg.get_top()[1]
+                assert near == pytest.approx(edge, abs=1e-9)
+                edge = seg.get_top()[1] if sign > 0 else seg.get_bottom()[1]
+    # an axis with values: the tick labels are the tick values, at their heights
+    assert len(bars.tick_values) >= 2
+    for v, label in zip(bars.tick_values, bars.tick_numbers, strict=True):
+        assert label.tex_string == fmt(v)
+        assert label.get_y() == pytest.approx(base + v * bars.unit, abs=1e-6)
 
 
 def test_bptt_equations_carry_the_core_numbers(bptt) -> None:
