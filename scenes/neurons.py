@@ -68,7 +68,9 @@ class SimpleRNNNeurons(LectureScene):
         """'time step t = 2, input b' (the input name when the lesson has labels)."""
         text = f"time step t = {display_step(t)}"
         labels = self.lesson.step_labels
-        if labels:
+        if not self.lesson.input_mask[t]:
+            text += ",  no input"  # one-to-many: x(t) = 0 after the first step
+        elif labels:
             text += f",  input {labels[t]}"
         label = Text(text, font_size=FONT_LABEL, color=TEXT)
         label.move_to([PANEL_X, STAGE_TOP - 0.25, 0])
