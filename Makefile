@@ -24,8 +24,9 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 RUFF := $(VENV)/bin/ruff
 ARGS ?=
-# Test files run in parallel, one file per worker (module-scoped scene builds stay on one).
-PYTEST_ARGS ?= -n auto --dist loadfile
+# Tests run in parallel: each module (or test class) on one worker, so module-scoped
+# scene builds are made once; the lesson-space tests are one class per lesson.
+PYTEST_ARGS ?= -n auto --dist loadscope
 
 # Kept in step with manim-slides 5.7.0's default reveal_version (render.REVEAL_VERSION).
 REVEAL_VERSION := 6.0.1
