@@ -59,6 +59,8 @@ from scenes.mobjects import (
     VectorStrip,
     display_step,
     fmt,
+    relation,
+    shown,
     tex_num,
 )
 from scenes.palette import (
@@ -275,7 +277,11 @@ class BackpropThroughTime(LectureScene):
             rf"\frac{{\partial L}}{{\partial o^{{({tp})}}}}",
             rf"=\hat y^{{({tp})}}-y^{{({tp})}}",
             "=" + tex_vec(self.trace.y_hat[t]) + "-" + tex_vec(y),
-            "=" + tex_vec(bp.d_o[t]),
+            relation(
+                [shown(a) - shown(b) for a, b in zip(self.trace.y_hat[t], y, strict=True)],
+                [fmt(v) for v in bp.d_o[t]],
+            )
+            + tex_vec(bp.d_o[t]),
             font_size=EQ_SIZE,
             color=TEXT,
         )
@@ -426,7 +432,9 @@ class BackpropThroughTime(LectureScene):
         output_error = (
             rf"\frac{{\partial L}}{{\partial o_{{{k + 1}}}^{{({tp})}}}}"
             rf"=\hat y_{{{k + 1}}}^{{({tp})}}-y_{{{k + 1}}}^{{({tp})}}"
-            rf"={fmt(e['y_hat'])}-{fmt(e['y'])}={fmt(e['d_o'])}"
+            rf"={fmt(e['y_hat'])}-{fmt(e['y'])}"
+            + relation(shown(e["y_hat"]) - shown(e["y"]), fmt(e["d_o"]))
+            + fmt(e["d_o"])
             if self.lesson.loss_mask[t]
             else rf"\frac{{\partial L}}{{\partial o^{{({tp})}}}}=0"
             rf"\quad\text{{(no loss at step {tp})}}"
@@ -448,13 +456,16 @@ class BackpropThroughTime(LectureScene):
                 tex_num(e["from_future"]),
                 "+",
                 tex_num(e["from_output"]),
-                f"={fmt(e['d_h'])}",
+                relation(shown(e["from_future"]) + shown(e["from_output"]), fmt(e["d_h"]))
+                + fmt(e["d_h"]),
             ),
             MathTex(
                 rf"\frac{{\partial L}}{{\partial a_{{{n}}}^{{({tp})}}}}"
                 rf"=\left(1-h_{{{n}}}^{{({tp})\,2}}\right)"
                 rf"\frac{{\partial L}}{{\partial h_{{{n}}}^{{({tp})}}}}"
-                rf"={fmt(e['dtanh'])}\cdot{tex_num(e['d_h'])}={fmt(e['d_a'])}",
+                rf"={fmt(e['dtanh'])}\cdot{tex_num(e['d_h'])}"
+                + relation(shown(e["dtanh"]) * shown(e["d_h"]), fmt(e["d_a"]))
+                + fmt(e["d_a"]),
             ),
             MathTex(
                 r"\frac{\partial L}{\partial W}=\sum_t\frac{\partial L}{\partial a^{(t)}}"
@@ -473,7 +484,9 @@ class BackpropThroughTime(LectureScene):
                 rf"\frac{{\partial L}}{{\partial W_{{{n}{m + 1}}}^{{({tp})}}}}"
                 rf"=\frac{{\partial L}}{{\partial a_{{{n}}}^{{({tp})}}}}"
                 rf"\,h_{{{m + 1}}}^{{({tp - 1})}}"
-                rf"={tex_num(e['d_a'])}\cdot{tex_num(e['h_prev'])}={fmt(e['dW'])}",
+                rf"={tex_num(e['d_a'])}\cdot{tex_num(e['h_prev'])}"
+                + relation(shown(e["d_a"]) * shown(e["h_prev"]), fmt(e["dW"]))
+                + fmt(e["dW"]),
             ),
         )
         for line in lines:
@@ -547,7 +560,11 @@ class BackpropThroughTime(LectureScene):
             cell=MATRIX_CELL,
         )
         minus = MathTex(rf"-\,{lr:g}\,\cdot", font_size=EQ_SIZE + 4, color=TEXT)
-        equals = MathTex("=", font_size=EQ_SIZE + 4, color=TEXT)
+        by_hand = shown(params.W) - lr * shown(self.bp.grads.W)  # from the shown digits
+        self.update_relation = relation(
+            by_hand.ravel(), [fmt(v) for v in self.new_params.W.ravel()]
+        )
+        equals = MathTex(self.update_relation, font_size=EQ_SIZE + 4, color=TEXT)
         row = VGroup(self.w_before, minus, self.w_grad, equals, self.w_after)
         row.arrange(RIGHT, buff=0.25)
         if row.width > STAGE_WIDTH:

@@ -55,6 +55,9 @@ from scenes.mobjects import (
     NeuronLayer,
     VectorStrip,
     fmt,
+    neg_log_display,
+    relation,
+    shown,
     tex_num,
 )
 from scenes.palette import (
@@ -353,6 +356,7 @@ class DenseBackprop(LectureScene):
         j, n = self.focus_unit, self.focus_unit + 1
         self.play(self.layers[0].set_values(x), run_time=RUN)
         products = [rf"{tex_num(U[j, i])}\cdot{tex_num(x[i])}" for i in range(len(x))]
+        a_by_hand = shown(b[j]) + sum(shown(U[j, i]) * shown(x[i]) for i in range(len(x)))
         panel = EquationPanel(
             [
                 [
@@ -361,11 +365,16 @@ class DenseBackprop(LectureScene):
                     (rf"b_{{{n}}} + \sum\nolimits_i U_{{{n}i}}\, x_i", TEXT),
                 ],
                 *self.sum_lines([("=", TEXT)], [tex_num(b[j]), *products]),
-                [("=", TEXT), (fmt(a[j]), HIDDEN)],
+                [(relation(a_by_hand, fmt(a[j])), TEXT), (fmt(a[j]), HIDDEN)],
                 [
                     (f"h_{{{n}}}", HIDDEN),
                     ("=", TEXT),
-                    (rf"\tanh({fmt(a[j])}) = {fmt(h[j])}", HIDDEN),
+                    (
+                        rf"\tanh({fmt(a[j])}) "
+                        + relation(np.tanh(shown(a[j])), fmt(h[j]))
+                        + f" {fmt(h[j])}",
+                        HIDDEN,
+                    ),
                 ],
             ],
             {"b": b[j], "u": U[j].copy(), "x": x.copy(), "a": a[j], "h": h[j]},
@@ -422,10 +431,11 @@ class DenseBackprop(LectureScene):
         self.target_label.move_to([outputs.label.get_x(), self.targets.get_y(), 0])
         if r.trace.output == "softmax":
             k = int(r.target)
+            p_text, rel, loss_text = neg_log_display(r.trace.y_hat[k], r.loss)
             lines = [
                 [("L", TEXT), ("=", TEXT), (r"-\sum\nolimits_k y_k \log \hat y_k", TEXT)],
-                [("=", TEXT), (rf"-\log \hat y_{{{k + 1}}} = -\log {fmt(r.trace.y_hat[k])}", TEXT)],
-                [("=", TEXT), (fmt(r.loss), TEXT)],
+                [("=", TEXT), (rf"-\log \hat y_{{{k + 1}}} = -\log {p_text}", TEXT)],
+                [(rel, TEXT), (loss_text, TEXT)],
             ]
         else:
             lines = [
@@ -479,6 +489,9 @@ class DenseBackprop(LectureScene):
             for w, d in zip(terms.weights, terms.next_deltas, strict=True)
         ]
         sum_tex = rf"\sum\nolimits_k V_{{k{n}}}\, \delta^{{o}}_k"
+        pairs = zip(terms.weights, terms.next_deltas, strict=True)
+        sum_by_hand = sum(shown(w) * shown(d) for w, d in pairs)  # from the shown digits
+        delta_by_hand = (1 - shown(terms.h) ** 2) * shown(terms.weighted_sum)
         panel = EquationPanel(
             [
                 [
@@ -487,13 +500,19 @@ class DenseBackprop(LectureScene):
                     (rf"(1 - h_{{{n}}}^2) \cdot {sum_tex}", TEXT),
                 ],
                 *self.sum_lines([(sum_tex, TEXT), ("=", TEXT)], products, per_line=1),
-                [("=", TEXT), (fmt(terms.weighted_sum), TEXT)],
+                [
+                    (relation(sum_by_hand, fmt(terms.weighted_sum)), TEXT),
+                    (fmt(terms.weighted_sum), TEXT),
+                ],
                 [
                     (rf"\delta^{{h}}_{{{n}}}", DCL_ERROR),
                     ("=", TEXT),
                     (rf"(1 - {tex_num(terms.h)}^2) \cdot {tex_num(terms.weighted_sum)}", TEXT),
                 ],
-                [("=", TEXT), (fmt(terms.delta), DCL_ERROR)],
+                [
+                    (relation(delta_by_hand, fmt(terms.delta)), TEXT),
+                    (fmt(terms.delta), DCL_ERROR),
+                ],
             ],
             {"terms": terms, "delta": terms.delta},
             font_size=EQ_FONT,
@@ -568,8 +587,9 @@ class DenseBackprop(LectureScene):
                     (rf"V_{{{k + 1}{j + 1}}}", TEXT),
                     ("=", TEXT),
                     (
-                        rf"{tex_num(V[k, j])} - {lr:g}\cdot{tex_num(gV[k, j])}"
-                        rf" = {fmt(V_new[k, j])}",
+                        rf"{tex_num(V[k, j])} - {lr:g}\cdot{tex_num(gV[k, j])} "
+                        + relation(shown(V[k, j]) - lr * shown(gV[k, j]), fmt(V_new[k, j]))
+                        + f" {fmt(V_new[k, j])}",
                         TEXT,
                     ),
                 ],

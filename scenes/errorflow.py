@@ -64,6 +64,7 @@ from scenes.mobjects import (
     UnrolledRNN,
     display_step,
     fmt,
+    relation,
 )
 from scenes.palette import (
     FONT_LABEL,
@@ -597,7 +598,9 @@ class ContributionSum(VGroup):
                 parts.append("-" if text.startswith("-") else "+")
                 text = text.lstrip("-")
             parts.append(text)
-        parts += ["=", fmt(self.total)]
+        by_hand = sum(float(fmt(v)) for _, v in self.terms)  # from the shown digits
+        self.relation = relation(by_hand, fmt(self.total))
+        parts += [self.relation, fmt(self.total)]
         self.tex = MathTex(*parts, font_size=font_size, color=TEXT)
         self.term_parts = VGroup()
         for i, (s, _) in enumerate(self.terms):

@@ -40,6 +40,7 @@ scenes fill; every mobject can be scaled/moved into a part of it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
 import numpy as np
@@ -105,6 +106,10 @@ __all__ = [
     "VectorStrip",
     "display_step",
     "fmt",
+    "holds",
+    "neg_log_display",
+    "relation",
+    "shown",
     "tex_num",
 ]
 
@@ -147,6 +152,64 @@ def fmt(value: float) -> str:
     """A number with two decimals, never ``-0.00``."""
     text = f"{float(value):.2f}"
     return "0.00" if text == "-0.00" else text
+
+
+def shown(value, decimals: int = 2):
+    """The number a student reads on screen: ``value`` rounded to ``decimals`` (``fmt``).
+
+    A float for a number, a float64 array of the same shape for an array.
+    """
+    if np.ndim(value) > 0:
+        arr = np.asarray(value, dtype=np.float64)
+        return np.array([float(f"{v:.{decimals}f}") for v in arr.ravel()]).reshape(arr.shape)
+    return float(f"{float(value):.{decimals}f}")
+
+
+def _half_up(value: float, decimals: int) -> str:
+    """``value`` rounded half up (as by hand) to ``decimals``, never ``-0.00``."""
+    q = Decimal(1).scaleb(-decimals)
+    text = str(Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP))
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def holds(computed: float, result: str) -> bool:
+    """True when ``computed`` (worked out from the shown numbers) rounds to ``result``.
+
+    ``result`` is the displayed text (``"4.44"``); rounding is half up, as by hand, to
+    as many decimals as ``result`` shows.
+    """
+    decimals = len(result.split(".")[1]) if "." in result else 0
+    return _half_up(computed, decimals) == result
+
+
+def relation(computed: float | Sequence[float], result: str | Sequence[str]) -> str:
+    """``"="`` when the displayed arithmetic holds on the displayed digits, else ``\\approx``.
+
+    ``computed`` is what the shown operands give (one number, or one per element of a
+    vector/matrix equation) and ``result`` the shown result(s).
+    """
+    if isinstance(result, str):
+        return "=" if holds(float(computed), result) else r"\approx"
+    ok = all(holds(float(c), r) for c, r in zip(computed, result, strict=True))
+    return "=" if ok else r"\approx"
+
+
+def neg_log_display(p: float, loss: float) -> tuple[str, str, str]:
+    """``(p_text, relation, loss_text)`` for ``-log p = loss`` that holds on its digits.
+
+    With 2 decimals ``-log 0.42`` is 0.87 while the loss is 0.88 (p = 0.417): more
+    digits are shown, the fewest (2, 3 or 4) for which -log of the shown p rounds to
+    the shown loss and that loss rounds (half up) to the 2-decimal ``fmt(loss)`` shown
+    elsewhere. If none does, 2 decimals with ``\\approx``.
+    """
+    for d in (2, 3, 4):
+        p_text = f"{float(p):.{d}f}"
+        if float(p_text) <= 0:
+            continue
+        loss_text = f"{float(loss):.{d}f}"
+        if holds(-np.log(float(p_text)), loss_text) and _half_up(float(loss_text), 2) == fmt(loss):
+            return p_text, "=", loss_text
+    return fmt(p), r"\approx", fmt(loss)
 
 
 def tex_num(value: float) -> str:
@@ -1350,14 +1413,15 @@ class EquationPanel(VGroup):
         if loss == "cross_entropy":
             cls_idx = int(targets[t])
             p = float(trace.y_hat[t, cls_idx])
+            p_text, rel, loss_text = neg_log_display(p, value)
             line = [
                 (f"L^{{({tp})}}", LOSS),
                 ("=", TEXT),
                 (rf"-\log \hat{{y}}_{{y^{{({tp})}}}}^{{({tp})}}", OUTPUT),
                 ("=", TEXT),
-                (rf"-\log {fmt(p)} = {fmt(value)}", LOSS),
+                (rf"-\log {p_text} {rel} {loss_text}", LOSS),
             ]
-            numbers = {"p": p, "loss": value, "target": cls_idx}
+            numbers = {"p": p, "loss": value, "target": cls_idx, "shown": (p_text, loss_text)}
             lines = [line]
             if len(class_names) > cls_idx:
                 lines.append([(f"y^{{({tp})}}", OUTPUT), ("=", TEXT), (f"{cls_idx + 1}", OUTPUT)])
@@ -1366,6 +1430,8 @@ class EquationPanel(VGroup):
             y = np.asarray(targets[t], dtype=float)
             o_tex = ",\\ ".join(fmt(v) for v in trace.o[t])
             y_tex = ",\\ ".join(fmt(v) for v in y)
+            pairs = zip(trace.o[t], y, strict=True)
+            by_hand = 0.5 * sum((shown(a) - shown(b)) ** 2 for a, b in pairs)  # shown digits
             lines = [
                 [
                     (f"L^{{({tp})}}", LOSS),
@@ -1373,7 +1439,7 @@ class EquationPanel(VGroup):
                     (rf"\tfrac12\lVert o^{{({tp})}} - y^{{({tp})}}\rVert^2", OUTPUT),
                 ],
                 [("=", TEXT), (rf"\tfrac12\lVert({o_tex}) - ({y_tex})\rVert^2", OUTPUT)],
-                [("=", TEXT), (fmt(value), LOSS)],
+                [(relation(by_hand, fmt(value)), TEXT), (fmt(value), LOSS)],
             ]
             numbers = {"o": trace.o[t].copy(), "y": y, "loss": value}
         return cls(lines, numbers, font_size=font_size, max_width=max_width, names=names)
@@ -1390,21 +1456,22 @@ class EquationPanel(VGroup):
     ) -> EquationPanel:
         """L = sum_t L(t) = L(1) + ... = total, with the per-step numbers.
 
-        ``losses`` is ``Backprop.losses``, ``total`` is ``Backprop.loss``.
+        ``losses`` is ``Backprop.losses``, ``total`` is ``Backprop.loss``. The last sign
+        is ``\\approx`` when the shown (rounded) terms do not add up to the shown total.
         """
         losses = np.asarray(losses, dtype=float)
         mask = np.ones(len(losses), bool) if loss_mask is None else np.asarray(loss_mask, bool)
-        shown = losses[mask]
+        terms = losses[mask]
         line = [
             ("L", LOSS),
             ("=", TEXT),
             (r"\textstyle\sum_t L^{(t)}", LOSS),
             ("=", TEXT),
-            (" + ".join(fmt(v) for v in shown), TEXT),
-            ("=", TEXT),
+            (" + ".join(fmt(v) for v in terms), TEXT),
+            (relation(sum(shown(v) for v in terms), fmt(total)), TEXT),
             (fmt(total), LOSS),
         ]
-        numbers = {"losses": shown.copy(), "total": float(total)}
+        numbers = {"losses": terms.copy(), "total": float(total)}
         return cls([line], numbers, font_size=font_size, max_width=max_width)
 
 

@@ -177,3 +177,16 @@ def test_every_slide_stays_inside_the_frame(scene) -> None:
         for name, left, right, bottom, top in bounds:
             assert -half_w <= left and right <= half_w, (i, name, left, right)
             assert -half_h <= bottom and top <= half_h, (i, name, bottom, top)
+
+
+def test_every_shown_equation_holds_on_its_digits(scene) -> None:
+    """The review's panels (sums, -log, tanh, the update): hold on the digits, or say ≈."""
+    from test_views_issue9 import arithmetic_errors, panel_tex
+
+    failures, checked = [], 0
+    for name, panel in scene.panels.items():
+        bad, n = arithmetic_errors(panel_tex(panel))
+        failures += [(name, b) for b in bad]
+        checked += n
+    assert failures == []
+    assert checked >= 5  # a_j, tanh, -log p = L, the hidden error's sum and factor, V update

@@ -71,9 +71,13 @@ def _build(cls_path: str, kind: str, tmp_path_factory: pytest.TempPathFactory):
         def setup(self) -> None:
             super().setup()
             self.overflow: list[tuple[int, str, tuple[float, float, float, float]]] = []
+            self.tex_drawn: list[tuple[int, str]] = []  # (slide, TeX) at every slide's end
             self.slide_count = 0
 
         def check_frame(self) -> None:
+            from test_views_issue9 import drawn_tex
+
+            self.tex_drawn.extend((self.slide_count, tex) for tex in drawn_tex(self.mobjects))
             xmax, ymax = FRAME_HALF[0] - MARGIN + SLACK, FRAME_HALF[1] - MARGIN + SLACK
             for mob in self.mobjects:
                 if mob.get_family() and mob.width + mob.height > 0:
@@ -212,6 +216,21 @@ def test_bptt_bars_add_up_to_the_norm_they_are_labelled(bptt) -> None:
     for v, label in zip(bars.tick_values, bars.tick_numbers, strict=True):
         assert label.tex_string == fmt(v)
         assert label.get_y() == pytest.approx(base + v * bars.unit, abs=1e-6)
+
+
+def test_bptt_displayed_arithmetic_holds_or_says_rounded(bptt) -> None:
+    """Every sum, product and difference the slides draw holds on its digits, or is ≈."""
+    from test_views_issue9 import arithmetic_errors
+
+    failures, checked = [], 0
+    for slide, tex in bptt.tex_drawn:
+        bad, n = arithmetic_errors(tex)
+        failures += [(slide, b) for b in bad]
+        checked += n
+    assert failures == []
+    # the loss sum, dL/do, the contributions, 10.21, tanh', dW: all of them were read
+    assert checked >= 6
+    assert bptt.update_relation in ("=", r"\approx")
 
 
 def test_bptt_equations_carry_the_core_numbers(bptt) -> None:

@@ -346,3 +346,17 @@ def test_equation_panels_read_the_core(custom_path):
     assert total.numbers["total"] == bp.loss
     with pytest.raises(IndexError):
         hidden_terms(lesson.params, trace, lesson.T, 0)
+
+
+def test_forward_loss_panels_hold_on_their_digits(forward):
+    """Issue 9: L(t) = -log p and L = sum L(t) as drawn hold on the shown digits, or say ≈."""
+    from test_views_issue9 import arithmetic_errors, panel_tex
+
+    for name in ("loss", "total"):
+        if name not in forward.panels:
+            continue
+        tex = panel_tex(forward.panels[name])
+        bad, n = arithmetic_errors(tex)
+        assert bad == [], tex
+        if forward.lesson.loss == "cross_entropy":
+            assert n >= 1, tex
