@@ -166,9 +166,14 @@ def shown(value, decimals: int = 2):
 
 
 def _half_up(value: float, decimals: int) -> str:
-    """``value`` rounded half up (as by hand) to ``decimals``, never ``-0.00``."""
+    """``value`` rounded half up (as by hand) to ``decimals``, never ``-0.00``.
+
+    ``value`` is first rounded to 10 decimals, so that arithmetic on shown digits done
+    in binary (0.9375 * 0.72 = 0.67499999...) rounds as the exact decimal (0.675) does.
+    """
     q = Decimal(1).scaleb(-decimals)
-    text = str(Decimal(repr(float(value))).quantize(q, rounding=ROUND_HALF_UP))
+    exact = Decimal(repr(round(float(value), 10)))
+    text = str(exact.quantize(q, rounding=ROUND_HALF_UP))
     return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 

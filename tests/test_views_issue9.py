@@ -233,6 +233,7 @@ def test_the_checker_catches_the_issues_examples() -> None:
     assert arithmetic_errors(r"=0.50\cdot(-0.31)=-0.16")[0] == []  # -0.155 rounds half up
     assert len(arithmetic_errors(r"=0.58-0.00=0.57")[0]) == 1
     assert arithmetic_errors(r"\tanh(0.50) = 0.46")[0] == []
+    assert arithmetic_errors(r"(1 - 0.25^2)\cdot 0.72 = 0.68")[0] == []  # 0.675, not 0.67499
     assert len(arithmetic_errors(r"=0.42-1.00=-0.57\qquad(10.18)")[0]) == 1
 
 
