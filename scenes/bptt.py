@@ -538,7 +538,7 @@ class BackpropThroughTime(LectureScene):
             "After the errors of every step are known, the parameters are renewed once: "
             f"W <- W - eta dL/dW with the learning rate eta = {lr:g}, and the same for U, V, "
             "b and c. One update needs the whole sequence; this is why it is called "
-            "backpropagation through time."
+            "backpropagation through time. " + update_verdict(self.update)
         )
         self.clear_stage()
         params = self.lesson.params
