@@ -246,9 +246,10 @@ class BackpropThroughTime(LectureScene):
         )
         net, bp = self.net, self.bp
         self.d_o_strips: dict[int, VectorStrip] = {}
-        in_place = "y_hat" in net.rows  # the error takes the place of y_hat(t)
+        # the error takes the place of y_hat(t) (of o(t) itself for mse, where y_hat = o)
+        row = "y_hat" if "y_hat" in net.rows else "o"
         for t in net.steps:
-            home = net.y_hat[t] if in_place else net.o[t]
+            home = getattr(net, row)[t]
             strip = VectorStrip(
                 bp.d_o[t],
                 cell_width=home.shapes[0].width,
@@ -256,19 +257,13 @@ class BackpropThroughTime(LectureScene):
                 outline=source_color(t),
                 vmax=1.0,
             )
-            if in_place:
-                strip.move_to(home)
-            else:
-                strip.next_to(home, RIGHT, buff=0.1)
-            self.d_o_strips[t] = strip
-        anims = []
-        if in_place:
-            label = MathTex(
-                r"\frac{\partial L}{\partial o^{(t)}}", font_size=FONT_SMALL + 4, color=TEXT
-            ).move_to(net.row_labels["y_hat"])
-            label.align_to(net.row_labels["y_hat"], LEFT)
-            anims.append(Transform(net.row_labels["y_hat"], label))
-            anims += [FadeOut(net.y_hat[t]) for t in net.steps]
+            self.d_o_strips[t] = strip.move_to(home)
+        label = MathTex(
+            r"\frac{\partial L}{\partial o^{(t)}}", font_size=FONT_SMALL + 4, color=TEXT
+        ).move_to(net.row_labels[row])
+        label.align_to(net.row_labels[row], LEFT)
+        anims = [Transform(net.row_labels[row], label)]
+        anims += [FadeOut(getattr(net, row)[t]) for t in net.steps]
         # a step that has a loss (many-to-one: the last); the others have no output error
         t = self.t_focus if self.lesson.loss_mask[self.t_focus] else self.lesson.T - 1
         y = bp.y[t]
