@@ -1283,6 +1283,8 @@ class EquationPanel(VGroup):
         the two sums are shown (``panel.detailed`` is False).
         """
         terms = hidden_terms(params, trace, t, j)
+        a_by_hand = shown(terms.bias) + shown(terms.w_sum)  # the sums line, shown digits
+        a_by_hand += shown(terms.u_sum) if with_input else 0.0
         n, tp, tm = j + 1, display_step(t), display_step(t - 1)
         lhs = f"a_{{{n}}}^{{({tp})}}"
         w_tex = rf"\textstyle\sum_k W_{{{n}k}}\, h_k^{{({tm})}}"
@@ -1301,7 +1303,7 @@ class EquationPanel(VGroup):
             ("+", TEXT),
             (tex_num(terms.w_sum), RECURRENT),
             *([("+", TEXT), (tex_num(terms.u_sum), INPUT)] if with_input else []),
-            ("=", TEXT),
+            (relation(a_by_hand, fmt(terms.a)), TEXT),
             (fmt(terms.a), HIDDEN),
         ]
         tail = []
@@ -1310,7 +1312,12 @@ class EquationPanel(VGroup):
                 [
                     (f"h_{{{n}}}^{{({tp})}}", HIDDEN),
                     ("=", TEXT),
-                    (rf"\tanh({fmt(terms.a)}) = {fmt(terms.h)}", HIDDEN),
+                    (
+                        rf"\tanh({fmt(terms.a)}) "
+                        + relation(np.tanh(shown(terms.a)), fmt(terms.h))
+                        + f" {fmt(terms.h)}",
+                        HIDDEN,
+                    ),
                 ]
             ]
         w_terms = _product_terms(terms.w, terms.h_prev)
@@ -1364,7 +1371,7 @@ class EquationPanel(VGroup):
             (tex_num(terms.bias), TEXT),
             ("+", TEXT),
             (tex_num(terms.v_sum), HIDDEN),
-            ("=", TEXT),
+            (relation(shown(terms.bias) + shown(terms.v_sum), fmt(terms.o)), TEXT),
             (fmt(terms.o), OUTPUT),
         ]
         tail = []

@@ -289,3 +289,24 @@ def test_default_lessons_loss_is_marked_rounded() -> None:
     step2 = EquationPanel.step_loss(lesson.trace(), bp.losses, lesson.targets, 1)
     tex = panel_tex(step2).replace(" ", "")
     assert r"-\log0.42=0.88" not in tex and r"-\log0.417=0.875" in tex, tex
+
+
+def test_unit_panels_hold_on_their_digits(tmp_path) -> None:
+    """a_j(t) = b + sum W h + sum U x, tanh, o_k(t) = c + sum V h: hold on the digits, or ≈."""
+    from scenes.mobjects import EquationPanel
+
+    for lesson in _lessons(tmp_path)[:2]:
+        trace = lesson.trace()
+        checked = 0
+        for t in range(lesson.T):
+            for j in range(lesson.params.n_hidden):
+                panel = EquationPanel.hidden_unit(lesson.params, trace, t, j, max_width=6.9)
+                bad, n = arithmetic_errors(panel_tex(panel))
+                assert bad == [], (t, j, bad)
+                checked += n
+            for k in range(lesson.params.n_out):
+                panel = EquationPanel.output_unit(lesson.params, trace, t, k, max_width=6.9)
+                bad, n = arithmetic_errors(panel_tex(panel))
+                assert bad == [], (t, k, bad)
+                checked += n
+        assert checked >= lesson.T * lesson.params.n_hidden  # at least the tanh of each
