@@ -63,7 +63,7 @@ PANEL_FONT = 30  # the substituted equations (shrink to fit, never below FONT_SM
 PANEL_BUFF = 0.35  # between the general equations and the substituted ones
 TOTAL_BAND = 0.75  # room under the full unrolled view for L = sum_t L(t)
 COLORBAR_WIDTH = 1.25  # room on the right of the full view for the colour bar
-LEGEND_COLUMN = 2.1  # the same, when a legend of target frames and "no loss" stands under it
+KEY_GAP = 0.25  # between the full view and the colour bar + legend on its right
 FILL_RUN_TIME = 0.35  # seconds per row when the sequence fills in
 
 
@@ -343,16 +343,16 @@ class ForwardPropagation(LectureScene):
         )
         self.clear_stage()
         legend = self.task_legend()
-        side = COLORBAR_WIDTH if legend is None else LEGEND_COLUMN
+        colorbar = ColorBar(label="value", vertical=True, length=2.2)
+        key = VGroup(colorbar, *([legend] if legend is not None else []))
+        key.arrange(DOWN, buff=0.4, aligned_edge=LEFT)
+        side = max(COLORBAR_WIDTH, key.width + KEY_GAP)  # the right column, the key's width
         view = self.make_view(
             width=STAGE_WIDTH - side, height=STAGE_TOP - STAGE_BOTTOM - TOTAL_BAND
         )
         view.shift(LEFT * side / 2 + UP * TOTAL_BAND / 2)
         self.unrolled = view
-        colorbar = ColorBar(label="value", vertical=True, length=2.2)
-        key = VGroup(colorbar, *([legend] if legend is not None else []))
-        key.arrange(DOWN, buff=0.4, aligned_edge=LEFT)
-        key.move_to([STAGE_WIDTH / 2 - side / 2 + 0.1, view.get_center()[1], 0])
+        key.move_to([STAGE_WIDTH / 2 - key.width / 2, view.get_center()[1], 0])
         self.play(FadeIn(view), FadeIn(key))
         for t in view.steps:
             for anim in view.fill_step(t):

@@ -113,7 +113,7 @@ def test_default_lesson_has_the_documented_sizes():
     assert lesson.input_labels == ("a", "b", "c")
     assert lesson.output_labels == ("even", "odd")
     assert len(lesson.step_labels) == lesson.T
-    assert lesson.truncate == 2 and lesson.learning_rate == 0.5 and lesson.clip == 1.0
+    assert lesson.truncate == 2 and lesson.learning_rate == 0.2 and lesson.clip == 1.0
     # the targets are what the comment says: parity of the a's seen so far
     is_a = lesson.xs[:, 0] == 1
     np.testing.assert_array_equal(lesson.targets, np.cumsum(is_a) % 2)
@@ -437,7 +437,7 @@ def test_directory(tmp_path):
 
 def test_lesson_error_for_json_nan_literal(tmp_path):
     """JSON files may contain the bare literals NaN and Infinity (Python's json reads them)."""
-    text = json.dumps(default_raw()).replace('"learning_rate": 0.5', '"learning_rate": NaN')
+    text = json.dumps(default_raw()).replace('"learning_rate": 0.2', '"learning_rate": NaN')
     assert "NaN" in text
     path = tmp_path / "nan.json"
     path.write_text(text, encoding="utf-8")
