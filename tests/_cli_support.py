@@ -13,6 +13,7 @@ import functools
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -109,7 +110,10 @@ Process = tuple[int, int]  # (pid, start time in clock ticks): a pid cannot be r
 def start_cli(*args: str | Path, logs: Path) -> subprocess.Popen[bytes]:
     """``python render.py ARGS`` in the background, in its own process group.
 
-    stdout and stderr go to ``logs/stdout`` and ``logs/stderr``.
+    stdout and stderr go to ``logs/stdout`` and ``logs/stderr``. SIGINT and SIGHUP
+    start at their defaults, as from a terminal: a test run that was itself started
+    in the background (``cmd &`` ignores SIGINT) or under ``nohup`` (ignores SIGHUP)
+    would otherwise pass the ignored signals on, and render.py rightly keeps them so.
     """
     logs.mkdir(parents=True, exist_ok=True)
     with (logs / "stdout").open("wb") as out, (logs / "stderr").open("wb") as err:
@@ -120,7 +124,13 @@ def start_cli(*args: str | Path, logs: Path) -> subprocess.Popen[bytes]:
             stdout=out,
             stderr=err,
             process_group=0,
+            preexec_fn=_default_signals,
         )
+
+
+def _default_signals() -> None:
+    for sig in (signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
 
 
 def _stat(pid: int) -> tuple[str, int, int] | None:
