@@ -485,6 +485,32 @@ class Runner:
                     proc.wait(timeout=max(0.0, deadline - time.monotonic()))
                 signal_group(proc, signal.SIGKILL)  # only if it outlived the grace period
                 proc.wait()
+            # The leaders are reaped; their children got the same SIGTERM and may still be
+            # exiting. Wait for them too (a live member keeps the group id reserved).
+            groups = {proc.pid for proc in procs}
+            while (live := groups & live_groups()) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            for pgid in live:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(pgid, signal.SIGKILL)
+            end = time.monotonic() + 1.0  # SIGKILL is delivered, not awaited: see it done
+            while groups & live_groups() and time.monotonic() < end:
+                time.sleep(0.02)
+
+
+def live_groups() -> set[int]:
+    """The process groups that have a member that is not a zombie (from /proc)."""
+    groups = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                text = (entry / "stat").read_text()
+            except OSError:  # gone meanwhile
+                continue
+            fields = text[text.rindex(")") + 2 :].split()  # state, ppid, pgrp, ...
+            if fields[0] not in "ZX":
+                groups.add(int(fields[2]))
+    return groups
 
 
 def signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:

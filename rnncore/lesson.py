@@ -214,13 +214,17 @@ def _fail(where: str, fieldname: str, message: str) -> LessonError:
     return LessonError(f"{where}: {fieldname}: {message}")
 
 
+_FOUND_CHARS = 120  # a found value is shown in at most this many characters
+
+
 def _found(value: Any) -> str:
     """A short one-line repr of a found value (deep or long values are abbreviated)."""
     short = reprlib.Repr()
     short.maxstring = short.maxother = short.maxlong = 60
     short.maxlist = short.maxdict = 8
     short.maxlevel = 3
-    return short.repr(value)
+    text = short.repr(value)
+    return text if len(text) <= _FOUND_CHARS else text[: _FOUND_CHARS - 3] + "..."
 
 
 def _read_bytes(path: Path) -> bytes:

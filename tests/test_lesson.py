@@ -682,6 +682,6 @@ def test_any_value_in_any_field_loads_or_gives_one_line(tmp_path_factory, field,
     except LessonError as e:
         message = str(e)
         assert "\n" not in message and message.startswith(str(path)), message
-        assert len(message) < 400, message
+        assert len(message) < len(str(path)) + 250, message  # the found value is abbreviated
     else:
         assert lesson.describe()  # a lesson that loads can be used
