@@ -99,9 +99,9 @@ class Dataset:
                 f"found {len(self.xs)} and {len(self.targets)}"
             )
         xs = tuple(as_float_array(x, f"xs[{i}]") for i, x in enumerate(self.xs))
-        n_in = xs[0].shape[-1] if xs[0].ndim == 2 else -1
+        n_in = xs[0].shape[-1] if xs[0].ndim == 2 and xs[0].shape[-1] > 0 else "I>=1"
         for i, x in enumerate(xs):
-            if x.ndim != 2 or x.shape[0] < 1 or x.shape[1] != n_in or n_in < 1:
+            if x.ndim != 2 or x.shape[0] < 1 or x.shape[1] != n_in:
                 raise ValueError(f"xs[{i}]: expected shape (T>=1, {n_in}), found {x.shape}")
         targets = tuple(
             self._target(i, y, x.shape[0])

@@ -288,6 +288,16 @@ def test_default_task_is_learned_to_full_training_accuracy() -> None:
         run.params_at(5)
 
 
+def test_mse_training_lowers_the_loss_and_has_no_accuracy() -> None:
+    rng = np.random.default_rng(0)
+    xs = tuple(rng.normal(size=(4, 2)) for _ in range(5))  # (T, I) each
+    targets = tuple(np.cumsum(x, axis=0) * 0.3 for x in xs)  # (T, O = 2): running sums
+    data = Dataset(xs=xs, targets=targets, loss="mse")
+    run = train(RNNParams.random(2, 6, 2, seed=0), data, epochs=40, lr=0.05, momentum=0.5)
+    assert run.accuracy is None and evaluate(run.params, data).accuracy is None
+    assert run.loss[-1] < 0.5 * run.loss[0]
+
+
 def test_training_is_deterministic() -> None:
     data = sentiment_dataset(10, seed=2)
     params = RNNParams.random(data.n_in, 4, 2, seed=2)
@@ -396,6 +406,7 @@ def test_bad_data_and_generator_arguments() -> None:
         (lambda: Dataset(xs=(np.ones((3, 2)),), targets=(np.array([0, 1]),)), "targets"),
         (lambda: Dataset(xs=(np.ones((2, 2)),), targets=([0, 1],), task="many"), "task"),
         (lambda: Dataset(xs=(), targets=()), "xs"),
+        (lambda: Dataset(xs=(np.ones((2, 2)), np.ones((2, 3))), targets=([0, 1],) * 2), "xs"),
     ]:
         with pytest.raises(ValueError, match=name):
             call()
