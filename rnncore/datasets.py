@@ -15,7 +15,8 @@ loss, the task type and which steps carry a loss. Three generators:
   word); the label is the sign of the summed score: 1 = positive, 0 = negative
   (sequences whose score sums to 0 are drawn again).
 
-``lesson_dataset`` turns a ``Lesson`` into a one-sequence dataset.
+``lesson_dataset`` turns a ``Lesson`` into a one-sequence dataset; ``evaluate`` scores
+parameters on a dataset (mean of L = sum_t L(t) per sequence, accuracy over scored steps).
 """
 
 from __future__ import annotations
