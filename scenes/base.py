@@ -26,8 +26,11 @@ from manim_slides import Slide
 
 import scenes.manim_fixes  # noqa: F401  (before any mobject is built)
 from rnncore import Lesson, default_lesson, load_lesson
+from scenes.grammar import (
+    FONT_TITLE,
+    MEANING,
+)
 from scenes.mobjects import display_step
-from scenes.palette import BACKGROUND, FONT_TITLE, TEXT
 
 __all__ = [
     "FRAME_MARGIN",
@@ -84,7 +87,7 @@ class LectureScene(Slide):
 
     def setup(self) -> None:
         super().setup()
-        self.camera.background_color = BACKGROUND
+        self.camera.background_color = MEANING.background.color
         self.lesson: Lesson = current_lesson()
         self.title: Text | None = None
 
@@ -110,7 +113,9 @@ class LectureScene(Slide):
 
     def show_title(self, text: str) -> Text:
         """Put ``text`` as the one title line at the top (replacing any previous one)."""
-        new = Text(text, font_size=FONT_TITLE, color=TEXT).to_edge(UP, buff=TITLE_BUFF)
+        new = Text(text, font_size=FONT_TITLE, color=MEANING.text.color).to_edge(
+            UP, buff=TITLE_BUFF
+        )
         if self.title is None:
             self.play(FadeIn(new, shift=0.2 * UP))
             self.title = new

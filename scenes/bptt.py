@@ -49,6 +49,12 @@ from scenes.errorflow import (
     place_panel,
     source_legend,
 )
+from scenes.grammar import (
+    FONT_NUMBER,
+    FONT_SMALL,
+    MEANING,
+    source_color,
+)
 from scenes.mobjects import (
     STAGE_BOTTOM,
     STAGE_TOP,
@@ -62,15 +68,6 @@ from scenes.mobjects import (
     relation,
     shown,
     tex_num,
-)
-from scenes.palette import (
-    FONT_NUMBER,
-    FONT_SMALL,
-    GRADIENT,
-    OUTPUT,
-    RECURRENT,
-    TEXT,
-    source_color,
 )
 
 __all__ = ["BackpropThroughTime"]
@@ -135,7 +132,9 @@ class UpdateTable(VGroup):
         }
 
         def cell(text: str) -> VMobject:
-            return MathTex(text, font_size=font_size, color=TEXT) if text else VMobject()
+            return (
+                MathTex(text, font_size=font_size, color=MEANING.text.color) if text else VMobject()
+            )
 
         def pred(v) -> str:
             return fmt(v) if ce else tex_vec(v)
@@ -259,7 +258,9 @@ class BackpropThroughTime(LectureScene):
             )
             self.d_o_strips[t] = strip.move_to(home)
         label = MathTex(
-            r"\frac{\partial L}{\partial o^{(t)}}", font_size=FONT_SMALL + 4, color=TEXT
+            r"\frac{\partial L}{\partial o^{(t)}}",
+            font_size=FONT_SMALL + 4,
+            color=MEANING.text.color,
         ).move_to(net.row_labels[row])
         label.align_to(net.row_labels[row], LEFT)
         anims = [Transform(net.row_labels[row], label)]
@@ -278,7 +279,7 @@ class BackpropThroughTime(LectureScene):
             )
             + tex_vec(bp.d_o[t]),
             font_size=EQ_SIZE,
-            color=TEXT,
+            color=MEANING.text.color,
         )
         panel[0].set_color(source_color(t))
         panel[3].set_color(source_color(t))
@@ -301,6 +302,7 @@ class BackpropThroughTime(LectureScene):
             self.net.arrows.animate.set_opacity(DIM),
             self.net.labels.animate.set_opacity(DIM),
         )
+        self.show_hidden_errors()
         chain = MathTex(
             r"\frac{\partial L}{\partial o^{(s)}}",
             r"\xrightarrow{\;V^\top\;}",
@@ -311,14 +313,40 @@ class BackpropThroughTime(LectureScene):
             r"\frac{\partial L}{\partial h^{(s-1)}}",
             r"\xrightarrow{\;1-h^2\;}\cdots",
             font_size=EQ_SIZE,
-            color=TEXT,
+            color=MEANING.text.color,
         )
         for i in (1, 5):
-            chain[i].set_color(OUTPUT if i == 1 else RECURRENT)
+            chain[i].set_color(MEANING.output.color if i == 1 else MEANING.recurrent.color)
         self.swap_panel(chain)
         for s in range(T - 1, -1, -1):
             if s in self.flow.down or any(k[0] == s for k in self.flow.back):
                 self.play(self.flow.grow(s, run_time=0.4 + 0.25 * (s + 1)))
+
+    def show_hidden_errors(self) -> None:
+        """The h cells now hold the errors dL/da(t), not the forward values h(t)."""
+        net, bp = self.net, self.bp
+        self.d_a_strips: dict[int, VectorStrip] = {}
+        for t in net.steps:
+            home = net.h[t]
+            strip = VectorStrip(
+                bp.d_a[t],
+                cell_width=home.shapes[0].width,
+                cell_height=home.shapes[0].height,
+                outline=MEANING.hidden.color,
+                vmax=1.0,
+            )
+            self.d_a_strips[t] = strip.move_to(home)
+        label = MathTex(
+            r"\frac{\partial L}{\partial a^{(t)}}",
+            font_size=FONT_SMALL + 4,
+            color=MEANING.text.color,
+        ).move_to(net.row_labels["h"])
+        label.align_to(net.row_labels["h"], LEFT)
+        self.play(
+            Transform(net.row_labels["h"], label),
+            *(FadeOut(net.h[t]) for t in net.steps),
+            *(FadeIn(s) for s in self.d_a_strips.values()),
+        )
 
     def focus_step(self) -> None:
         t, j, bp = self.t_focus, self.j_focus, self.bp
@@ -331,7 +359,7 @@ class BackpropThroughTime(LectureScene):
         )
         into = self.flow.into_step(t)
         others = [a for a in self.flow if a not in into]
-        frame = self.net.frame(t, TEXT, rows=("h",))
+        frame = self.net.frame(t, MEANING.text.color, rows=("h",))
         terms = [(s, bp.by_source[s, t, j]) for s in range(t, self.lesson.T) if bp.loss_mask[s]]
         self.contribution = ContributionSum(
             rf"\frac{{\partial L}}{{\partial a_{{{j + 1}}}^{{({tp})}}}}",
@@ -370,16 +398,18 @@ class BackpropThroughTime(LectureScene):
                 r"=\frac{\partial L^{(s)}}{\partial a^{(t)}}\cdot"
                 r"\frac{\partial L/\partial a^{(t)}}{\|\partial L/\partial a^{(t)}\|}",
                 font_size=EQ_SIZE,
-                color=TEXT,
+                color=MEANING.text.color,
             ),
             Text(
                 "the shares of a bar add up to ||dL/da(t)||; below 0: against the total",
                 font_size=FONT_SMALL,
-                color=TEXT,
+                color=MEANING.text.color,
             ),
         ).arrange(DOWN, buff=0.2)
         legend = source_legend(np.flatnonzero(self.bp.loss_mask), vertical=True)
-        mark_key = Legend([(TEXT, r"$\left\|\partial L/\partial a^{(t)}\right\|$")], kind="line")
+        mark_key = Legend(
+            [(MEANING.text.color, r"$\left\|\partial L/\partial a^{(t)}\right\|$")], kind="line"
+        )
         keys = VGroup(legend, mark_key).arrange(DOWN, buff=0.35, aligned_edge=LEFT)
         block = VGroup(self.bars, keys).arrange(RIGHT, buff=0.8, aligned_edge=DOWN)
         if block.width > STAGE_WIDTH:
@@ -485,12 +515,12 @@ class BackpropThroughTime(LectureScene):
             ),
         )
         for line in lines:
-            line.set(font_size=EQ_SIZE).set_color(TEXT)
+            line.set(font_size=EQ_SIZE).set_color(MEANING.text.color)
         lines.arrange(DOWN, buff=0.28, aligned_edge=LEFT)
         lines[0][0].set_color(c)
         for i in (1, 2):  # the two paths of 10.21: through W (yellow), through V
-            lines[i][2].set_color(RECURRENT)
-            lines[i][4].set_color(OUTPUT)
+            lines[i][2].set_color(MEANING.recurrent.color)
+            lines[i][4].set_color(MEANING.output.color)
         if lines.width > STAGE_WIDTH:
             lines.scale_to_fit_width(STAGE_WIDTH)
         if lines.height > STAGE_TOP - STAGE_BOTTOM:
@@ -512,7 +542,10 @@ class BackpropThroughTime(LectureScene):
         self.table = GradientTable(self.bp.per_step, self.bp.grads)
         bar = ColorBar(self.table.vmax, label="gradient value")
         key = Legend(
-            [(GRADIENT, "one step's contribution"), (TEXT, "sum over all steps")],
+            [
+                (MEANING.gradient.color, "one step's contribution"),
+                (MEANING.text.color, "sum over all steps"),
+            ],
             kind="line",
         )
         bottom = VGroup(bar, key).arrange(RIGHT, buff=1.0)
@@ -539,27 +572,27 @@ class BackpropThroughTime(LectureScene):
         params = self.lesson.params
         vmax = float(max(np.abs(params.W).max(), np.abs(self.new_params.W).max()))
         self.w_before = MatrixFrame(
-            params.W, frame_color=RECURRENT, vmax=vmax, label="W", cell=MATRIX_CELL
+            params.W, frame_color=MEANING.recurrent.color, vmax=vmax, label="W", cell=MATRIX_CELL
         )
         self.w_grad = MatrixFrame(
             self.bp.grads.W,
-            frame_color=GRADIENT,
+            frame_color=MEANING.gradient.color,
             label=r"\frac{\partial L}{\partial W}",
             cell=MATRIX_CELL,
         )
         self.w_after = MatrixFrame(
             self.new_params.W,
-            frame_color=RECURRENT,
+            frame_color=MEANING.recurrent.color,
             vmax=vmax,
             label=r"W_{\text{new}}",
             cell=MATRIX_CELL,
         )
-        minus = MathTex(rf"-\,{lr:g}\,\cdot", font_size=EQ_SIZE + 4, color=TEXT)
+        minus = MathTex(rf"-\,{lr:g}\,\cdot", font_size=EQ_SIZE + 4, color=MEANING.text.color)
         by_hand = shown(params.W) - lr * shown(self.bp.grads.W)  # from the shown digits
         self.update_relation = relation(
             by_hand.ravel(), [fmt(v) for v in self.new_params.W.ravel()]
         )
-        equals = MathTex(self.update_relation, font_size=EQ_SIZE + 4, color=TEXT)
+        equals = MathTex(self.update_relation, font_size=EQ_SIZE + 4, color=MEANING.text.color)
         row = VGroup(self.w_before, minus, self.w_grad, equals, self.w_after)
         row.arrange(RIGHT, buff=0.25)
         if row.width > STAGE_WIDTH:
@@ -568,7 +601,7 @@ class BackpropThroughTime(LectureScene):
             r"\theta\leftarrow\theta-\eta\,\frac{\partial L}{\partial\theta},\quad"
             r"\theta\in\{U,W,V,b,c\},\quad\eta=" + f"{lr:g}",
             font_size=EQ_SIZE,
-            color=TEXT,
+            color=MEANING.text.color,
         )
         bar = ColorBar(vmax, label="value")
         VGroup(row, rule, bar).arrange(DOWN, buff=0.45).move_to((STAGE_TOP + STAGE_BOTTOM) / 2 * UP)
@@ -608,14 +641,16 @@ class BackpropThroughTime(LectureScene):
         views = VGroup(self.before, self.after).arrange(RIGHT, buff=1.2)
         after_target.move_to(self.after)
         captions = VGroup(
-            Text("before", font_size=FONT_SMALL + 4, color=TEXT).next_to(self.before, DOWN, 0.3),
-            Text("after one update", font_size=FONT_SMALL + 4, color=TEXT).next_to(
+            Text("before", font_size=FONT_SMALL + 4, color=MEANING.text.color).next_to(
+                self.before, DOWN, 0.3
+            ),
+            Text("after one update", font_size=FONT_SMALL + 4, color=MEANING.text.color).next_to(
                 self.after, DOWN, 0.3
             ),
         )
         bar = ColorBar(max(vmax["U"], vmax["V"]), label="weight (U, V)")
         act_bar = ColorBar(1.0, label="activation (neurons)")
-        key = Legend([(RECURRENT, "W (width = |weight|)")], kind="line")
+        key = Legend([(MEANING.recurrent.color, "W (width = |weight|)")], kind="line")
         side = VGroup(bar, act_bar, key).arrange(RIGHT, buff=0.8)
         whole = VGroup(views, captions)
         room = STAGE_TOP - STAGE_BOTTOM - side.height - 0.4
@@ -634,11 +669,15 @@ class BackpropThroughTime(LectureScene):
         lesson = self.lesson
         self.update_table = UpdateTable(rep, lesson)
         self.verdict_text = update_verdict(rep)  # what the slide says (Text drops spaces)
-        verdict = Text(self.verdict_text.replace(". ", ".\n"), font_size=FONT_SMALL + 4, color=TEXT)
+        verdict = Text(
+            self.verdict_text.replace(". ", ".\n"),
+            font_size=FONT_SMALL + 4,
+            color=MEANING.text.color,
+        )
         note = Text(
             "numbers rounded to 2 decimals; L is the sum of the unrounded L(t)",
             font_size=FONT_SMALL,
-            color=TEXT,
+            color=MEANING.text.color,
         )
         block = VGroup(self.update_table, verdict, note).arrange(DOWN, buff=0.4)
         if block.width > STAGE_WIDTH:

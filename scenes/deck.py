@@ -14,16 +14,13 @@ from manim import DOWN, LEFT, UP, Arc, Circle, FadeIn, LaggedStart, Text, VGroup
 
 from scenes import LECTURE
 from scenes.base import FRAME_MARGIN, LectureScene
-from scenes.outline import ARTICLES, Article, article_of
-from scenes.palette import (
+from scenes.grammar import (
     FONT_LABEL,
     FONT_SMALL,
     FONT_TITLE,
-    HIDDEN,
-    NEUTRAL,
-    RECURRENT,
-    TEXT,
+    MEANING,
 )
+from scenes.outline import ARTICLES, Article, article_of
 
 __all__ = [
     "TITLE_NOTES",
@@ -60,10 +57,12 @@ class LectureTitle(LectureScene):
 
     def show_title_block(self) -> None:
         icon = folded_rnn_icon()
-        title = fit(Text(LECTURE_TITLE, font_size=TITLE_FONT, color=TEXT))
-        subtitle = fit(Text(LECTURE_SUBTITLE, font_size=SUBTITLE_FONT, color=NEUTRAL))
-        series = fit(Text(SERIES, font_size=FONT_SMALL, color=NEUTRAL, slant="ITALIC"))
-        lesson = fit(Text(self.lesson_line(), font_size=FONT_SMALL, color=TEXT))
+        title = fit(Text(LECTURE_TITLE, font_size=TITLE_FONT, color=MEANING.text.color))
+        subtitle = fit(Text(LECTURE_SUBTITLE, font_size=SUBTITLE_FONT, color=MEANING.neutral.color))
+        series = fit(
+            Text(SERIES, font_size=FONT_SMALL, color=MEANING.neutral.color, slant="ITALIC")
+        )
+        lesson = fit(Text(self.lesson_line(), font_size=FONT_SMALL, color=MEANING.text.color))
         block = VGroup(icon, title, subtitle, series, lesson).arrange(DOWN, buff=BLOCK_BUFF)
         self.play(FadeIn(icon), Write(title))
         self.play(LaggedStart(*(FadeIn(m, shift=0.2 * UP) for m in (subtitle, series, lesson))))
@@ -88,8 +87,8 @@ class SectionSlide(LectureScene):
         self.show_section(article)
 
     def show_section(self, article: Article) -> None:
-        part = Text(f"Part {article.part}", font_size=FONT_LABEL, color=NEUTRAL)
-        title = fit(Text(article.title, font_size=FONT_TITLE, color=TEXT))
+        part = Text(f"Part {article.part}", font_size=FONT_LABEL, color=MEANING.neutral.color)
+        title = fit(Text(article.title, font_size=FONT_TITLE, color=MEANING.text.color))
         items = self.contents(article.key)
         block = VGroup(part, title, items).arrange(DOWN, buff=BLOCK_BUFF)
         block.move_to(0)
@@ -102,7 +101,7 @@ class SectionSlide(LectureScene):
         """Numbered titles of the lecture scenes from this article."""
         infos = [info for info in LECTURE if article_of(info) == key]
         lines = [
-            fit(Text(f"{i}.  {info.title}", font_size=FONT_LABEL, color=TEXT))
+            fit(Text(f"{i}.  {info.title}", font_size=FONT_LABEL, color=MEANING.text.color))
             for i, info in enumerate(infos, start=1)
         ]
         group = VGroup(*lines)
@@ -128,12 +127,12 @@ def fit(text: Text) -> Text:
 
 def folded_rnn_icon() -> VGroup:
     """One hidden unit with its yellow recurrent loop: the folded RNN as a logo."""
-    unit = Circle(radius=ICON_RADIUS, color=HIDDEN, stroke_width=4)
+    unit = Circle(radius=ICON_RADIUS, color=MEANING.hidden.color, stroke_width=4)
     loop = Arc(
         radius=ICON_LOOP_RADIUS,
         start_angle=-0.1,
         angle=3.4,
-        color=RECURRENT,
+        color=MEANING.recurrent.color,
         stroke_width=4,
     ).add_tip(tip_length=0.15, tip_width=0.15)
     loop.next_to(unit, UP, buff=-0.12)

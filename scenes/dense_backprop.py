@@ -46,6 +46,14 @@ from manim import (
 
 from rnncore import DenseReview, count_parameters, dense_review, error_terms
 from scenes.base import FRAME_MARGIN, LectureScene
+from scenes.grammar import (
+    FONT_LABEL,
+    FONT_NUMBER,
+    FONT_SMALL,
+    MEANING,
+    value_color,
+    value_width,
+)
 from scenes.mobjects import (
     ColorBar,
     Connections,
@@ -59,19 +67,6 @@ from scenes.mobjects import (
     relation,
     shown,
     tex_num,
-)
-from scenes.palette import (
-    BACKGROUND,
-    DCL_ERROR,
-    FONT_LABEL,
-    FONT_NUMBER,
-    FONT_SMALL,
-    HIDDEN,
-    INPUT,
-    OUTPUT,
-    TEXT,
-    value_color,
-    value_width,
 )
 
 __all__ = ["DenseBackprop", "ErrorArrows", "ErrorTags", "OuterProduct", "WeightConnections"]
@@ -148,8 +143,8 @@ class ErrorTags(VGroup):
         roomy = len(centers) < 2 or centers[1] - centers[0] >= TAG_MIN_SPACING
         self.texts = [fmt(v) if roomy or i in keep else "" for i, v in enumerate(self.values)]
         for text, circle in zip(self.texts, layer.shapes, strict=True):
-            tag = Text(text or "0", font_size=FONT_SMALL, color=DCL_ERROR)
-            tag.set_stroke(BACKGROUND, width=4, background=True)
+            tag = Text(text or "0", font_size=FONT_SMALL, color=MEANING.error.color)
+            tag.set_stroke(MEANING.background.color, width=4, background=True)
             tag.next_to(circle, RIGHT, buff=TAG_BUFF).shift(TAG_DROP * DOWN)
             if not text:
                 tag.set_opacity(0.0)
@@ -169,7 +164,7 @@ class ErrorArrows(VGroup):
                     upper.boundary(k, d),
                     lower.boundary(j, -d),
                     angle=-ARROW_BEND,
-                    color=DCL_ERROR,
+                    color=MEANING.error.color,
                     stroke_width=5,
                     tip_length=0.2,
                 )
@@ -211,18 +206,18 @@ class OuterProduct(VGroup):
         w = min(CELL[0], (PANEL_WIDTH - OUTER_LABEL_ROOM) / (n_cols + 1))
         h = min(CELL[1], OUTER_MAX_HEIGHT / (n_rows + 1))
         kw = {"cell_width": w, "cell_height": h, "vmax": VMAX}
-        self.column = VectorStrip(delta, vertical=True, outline=DCL_ERROR, **kw)
+        self.column = VectorStrip(delta, vertical=True, outline=MEANING.error.color, **kw)
         self.row = VectorStrip(v, vertical=False, outline=v_color, **kw)
         self.matrix = MatrixGrid(self.gradient, **kw)
         self.row.next_to(self.matrix, UP, buff=0.12)
         self.column.next_to(self.matrix, LEFT, buff=0.12)
         self.factor_labels = VGroup(
-            MathTex(delta_tex, font_size=FACTOR_FONT, color=DCL_ERROR).next_to(
+            MathTex(delta_tex, font_size=FACTOR_FONT, color=MEANING.error.color).next_to(
                 self.column, LEFT, buff=0.1
             ),
             MathTex(v_tex, font_size=FACTOR_FONT, color=v_color).next_to(self.row, LEFT, 0.1),
         )
-        self.label = MathTex(label, font_size=EQ_FONT, color=TEXT)
+        self.label = MathTex(label, font_size=EQ_FONT, color=MEANING.text.color)
         body = VGroup(self.factor_labels, self.column, self.row, self.matrix)
         self.label.next_to(body, UP, buff=0.15).align_to(body, LEFT)
         self.add(self.label, body)
@@ -236,7 +231,7 @@ class OuterProduct(VGroup):
 
 def error_legend() -> Legend:
     """The legend of the red arrows and numbers: a ``Legend`` line with an arrow tip."""
-    legend = Legend([(DCL_ERROR, "errors δ, sent back")], kind="line")
+    legend = Legend([(MEANING.error.color, "errors δ, sent back")], kind="line")
     legend.entries[0][0].add_tip(tip_length=0.16, tip_width=0.16)
     return legend
 
@@ -278,9 +273,13 @@ class DenseBackprop(LectureScene):
         n_in, n_hidden, n_out = r.params.sizes
         U, V = r.params.weights
         self.layers = [
-            self.make_layer(n_in, LAYER_Y[0], "x", INPUT, self.lesson.input_labels, DOWN),
-            self.make_layer(n_hidden, LAYER_Y[1], "h", HIDDEN, (), DOWN),
-            self.make_layer(n_out, LAYER_Y[2], r"\hat y", OUTPUT, self.lesson.output_labels, UP),
+            self.make_layer(
+                n_in, LAYER_Y[0], "x", MEANING.input.color, self.lesson.input_labels, DOWN
+            ),
+            self.make_layer(n_hidden, LAYER_Y[1], "h", MEANING.hidden.color, (), DOWN),
+            self.make_layer(
+                n_out, LAYER_Y[2], r"\hat y", MEANING.output.color, self.lesson.output_labels, UP
+            ),
         ]
         self.links = [
             WeightConnections(self.layers[0], self.layers[1], U, vmax=VMAX),
@@ -288,7 +287,7 @@ class DenseBackprop(LectureScene):
         ]
         self.weight_labels = VGroup(
             *(
-                MathTex(tex, font_size=FONT_LABEL + 4, color=TEXT).move_to(
+                MathTex(tex, font_size=FONT_LABEL + 4, color=MEANING.text.color).move_to(
                     [self.layers[0].label.get_x(), (LAYER_Y[i] + LAYER_Y[i + 1]) / 2, 0]
                 )
                 for i, tex in enumerate(("U,\\,b", "V,\\,c"))
@@ -308,7 +307,7 @@ class DenseBackprop(LectureScene):
         )
         self.bring_layers_to_front()
         self.set_panel(
-            Text("the RNN without its recurrence:", font_size=FONT_LABEL, color=TEXT),
+            Text("the RNN without its recurrence:", font_size=FONT_LABEL, color=MEANING.text.color),
             MathTex(
                 r"x \xrightarrow{\;U,\,b\;} h \xrightarrow{\;V,\,c\;} \hat y", font_size=EQ_FONT
             ),
@@ -326,7 +325,9 @@ class DenseBackprop(LectureScene):
         n_in, n_hidden, n_out = self.review.params.sizes
         n_conn, n_bias = count_parameters(self.review.params)
         self.set_panel(
-            Text("parameters: what learning adjusts", font_size=FONT_LABEL, color=TEXT),
+            Text(
+                "parameters: what learning adjusts", font_size=FONT_LABEL, color=MEANING.text.color
+            ),
             MathTex(
                 rf"\text{{connections}} = {n_in}\cdot{n_hidden} + {n_hidden}\cdot{n_out}"
                 rf" = {n_conn}",
@@ -340,7 +341,13 @@ class DenseBackprop(LectureScene):
         )
         lines = [line for link in self.links for line in link]
         self.play(
-            LaggedStart(*(Indicate(line, scale_factor=1.0) for line in lines), lag_ratio=0.05),
+            LaggedStart(
+                *(
+                    Indicate(line, color=MEANING.highlight.color, scale_factor=1.0)
+                    for line in lines
+                ),
+                lag_ratio=0.05,
+            ),
             run_time=1.5,
         )
 
@@ -360,20 +367,23 @@ class DenseBackprop(LectureScene):
         panel = EquationPanel(
             [
                 [
-                    (f"a_{{{n}}}", HIDDEN),
-                    ("=", TEXT),
-                    (rf"b_{{{n}}} + \sum\nolimits_i U_{{{n}i}}\, x_i", TEXT),
+                    (f"a_{{{n}}}", MEANING.hidden.color),
+                    ("=", MEANING.text.color),
+                    (rf"b_{{{n}}} + \sum\nolimits_i U_{{{n}i}}\, x_i", MEANING.text.color),
                 ],
-                *self.sum_lines([("=", TEXT)], [tex_num(b[j]), *products]),
-                [(relation(a_by_hand, fmt(a[j])), TEXT), (fmt(a[j]), HIDDEN)],
+                *self.sum_lines([("=", MEANING.text.color)], [tex_num(b[j]), *products]),
                 [
-                    (f"h_{{{n}}}", HIDDEN),
-                    ("=", TEXT),
+                    (relation(a_by_hand, fmt(a[j])), MEANING.text.color),
+                    (fmt(a[j]), MEANING.hidden.color),
+                ],
+                [
+                    (f"h_{{{n}}}", MEANING.hidden.color),
+                    ("=", MEANING.text.color),
                     (
                         rf"\tanh({fmt(a[j])}) "
                         + relation(np.tanh(shown(a[j])), fmt(h[j]))
                         + f" {fmt(h[j])}",
-                        HIDDEN,
+                        MEANING.hidden.color,
                     ),
                 ],
             ],
@@ -385,7 +395,9 @@ class DenseBackprop(LectureScene):
         self.play(self.links[0].highlight(j), run_time=RUN / 2)
         self.set_panel(panel)
         self.play(self.layers[1].set_values(h), run_time=RUN)
-        self.play(Indicate(self.layers[1].shapes[j], color=HIDDEN), self.links[0].reset())
+        self.play(
+            Indicate(self.layers[1].shapes[j], color=MEANING.hidden.color), self.links[0].reset()
+        )
 
     def forward_to_output(self) -> None:
         r = self.review
@@ -400,10 +412,18 @@ class DenseBackprop(LectureScene):
         act = r"\mathrm{softmax}(o)" if softmax else "o"
         panel = EquationPanel(
             [
-                [("o", OUTPUT), ("=", TEXT), ("V h + c", TEXT)],
-                [("=", TEXT), (tex_vec(o), OUTPUT)],
-                [(r"\hat y", OUTPUT), ("=", TEXT), (act, TEXT)],
-                [("=", TEXT), (tex_vec(y_hat), OUTPUT)],
+                [
+                    ("o", MEANING.output.color),
+                    ("=", MEANING.text.color),
+                    ("V h + c", MEANING.text.color),
+                ],
+                [("=", MEANING.text.color), (tex_vec(o), MEANING.output.color)],
+                [
+                    (r"\hat y", MEANING.output.color),
+                    ("=", MEANING.text.color),
+                    (act, MEANING.text.color),
+                ],
+                [("=", MEANING.text.color), (tex_vec(y_hat), MEANING.output.color)],
             ],
             {"o": o.copy(), "y_hat": y_hat.copy()},
             font_size=EQ_FONT,
@@ -425,22 +445,33 @@ class DenseBackprop(LectureScene):
         top = (outputs.names if len(outputs.names) else outputs.shapes).get_top()[1]
         self.targets = VGroup()  # the supervising vector, one value above each output
         for value, circle in zip(y, outputs.shapes, strict=True):
-            tag = Text(fmt(value), font_size=FONT_NUMBER, color=TEXT)
+            tag = Text(fmt(value), font_size=FONT_NUMBER, color=MEANING.text.color)
             self.targets.add(tag.move_to([circle.get_x(), top + TARGET_BUFF, 0], aligned_edge=DOWN))
-        self.target_label = MathTex("y", font_size=FONT_LABEL + 6, color=TEXT)
+        self.target_label = MathTex("y", font_size=FONT_LABEL + 6, color=MEANING.text.color)
         self.target_label.move_to([outputs.label.get_x(), self.targets.get_y(), 0])
         if r.trace.output == "softmax":
             k = int(r.target)
             p_text, rel, loss_text = neg_log_display(r.trace.y_hat[k], r.loss)
             lines = [
-                [("L", TEXT), ("=", TEXT), (r"-\sum\nolimits_k y_k \log \hat y_k", TEXT)],
-                [("=", TEXT), (rf"-\log \hat y_{{{k + 1}}} = -\log {p_text}", TEXT)],
-                [(rel, TEXT), (loss_text, TEXT)],
+                [
+                    ("L", MEANING.text.color),
+                    ("=", MEANING.text.color),
+                    (r"-\sum\nolimits_k y_k \log \hat y_k", MEANING.text.color),
+                ],
+                [
+                    ("=", MEANING.text.color),
+                    (rf"-\log \hat y_{{{k + 1}}} = -\log {p_text}", MEANING.text.color),
+                ],
+                [(rel, MEANING.text.color), (loss_text, MEANING.text.color)],
             ]
         else:
             lines = [
-                [("L", TEXT), ("=", TEXT), (r"\tfrac12 \sum\nolimits_k (\hat y_k - y_k)^2", TEXT)],
-                [("=", TEXT), (fmt(r.loss), TEXT)],
+                [
+                    ("L", MEANING.text.color),
+                    ("=", MEANING.text.color),
+                    (r"\tfrac12 \sum\nolimits_k (\hat y_k - y_k)^2", MEANING.text.color),
+                ],
+                [("=", MEANING.text.color), (fmt(r.loss), MEANING.text.color)],
             ]
         panel = EquationPanel(
             lines, {"y": y.copy(), "loss": r.loss}, font_size=EQ_FONT, max_width=PANEL_WIDTH
@@ -459,9 +490,16 @@ class DenseBackprop(LectureScene):
         d_o, y = r.backprop.deltas[1], r.backprop.y
         panel = EquationPanel(
             [
-                [(r"\delta^{o}", DCL_ERROR), ("=", TEXT), (r"\hat y - y", TEXT)],
-                [("=", TEXT), (rf"{tex_vec(r.trace.y_hat)} - {tex_vec(y)}", TEXT)],
-                [("=", TEXT), (tex_vec(d_o), DCL_ERROR)],
+                [
+                    (r"\delta^{o}", MEANING.error.color),
+                    ("=", MEANING.text.color),
+                    (r"\hat y - y", MEANING.text.color),
+                ],
+                [
+                    ("=", MEANING.text.color),
+                    (rf"{tex_vec(r.trace.y_hat)} - {tex_vec(y)}", MEANING.text.color),
+                ],
+                [("=", MEANING.text.color), (tex_vec(d_o), MEANING.error.color)],
             ],
             {"delta": d_o.copy()},
             font_size=EQ_FONT,
@@ -495,23 +533,28 @@ class DenseBackprop(LectureScene):
         panel = EquationPanel(
             [
                 [
-                    (rf"\delta^{{h}}_{{{n}}}", DCL_ERROR),
-                    ("=", TEXT),
-                    (rf"(1 - h_{{{n}}}^2) \cdot {sum_tex}", TEXT),
+                    (rf"\delta^{{h}}_{{{n}}}", MEANING.error.color),
+                    ("=", MEANING.text.color),
+                    (rf"(1 - h_{{{n}}}^2) \cdot {sum_tex}", MEANING.text.color),
                 ],
-                *self.sum_lines([(sum_tex, TEXT), ("=", TEXT)], products, per_line=1),
+                *self.sum_lines(
+                    [(sum_tex, MEANING.text.color), ("=", MEANING.text.color)], products, per_line=1
+                ),
                 [
-                    (relation(sum_by_hand, fmt(terms.weighted_sum)), TEXT),
-                    (fmt(terms.weighted_sum), TEXT),
-                ],
-                [
-                    (rf"\delta^{{h}}_{{{n}}}", DCL_ERROR),
-                    ("=", TEXT),
-                    (rf"(1 - {tex_num(terms.h)}^2) \cdot {tex_num(terms.weighted_sum)}", TEXT),
+                    (relation(sum_by_hand, fmt(terms.weighted_sum)), MEANING.text.color),
+                    (fmt(terms.weighted_sum), MEANING.text.color),
                 ],
                 [
-                    (relation(delta_by_hand, fmt(terms.delta)), TEXT),
-                    (fmt(terms.delta), DCL_ERROR),
+                    (rf"\delta^{{h}}_{{{n}}}", MEANING.error.color),
+                    ("=", MEANING.text.color),
+                    (
+                        rf"(1 - {tex_num(terms.h)}^2) \cdot {tex_num(terms.weighted_sum)}",
+                        MEANING.text.color,
+                    ),
+                ],
+                [
+                    (relation(delta_by_hand, fmt(terms.delta)), MEANING.text.color),
+                    (fmt(terms.delta), MEANING.error.color),
                 ],
             ],
             {"terms": terms, "delta": terms.delta},
@@ -530,7 +573,9 @@ class DenseBackprop(LectureScene):
         self.bring_to_front(self.error_tags["o"])  # the errors stay readable over the arrows
         self.set_panel(panel)
         self.play(
-            FadeIn(tags[j]), Indicate(self.layers[1].shapes[j], color=DCL_ERROR), run_time=RUN
+            FadeIn(tags[j]),
+            Indicate(self.layers[1].shapes[j], color=MEANING.error.color),
+            run_time=RUN,
         )
         self.play(self.links[1].reset(), FadeIn(tags), run_time=RUN)
 
@@ -551,7 +596,7 @@ class DenseBackprop(LectureScene):
                 d_o,
                 r.trace.h[1],
                 gV,
-                HIDDEN,
+                MEANING.hidden.color,
             ),
             "U": OuterProduct(
                 r"\partial L / \partial U = \delta^{h} x^{\top}",
@@ -560,7 +605,7 @@ class DenseBackprop(LectureScene):
                 d_h,
                 r.trace.h[0],
                 gU,
-                INPUT,
+                MEANING.input.color,
             ),
         }
         self.play(FadeOut(self.arrows), run_time=RUN / 2)
@@ -580,17 +625,29 @@ class DenseBackprop(LectureScene):
         k, j = np.unravel_index(np.argmax(np.abs(gV)), gV.shape)
         panel = EquationPanel(
             [
-                [("V", TEXT), (r"\leftarrow", TEXT), (r"V - \eta\, \partial L / \partial V", TEXT)],
-                [("U", TEXT), (r"\leftarrow", TEXT), (r"U - \eta\, \partial L / \partial U", TEXT)],
-                [(r"\eta", TEXT), ("=", TEXT), (f"{lr:g}", TEXT)],
                 [
-                    (rf"V_{{{k + 1}{j + 1}}}", TEXT),
-                    ("=", TEXT),
+                    ("V", MEANING.text.color),
+                    (r"\leftarrow", MEANING.text.color),
+                    (r"V - \eta\, \partial L / \partial V", MEANING.text.color),
+                ],
+                [
+                    ("U", MEANING.text.color),
+                    (r"\leftarrow", MEANING.text.color),
+                    (r"U - \eta\, \partial L / \partial U", MEANING.text.color),
+                ],
+                [
+                    (r"\eta", MEANING.text.color),
+                    ("=", MEANING.text.color),
+                    (f"{lr:g}", MEANING.text.color),
+                ],
+                [
+                    (rf"V_{{{k + 1}{j + 1}}}", MEANING.text.color),
+                    ("=", MEANING.text.color),
                     (
                         rf"{tex_num(V[k, j])} - {lr:g}\cdot{tex_num(gV[k, j])} "
                         + relation(shown(V[k, j]) - lr * shown(gV[k, j]), fmt(V_new[k, j]))
                         + f" {fmt(V_new[k, j])}",
-                        TEXT,
+                        MEANING.text.color,
                     ),
                 ],
             ],
@@ -607,7 +664,10 @@ class DenseBackprop(LectureScene):
             FadeOut(self.error_legend),
             run_time=1.5,
         )
-        self.play(Indicate(self.links[1].lines[k][j], color=TEXT, scale_factor=1.0), run_time=RUN)
+        self.play(
+            Indicate(self.links[1].lines[k][j], color=MEANING.text.color, scale_factor=1.0),
+            run_time=RUN,
+        )
         self.play(
             self.layers[1].set_values(r.trace_after.h[1]),
             self.layers[2].set_values(r.trace_after.y_hat),
@@ -616,17 +676,17 @@ class DenseBackprop(LectureScene):
         after = EquationPanel(
             [
                 [
-                    (r"\hat y", OUTPUT),
-                    (":", TEXT),
+                    (r"\hat y", MEANING.output.color),
+                    (":", MEANING.text.color),
                     (
                         rf"{tex_vec(r.trace.y_hat)} \rightarrow {tex_vec(r.trace_after.y_hat)}",
-                        OUTPUT,
+                        MEANING.output.color,
                     ),
                 ],
                 [
-                    ("L", TEXT),
-                    (":", TEXT),
-                    (rf"{fmt(r.loss)} \rightarrow {fmt(r.loss_after)}", TEXT),
+                    ("L", MEANING.text.color),
+                    (":", MEANING.text.color),
+                    (rf"{fmt(r.loss)} \rightarrow {fmt(r.loss_after)}", MEANING.text.color),
                 ],
             ],
             {"y_hat": r.trace_after.y_hat.copy(), "loss": r.loss, "loss_after": r.loss_after},
@@ -687,13 +747,18 @@ class DenseBackprop(LectureScene):
     ) -> list[list[tuple[str, ManimColor]]]:
         """``lead`` followed by ``+ t1 + t2 ...``, ``per_line`` terms to a line.
 
-        ``lead`` is the first line's parts up to its relation (``[("=", TEXT)]`` or
-        ``[(lhs, color), ("=", TEXT)]``); the first term goes on that line.
+        ``lead`` is the first line's parts up to its relation (``[("=", MEANING.text.color)]`` or
+        ``[(lhs, color), ("=", MEANING.text.color)]``); the first term goes on that line.
         """
-        lines = [[*lead, (terms[0], TEXT)]]
+        lines = [[*lead, (terms[0], MEANING.text.color)]]
         rest = terms[1:]
         for i in range(0, len(rest), per_line):
-            lines.append([("+", TEXT), (" + ".join(rest[i : i + per_line]), TEXT)])
+            lines.append(
+                [
+                    ("+", MEANING.text.color),
+                    (" + ".join(rest[i : i + per_line]), MEANING.text.color),
+                ]
+            )
         return lines
 
     def set_panel(self, *lines: Mobject, buff: float = 0.3) -> None:

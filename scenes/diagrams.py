@@ -38,19 +38,13 @@ from manim import (
     VGroup,
 )
 
-from scenes.mobjects import VectorStrip
-from scenes.palette import (
-    BACKGROUND,
+from scenes.grammar import (
     FONT_LABEL,
     FONT_NUMBER,
     FONT_SMALL,
-    HIDDEN,
-    INPUT,
-    NEUTRAL,
-    OUTPUT,
-    RECURRENT,
-    TEXT,
+    MEANING,
 )
+from scenes.mobjects import VectorStrip
 
 __all__ = [
     "DataCells",
@@ -81,7 +75,9 @@ ARROW_TIP = 0.14
 ARROW_STROKE = 3.0
 
 
-def arrow_between(start: np.ndarray, end: np.ndarray, color: ManimColor = TEXT, **kw) -> Arrow:
+def arrow_between(
+    start: np.ndarray, end: np.ndarray, color: ManimColor = MEANING.text.color, **kw
+) -> Arrow:
     """A straight arrow with the lecture's tip size and stroke."""
     return Arrow(
         start,
@@ -119,7 +115,7 @@ class DataCells(VGroup):
         self,
         values: Sequence[float] | np.ndarray | None = None,
         n: int = 0,
-        color: ManimColor = NEUTRAL,
+        color: ManimColor = MEANING.neutral.color,
         fill: Sequence[ManimColor] | None = None,
         direction: np.ndarray = DOWN,
         fmt: str | Sequence[str] = "{:.2f}",
@@ -135,14 +131,16 @@ class DataCells(VGroup):
         self.numbers = VGroup()
         for i in range(count):
             box = Rectangle(width=cell[0], height=cell[1], stroke_color=color, stroke_width=2)
-            box.set_fill(fill[i] if fill is not None else BACKGROUND, opacity=1.0)
+            box.set_fill(fill[i] if fill is not None else MEANING.background.color, opacity=1.0)
             self.cells.add(box)
         self.cells.arrange(direction, buff=0)
         if self.values is not None:
             fmts = [fmt] * count if isinstance(fmt, str) else list(fmt)
             for box, v, f in zip(self.cells, self.values, fmts, strict=True):
                 text = f.format(0.0 if v == 0 else v)  # no "-0.00"
-                self.numbers.add(Text(text, font_size=font_size, color=TEXT).move_to(box))
+                self.numbers.add(
+                    Text(text, font_size=font_size, color=MEANING.text.color).move_to(box)
+                )
         self.add(self.cells, self.numbers)
 
 
@@ -153,8 +151,8 @@ class Sheet(VGroup):
         self,
         rows: int,
         cols: int,
-        color: ManimColor = NEUTRAL,
-        fill: ManimColor = BACKGROUND,
+        color: ManimColor = MEANING.neutral.color,
+        fill: ManimColor = MEANING.background.color,
         cell: float = SHEET_CELL,
     ) -> None:
         super().__init__()
@@ -183,7 +181,7 @@ class SheetStack(VGroup):
         super().__init__()
         self.sheets = VGroup()
         for i, color in enumerate(colors):
-            fill = fills[i] if fills is not None else BACKGROUND
+            fill = fills[i] if fills is not None else MEANING.background.color
             sheet = Sheet(rows, cols, color=color, fill=fill, cell=cell)
             sheet.shift(i * SHEET_SHIFT)
             self.sheets.add(sheet)
@@ -199,7 +197,7 @@ class MappingBox(VGroup):
         label: str,
         width: float = 1.6,
         height: float = 1.0,
-        color: ManimColor = HIDDEN,
+        color: ManimColor = MEANING.hidden.color,
         font_size: int = FONT_LABEL,
         sublabel: str | None = None,
     ) -> None:
@@ -207,11 +205,11 @@ class MappingBox(VGroup):
         self.box = RoundedRectangle(
             corner_radius=BOX_CORNER, width=width, height=height, stroke_color=color
         )
-        self.box.set_fill(BACKGROUND, opacity=1.0)
-        self.label = Text(label, font_size=font_size, color=TEXT)
+        self.box.set_fill(MEANING.background.color, opacity=1.0)
+        self.label = Text(label, font_size=font_size, color=MEANING.text.color)
         parts = [self.label]
         if sublabel:
-            parts.append(Text(sublabel, font_size=FONT_SMALL, color=NEUTRAL))
+            parts.append(Text(sublabel, font_size=FONT_SMALL, color=MEANING.neutral.color))
         self.text = VGroup(*parts).arrange(DOWN, buff=0.08).move_to(self.box)
         self.add(self.box, self.text)
 
@@ -225,7 +223,7 @@ class SentenceVectors(VGroup):
     def __init__(
         self,
         parts: Sequence[str],
-        color: ManimColor = INPUT,
+        color: ManimColor = MEANING.input.color,
         n_cells: int = 3,
         font_size: int = FONT_SMALL,
         gap: float = 0.3,
@@ -235,7 +233,7 @@ class SentenceVectors(VGroup):
         self.vectors = VGroup()
         columns = VGroup()
         for word in parts:
-            text = Text(word, font_size=font_size, color=TEXT)
+            text = Text(word, font_size=font_size, color=MEANING.text.color)
             vec = VectorStrip(
                 n=n_cells,
                 vertical=False,
@@ -300,11 +298,11 @@ class TaskDiagram(VGroup):
             bottom = self.cells[t].get_bottom()
             top = top_row[t].get_top()
             if inputs[t]:
-                self.in_arrows[t] = arrow_between(bottom + stub * DOWN, bottom, INPUT)
+                self.in_arrows[t] = arrow_between(bottom + stub * DOWN, bottom, MEANING.input.color)
                 if bidirectional:
                     self.side_links.add(self._side_link(t, cell, into_back=True, stub=stub))
             if outputs[t]:
-                self.out_arrows[t] = arrow_between(top, top + stub * UP, OUTPUT)
+                self.out_arrows[t] = arrow_between(top, top + stub * UP, MEANING.output.color)
                 if bidirectional:
                     self.side_links.add(self._side_link(t, cell, into_back=False, stub=stub))
             if feedback and outputs[t] and t + 1 < self.T:
@@ -324,8 +322,10 @@ class TaskDiagram(VGroup):
 
     @staticmethod
     def _row_cell(cell: float) -> RoundedRectangle:
-        box = RoundedRectangle(corner_radius=0.08, width=cell, height=cell, stroke_color=HIDDEN)
-        return box.set_fill(BACKGROUND, opacity=1.0)
+        box = RoundedRectangle(
+            corner_radius=0.08, width=cell, height=cell, stroke_color=MEANING.hidden.color
+        )
+        return box.set_fill(MEANING.background.color, opacity=1.0)
 
     def _row(self, cell: float, pitch: float) -> VGroup:
         return VGroup(*(self._row_cell(cell).shift(t * pitch * RIGHT) for t in range(self.T)))
@@ -336,7 +336,9 @@ class TaskDiagram(VGroup):
         for left, right in pairwise(cells):
             a, b = left.get_right(), right.get_left()
             arrows.add(
-                arrow_between(b, a, RECURRENT) if backward else arrow_between(a, b, RECURRENT)
+                arrow_between(b, a, MEANING.recurrent.color)
+                if backward
+                else arrow_between(a, b, MEANING.recurrent.color)
             )
         return arrows
 
@@ -345,11 +347,15 @@ class TaskDiagram(VGroup):
         if into_back:
             start = self.cells[t].get_bottom() + stub * DOWN
             end = self.cells_back[t].get_corner(DOWN + LEFT) + 0.12 * RIGHT
-            arc = ArcBetweenPoints(start, end, angle=-0.9, color=INPUT, stroke_width=2)
+            arc = ArcBetweenPoints(
+                start, end, angle=-0.9, color=MEANING.input.color, stroke_width=2
+            )
         else:
             start = self.cells[t].get_corner(UP + RIGHT) + 0.12 * LEFT
             end = self.cells_back[t].get_top() + stub * UP
-            arc = ArcBetweenPoints(start, end, angle=-0.9, color=OUTPUT, stroke_width=2)
+            arc = ArcBetweenPoints(
+                start, end, angle=-0.9, color=MEANING.output.color, stroke_width=2
+            )
         arc.add_tip(tip_length=ARROW_TIP, tip_width=ARROW_TIP)
         return arc
 
@@ -364,8 +370,10 @@ class TaskDiagram(VGroup):
         mid_x = (self.cells[t].get_right()[0] + self.cells[t + 1].get_left()[0]) / 2
         corners = [top, [mid_x, top[1], 0], [mid_x, below[1], 0], below]
         path = VGroup(*(Line(a, b) for a, b in pairwise(corners)))
-        path.set_stroke(OUTPUT, width=2)
-        tip = arrow_between(below, self.cells[t + 1].get_bottom(), OUTPUT, stroke_width=2)
+        path.set_stroke(MEANING.output.color, width=2)
+        tip = arrow_between(
+            below, self.cells[t + 1].get_bottom(), MEANING.output.color, stroke_width=2
+        )
         return VGroup(path, tip)
 
     # --- labels ------------------------------------------------------------------
@@ -383,13 +391,13 @@ class TaskDiagram(VGroup):
         self, labels: Sequence[str | Mobject | None], font_size: int = FONT_SMALL
     ) -> VGroup:
         """Put a label under each input (str -> Text); returns them (not added to self)."""
-        return self._labels(labels, self.input_anchor, DOWN, INPUT, font_size)
+        return self._labels(labels, self.input_anchor, DOWN, MEANING.input.color, font_size)
 
     def label_outputs(
         self, labels: Sequence[str | Mobject | None], font_size: int = FONT_SMALL
     ) -> VGroup:
         """Put a label above each output (str -> Text); returns them (not added to self)."""
-        return self._labels(labels, self.output_anchor, UP, OUTPUT, font_size)
+        return self._labels(labels, self.output_anchor, UP, MEANING.output.color, font_size)
 
     @staticmethod
     def _labels(
@@ -408,7 +416,9 @@ class TaskDiagram(VGroup):
         return group
 
 
-def math_label(tex: str, color: ManimColor = TEXT, font_size: int = FONT_LABEL) -> MathTex:
+def math_label(
+    tex: str, color: ManimColor = MEANING.text.color, font_size: int = FONT_LABEL
+) -> MathTex:
     """A short LaTeX label (``x^{(t)}``) in the lecture's colours."""
     return MathTex(tex, color=color, font_size=font_size)
 

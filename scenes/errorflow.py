@@ -3,7 +3,7 @@
 Everything here draws numbers it is given (read from ``rnncore`` results); nothing
 computes model math.
 
-- ``source_legend``: one colour per source loss L(s) (``palette.source_color``),
+- ``source_legend``: one colour per source loss L(s) (``grammar.source_color``),
   a ``scenes.mobjects.Legend``.
 - ``ErrorFlow``: the errors of every source loss L(s), one coloured lane each,
   entering h(s) from o(s) and travelling back along the recurrent connections;
@@ -40,6 +40,7 @@ from manim import (
     Dot,
     GrowArrow,
     Line,
+    ManimColor,
     MathTex,
     Mobject,
     Rectangle,
@@ -48,11 +49,19 @@ from manim import (
     Text,
     VGroup,
     VMobject,
-    interpolate_color,
 )
 from manim.mobject.graphing.scale import LogBase
 
 from scenes.base import FRAME_MARGIN
+from scenes.grammar import (
+    FONT_LABEL,
+    FONT_NUMBER,
+    FONT_SMALL,
+    MEANING,
+    source_color,
+    text_color_on,
+    value_color,
+)
 from scenes.mobjects import (
     STAGE_BOTTOM,
     STAGE_TOP,
@@ -65,20 +74,6 @@ from scenes.mobjects import (
     display_step,
     fmt,
     relation,
-)
-from scenes.palette import (
-    FONT_LABEL,
-    FONT_NUMBER,
-    FONT_SMALL,
-    GRADIENT,
-    GREY_OUT,
-    NEGATIVE,
-    NEUTRAL,
-    POSITIVE,
-    TEXT,
-    ZERO,
-    source_color,
-    value_color,
 )
 
 __all__ = [
@@ -94,7 +89,6 @@ __all__ = [
     "SourceBars",
     "error_stage",
     "place_panel",
-    "radius_color",
     "source_legend",
 ]
 
@@ -122,7 +116,7 @@ def source_legend(sources: Sequence[int], vertical: bool = False) -> Legend:
     """A legend of the source colours: which loss L(s) each error colour comes from."""
     entries = [(source_color(s), f"$L^{{({display_step(s)})}}$") for s in sources]
     legend = Legend(entries, kind="line", vertical=vertical)
-    caption = Text("error from", font_size=FONT_SMALL, color=TEXT)
+    caption = Text("error from", font_size=FONT_SMALL, color=MEANING.text.color)
     caption.next_to(legend, LEFT if not vertical else UP, buff=0.25)
     if vertical:
         caption.align_to(legend, LEFT)
@@ -182,7 +176,7 @@ class MatrixFrame(VGroup):
         ``"numbers"``: tinted cells with the value written in each (2 decimals);
         ``"cells"``: colour only (for the many small matrices).
     frame_color
-        Colour of the frame (a source colour, or ``palette.GRADIENT``).
+        Colour of the frame (a source colour, or ``MEANING.gradient.color``).
     vmax
         Magnitude that gets the full colour (default: the largest magnitude).
     label
@@ -200,7 +194,7 @@ class MatrixFrame(VGroup):
         self,
         values: np.ndarray,
         mode: str = "numbers",
-        frame_color=GRADIENT,
+        frame_color=MEANING.gradient.color,
         vmax: float | None = None,
         label: str | None = None,
         font_size: int = FONT_SMALL,
@@ -228,7 +222,7 @@ class MatrixFrame(VGroup):
                 box = Rectangle(
                     width=width,
                     height=height,
-                    stroke_color=NEUTRAL,
+                    stroke_color=MEANING.neutral.color,
                     stroke_width=CELL_STROKE,
                     fill_color=value_color(v, self.vmax),
                     fill_opacity=opacity,
@@ -236,7 +230,8 @@ class MatrixFrame(VGroup):
                 self.cells.add(box)
                 if mode == "numbers":
                     self.entries.append(fmt(v))
-                    self.numbers.add(Text(fmt(v), font_size=font_size, color=TEXT).move_to(box))
+                    ink = text_color_on(value_color(v, self.vmax), opacity)
+                    self.numbers.add(Text(fmt(v), font_size=font_size, color=ink).move_to(box))
                 else:
                     self.entries.append("")
         self.frame = SurroundingRectangle(
@@ -245,7 +240,7 @@ class MatrixFrame(VGroup):
         self.add(self.cells, self.numbers, self.frame)
         self.label = None
         if label is not None:
-            self.label = MathTex(label, font_size=label_size, color=TEXT).next_to(
+            self.label = MathTex(label, font_size=label_size, color=MEANING.text.color).next_to(
                 self.frame, UP, buff=0.12
             )
             self.add(self.label)
@@ -278,6 +273,9 @@ class ErrorFlow(VGroup):
         non-zero strength).
     vmax
         The norm that gets the widest stroke (default: the largest strength).
+    color
+        One colour for every lane instead of the source colours (the
+        spectral-radius trails of VanishingExploding are coloured by radius).
 
     Attributes
     ----------
@@ -301,6 +299,7 @@ class ErrorFlow(VGroup):
         vmax: float | None = None,
         lane_gap: float = LANE_GAP,
         down_shift: float = DOWN_SHIFT,
+        color: ManimColor | None = None,
     ) -> None:
         super().__init__()
         strengths = np.asarray(strengths, dtype=np.float64)
@@ -318,14 +317,14 @@ class ErrorFlow(VGroup):
         for s in range(S):
             if not self.reach[s, s] or s not in h_points:
                 continue
-            color = source_color(s)
+            lane_color = source_color(s) if color is None else color
             w = self._width(strengths[s, s])
             self.widths[(s, s)] = w
             if s in o_points:
                 x = h_points[s][0] + down_shift
                 start = np.array([x, o_points[s][1] - o_half_height, 0.0])
                 end = np.array([x, h_points[s][1] + h_half_height, 0.0])
-                self.down[s] = self._arrow(start, end, color, w)
+                self.down[s] = self._arrow(start, end, lane_color, w)
             for t in range(s, 0, -1):
                 if not self.reach[s, t]:
                     break
@@ -336,7 +335,7 @@ class ErrorFlow(VGroup):
                 y = h_points[t][1] + self.lane_y[s]
                 start = np.array([h_points[t][0] - h_half_width, y, 0.0])
                 end = np.array([h_points[t - 1][0] + h_half_width, y, 0.0])
-                self.back[(s, t)] = self._arrow(start, end, color, w)
+                self.back[(s, t)] = self._arrow(start, end, lane_color, w)
         self.add(*self.down.values(), *self.back.values())
 
     @classmethod
@@ -409,7 +408,7 @@ class ErrorFlow(VGroup):
                     Line(
                         mid + size * (UP + 0.4 * RIGHT),
                         mid + size * (DOWN + 0.4 * LEFT),
-                        color=TEXT,
+                        color=MEANING.text.color,
                         stroke_width=3,
                     )
                 )
@@ -488,12 +487,12 @@ class SourceBars(VGroup):
                 h = abs(v) * self.unit
                 color = source_color(s)
                 if reach is not None and not reach[s, t]:
-                    color = GREY_OUT
+                    color = MEANING.cut.color
                 rect = Rectangle(
                     width=bar_width,
                     height=h,
                     stroke_width=0.8,
-                    stroke_color=ZERO,
+                    stroke_color=MEANING.value_zero.color,
                     fill_color=color,
                     fill_opacity=1,
                 )
@@ -510,26 +509,26 @@ class SourceBars(VGroup):
             mark = Line(
                 np.array([xs[t] - bar_width / 2 - 0.08, y_mark, 0.0]),
                 np.array([xs[t] + bar_width / 2 + 0.08, y_mark, 0.0]),
-                color=TEXT,
+                color=MEANING.text.color,
                 stroke_width=4,
             )
             self.marks.add(mark)
-            value = MathTex(fmt(totals[t]), font_size=FONT_NUMBER, color=TEXT)
+            value = MathTex(fmt(totals[t]), font_size=FONT_NUMBER, color=MEANING.text.color)
             value.next_to(mark, RIGHT, buff=0.06)
             self.values.add(value)
         x_axis = xs[0] - bar_width / 2 - 0.35
         self.baseline = Line(
             np.array([x_axis, base_y, 0.0]),
             np.array([xs[-1] + 0.6, base_y, 0.0]),
-            color=NEUTRAL,
+            color=MEANING.neutral.color,
             stroke_width=2,
         )
         self.axis = self._axis(x_axis, base_y)
         self.labels = VGroup(
             *(
-                MathTex(f"t={display_step(t)}", font_size=FONT_NUMBER + 4, color=TEXT).move_to(
-                    np.array([xs[t], base_y - self.bottom_value * self.unit - 0.3, 0.0])
-                )
+                MathTex(
+                    f"t={display_step(t)}", font_size=FONT_NUMBER + 4, color=MEANING.text.color
+                ).move_to(np.array([xs[t], base_y - self.bottom_value * self.unit - 0.3, 0.0]))
                 for t in range(T)
             )
         )
@@ -544,15 +543,17 @@ class SourceBars(VGroup):
         line = Line(
             np.array([x, base_y - self.bottom_value * self.unit, 0.0]),
             np.array([x, base_y + self.top_value * self.unit, 0.0]),
-            color=NEUTRAL,
+            color=MEANING.neutral.color,
             stroke_width=2,
         )
         ticks, numbers = VGroup(), VGroup()
         for v in self.tick_values:
             y = base_y + v * self.unit
-            ticks.add(Line([x - 0.08, y, 0], [x, y, 0], color=NEUTRAL, stroke_width=2))
+            ticks.add(
+                Line([x - 0.08, y, 0], [x, y, 0], color=MEANING.neutral.color, stroke_width=2)
+            )
             numbers.add(
-                MathTex(fmt(v), font_size=FONT_NUMBER, color=TEXT).next_to(
+                MathTex(fmt(v), font_size=FONT_NUMBER, color=MEANING.text.color).next_to(
                     [x - 0.08, y, 0], LEFT, buff=0.08
                 )
             )
@@ -601,19 +602,13 @@ class ContributionSum(VGroup):
         by_hand = sum(float(fmt(v)) for _, v in self.terms)  # from the shown digits
         self.relation = relation(by_hand, fmt(self.total))
         parts += [self.relation, fmt(self.total)]
-        self.tex = MathTex(*parts, font_size=font_size, color=TEXT)
+        self.tex = MathTex(*parts, font_size=font_size, color=MEANING.text.color)
         self.term_parts = VGroup()
         for i, (s, _) in enumerate(self.terms):
             part = self.tex[2 + 2 * i]
             part.set_color(term_color(s))
             self.term_parts.add(part)
         self.add(self.tex)
-
-
-def radius_color(radius: float, top: float = 2.5):
-    """Colour of a spectral radius: blue below 1 (vanishing), white at 1, orange above."""
-    t = float(np.clip(np.log(radius) / np.log(top), -1.0, 1.0))
-    return interpolate_color(TEXT, POSITIVE if t >= 0 else NEGATIVE, abs(t) ** 0.6)
 
 
 class LogNormPlot(VGroup):
@@ -657,15 +652,15 @@ class LogNormPlot(VGroup):
             x_length=x_length,
             y_length=y_length,
             tips=False,
-            axis_config={"color": NEUTRAL, "font_size": FONT_NUMBER},
+            axis_config={"color": MEANING.neutral.color, "font_size": FONT_NUMBER},
             x_axis_config={"include_numbers": True, "numbers_to_exclude": []},
             y_axis_config={"scaling": LogBase(custom_labels=True), "include_numbers": True},
         )
         self.axis_labels = VGroup(
-            MathTex(x_label, font_size=FONT_LABEL, color=TEXT).next_to(
+            MathTex(x_label, font_size=FONT_LABEL, color=MEANING.text.color).next_to(
                 self.axes.x_axis, RIGHT, buff=0.2
             ),
-            MathTex(y_label, font_size=FONT_LABEL, color=TEXT).next_to(
+            MathTex(y_label, font_size=FONT_LABEL, color=MEANING.text.color).next_to(
                 self.axes.y_axis, UP, buff=0.15
             ),
         )
@@ -718,8 +713,8 @@ class GradientTable(VGroup):
         steps: Sequence[int] | None = None,
         names: Sequence[str] = ("U", "W", "V", "b", "c"),
         cell: float = TABLE_CELL,
-        frame_color=GRADIENT,
-        total_color=TEXT,
+        frame_color=MEANING.gradient.color,
+        total_color=MEANING.text.color,
         vmax: float | None = None,
     ) -> None:
         super().__init__()
@@ -763,7 +758,7 @@ class GradientTable(VGroup):
             label = MathTex(
                 rf"\frac{{\partial L}}{{\partial {PARAM_TEX[name]}}}",
                 font_size=FONT_NUMBER + 4,
-                color=TEXT,
+                color=MEANING.text.color,
             )
             label.next_to(row[0], LEFT, buff=0.3).set_y(y - h / 2)
             self.row_labels.add(label)
@@ -771,18 +766,18 @@ class GradientTable(VGroup):
         self.rows = rows
         self.column_labels = VGroup(
             *(
-                MathTex(f"t={display_step(t)}", font_size=FONT_NUMBER + 2, color=TEXT).move_to(
-                    np.array([x, 0.3, 0.0])
-                )
+                MathTex(
+                    f"t={display_step(t)}", font_size=FONT_NUMBER + 2, color=MEANING.text.color
+                ).move_to(np.array([x, 0.3, 0.0]))
                 for t, x in zip(self.steps, xs, strict=False)
             ),
-            MathTex(r"\sum_t", font_size=FONT_NUMBER + 4, color=TEXT).move_to(
+            MathTex(r"\sum_t", font_size=FONT_NUMBER + 4, color=MEANING.text.color).move_to(
                 np.array([xs[-1], 0.35, 0.0])
             ),
         )
         self.equals = VGroup(
             *(
-                MathTex("=", font_size=FONT_LABEL, color=TEXT).move_to(
+                MathTex("=", font_size=FONT_LABEL, color=MEANING.text.color).move_to(
                     np.array(
                         [
                             (xs[-2] + widths[-2] / 2 + xs[-1] - widths[-1] / 2) / 2,

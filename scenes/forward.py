@@ -31,6 +31,10 @@ from manim import (
 )
 
 from scenes.base import LectureScene
+from scenes.grammar import (
+    FONT_SMALL,
+    MEANING,
+)
 from scenes.mobjects import (
     STAGE_BOTTOM,
     STAGE_CENTER,
@@ -41,16 +45,6 @@ from scenes.mobjects import (
     Legend,
     UnrolledRNN,
     display_step,
-)
-from scenes.palette import (
-    FONT_SMALL,
-    HIDDEN,
-    INPUT,
-    LOSS,
-    NEUTRAL,
-    OUTPUT,
-    RECURRENT,
-    TEXT,
 )
 
 __all__ = ["ForwardPropagation"]
@@ -72,32 +66,52 @@ def _general_equations(output: str, loss: str) -> EquationPanel:
     tag = r"\quad\text{(10.%s)}"
     lines: list[list[tuple[str, ManimColor]]] = [
         [
-            ("a^{(t)}", HIDDEN),
-            ("=", TEXT),
-            ("b", TEXT),
-            ("+", TEXT),
-            ("W h^{(t-1)}", RECURRENT),
-            ("+", TEXT),
-            ("U x^{(t)}", INPUT),
-            (tag % 8, NEUTRAL),
+            ("a^{(t)}", MEANING.hidden.color),
+            ("=", MEANING.text.color),
+            ("b", MEANING.text.color),
+            ("+", MEANING.text.color),
+            ("W h^{(t-1)}", MEANING.recurrent.color),
+            ("+", MEANING.text.color),
+            ("U x^{(t)}", MEANING.input.color),
+            (tag % 8, MEANING.neutral.color),
         ],
-        [("h^{(t)}", HIDDEN), ("=", TEXT), (r"\tanh(a^{(t)})", HIDDEN), (tag % 9, NEUTRAL)],
-        [("o^{(t)}", OUTPUT), ("=", TEXT), ("c + V h^{(t)}", OUTPUT), (tag % 10, NEUTRAL)],
+        [
+            ("h^{(t)}", MEANING.hidden.color),
+            ("=", MEANING.text.color),
+            (r"\tanh(a^{(t)})", MEANING.hidden.color),
+            (tag % 9, MEANING.neutral.color),
+        ],
+        [
+            ("o^{(t)}", MEANING.output.color),
+            ("=", MEANING.text.color),
+            ("c + V h^{(t)}", MEANING.output.color),
+            (tag % 10, MEANING.neutral.color),
+        ],
     ]
     if output == "softmax":
         lines.append(
             [
-                (r"\hat{y}^{(t)}", OUTPUT),
-                ("=", TEXT),
-                (r"\mathrm{softmax}(o^{(t)})", OUTPUT),
-                (tag % 11, NEUTRAL),
+                (r"\hat{y}^{(t)}", MEANING.output.color),
+                ("=", MEANING.text.color),
+                (r"\mathrm{softmax}(o^{(t)})", MEANING.output.color),
+                (tag % 11, MEANING.neutral.color),
             ]
         )
     if loss == "cross_entropy":
-        lines.append([("L^{(t)}", LOSS), ("=", TEXT), (r"-\log \hat{y}^{(t)}_{y^{(t)}}", LOSS)])
+        lines.append(
+            [
+                ("L^{(t)}", MEANING.loss.color),
+                ("=", MEANING.text.color),
+                (r"-\log \hat{y}^{(t)}_{y^{(t)}}", MEANING.loss.color),
+            ]
+        )
     else:
         lines.append(
-            [("L^{(t)}", LOSS), ("=", TEXT), (r"\tfrac12 \lVert o^{(t)} - y^{(t)} \rVert^2", LOSS)]
+            [
+                ("L^{(t)}", MEANING.loss.color),
+                ("=", MEANING.text.color),
+                (r"\tfrac12 \lVert o^{(t)} - y^{(t)} \rVert^2", MEANING.loss.color),
+            ]
         )
     return EquationPanel(lines, font_size=EQ_FONT, max_width=RIGHT_WIDTH)
 
@@ -142,14 +156,16 @@ class ForwardPropagation(LectureScene):
         lesson = self.lesson
         entries = []
         if lesson.loss == "cross_entropy":
-            entries.append((TEXT, "target class"))
+            entries.append((MEANING.text.color, "target class"))
         if not lesson.loss_mask.all():
-            entries.append((NEUTRAL, "– no loss"))
+            entries.append((MEANING.neutral.color, "– no loss"))
         return Legend(entries, kind="frame") if entries else None
 
     def mark_equation(self, index: int) -> None:
         """Frame line ``index`` of the general equations (moving the frame)."""
-        frame = SurroundingRectangle(self.equations.lines[index], color=TEXT, buff=0.08)
+        frame = SurroundingRectangle(
+            self.equations.lines[index], color=MEANING.text.color, buff=0.08
+        )
         if self.eq_frame is None:
             self.eq_frame = frame
             self.play(Create(frame), run_time=0.5)
@@ -224,7 +240,7 @@ class ForwardPropagation(LectureScene):
                 "recurrent connections W, and a(t) is b + W h(t-1)."
             )
             self.mark_equation(0)
-            self.flow([view.w_arrow[t], view.w_label[t]], RECURRENT)
+            self.flow([view.w_arrow[t], view.w_label[t]], MEANING.recurrent.color)
             return
         self.beat(
             "The input x(t) of this step arrives at the bottom and propagates forward "
@@ -237,9 +253,9 @@ class ForwardPropagation(LectureScene):
         )
         self.mark_equation(0)
         self.play(view.fill("x", t))
-        self.flow([view.u_arrow[t], view.u_label[t]], INPUT)
+        self.flow([view.u_arrow[t], view.u_label[t]], MEANING.input.color)
         if t in view.w_arrow:
-            self.flow([view.w_arrow[t], view.w_label[t]], RECURRENT)
+            self.flow([view.w_arrow[t], view.w_label[t]], MEANING.recurrent.color)
 
     def compute_hidden(self, t: int) -> None:
         j = 0
@@ -264,7 +280,9 @@ class ForwardPropagation(LectureScene):
         self.show_panel(panel, "hidden")
         self.mark_equation(1)
         self.play(view.fill("h", t))
-        cell = SurroundingRectangle(view.h[t].cell(j), color=HIDDEN, buff=0.04, stroke_width=5)
+        cell = SurroundingRectangle(
+            view.h[t].cell(j), color=MEANING.hidden.color, buff=0.04, stroke_width=5
+        )
         self.play(Create(cell))
         self.hidden_cell = cell
 
@@ -295,7 +313,7 @@ class ForwardPropagation(LectureScene):
         )
         self.show_panel(panel, "output")
         self.mark_equation(2)
-        self.flow([view.v_arrow[t], view.v_label[t]], TEXT)
+        self.flow([view.v_arrow[t], view.v_label[t]], MEANING.text.color)
         self.play(view.fill("o", t))
         if "y_hat" in view.rows:
             self.mark_equation(3)
@@ -314,7 +332,9 @@ class ForwardPropagation(LectureScene):
         )
         self.mark_equation(len(self.equations.lines) - 1)
         if not lesson.loss_mask[t]:
-            note = Text("no loss at this step (many-to-one)", font_size=FONT_SMALL, color=TEXT)
+            note = Text(
+                "no loss at this step (many-to-one)", font_size=FONT_SMALL, color=MEANING.text.color
+            )
             note.next_to(self.equations, DOWN, buff=PANEL_BUFF).align_to(self.equations, LEFT)
             self.play(FadeOut(self.panel), FadeIn(note))
             self.panel = None
@@ -331,7 +351,11 @@ class ForwardPropagation(LectureScene):
             max_width=RIGHT_WIDTH,
         )
         self.show_panel(panel, "loss")
-        self.play(view.fill("y", t) if "y" in view.rows else Indicate(view.target_frames[t]))
+        self.play(
+            view.fill("y", t)
+            if "y" in view.rows
+            else Indicate(view.target_frames[t], color=MEANING.highlight.color)
+        )
         self.play(view.fill("loss", t))
 
     def repeat_through_time(self) -> None:
@@ -377,7 +401,7 @@ class ForwardPropagation(LectureScene):
         self.panels["total"] = panel
         frames = VGroup(
             *(
-                SurroundingRectangle(view.loss[t], color=LOSS, buff=0.05)
+                SurroundingRectangle(view.loss[t], color=MEANING.loss.color, buff=0.05)
                 for t in view.steps
                 if "loss" in view.rows and lesson.loss_mask[t]
             )

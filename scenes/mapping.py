@@ -29,6 +29,12 @@ from manim import (
 from rnncore import dense_mapping_demo
 from scenes.base import LectureScene
 from scenes.diagrams import MappingBox, Sheet, SheetStack, arrow_between, fit_within
+from scenes.grammar import (
+    FONT_LABEL,
+    FONT_SMALL,
+    IMAGE_CHANNELS,
+    MEANING,
+)
 from scenes.mobjects import (
     STAGE_BOTTOM,
     STAGE_CENTER,
@@ -38,17 +44,6 @@ from scenes.mobjects import (
     Legend,
     VectorStrip,
     display_step,
-)
-from scenes.palette import (
-    BACKGROUND,
-    CHANNELS,
-    FONT_LABEL,
-    FONT_SMALL,
-    HIDDEN,
-    INPUT,
-    NEUTRAL,
-    OUTPUT,
-    TEXT,
 )
 
 __all__ = ["Mapping"]
@@ -66,7 +61,7 @@ COLORBAR_LEN = 2.0
 
 
 def _caption(text: str) -> Text:
-    return Text(text, font_size=FONT_SMALL, color=NEUTRAL).move_to([0, CAPTION_Y, 0])
+    return Text(text, font_size=FONT_SMALL, color=MEANING.neutral.color).move_to([0, CAPTION_Y, 0])
 
 
 def _arrange_pipeline(stages: list[VGroup]) -> VGroup:
@@ -104,13 +99,15 @@ class Mapping(LectureScene):
             "in bold."
         )
         self.show_title("Neural networks are mappings")
-        plain = MathTex("y", "=", "f", "(", "x", ")", font_size=72, color=TEXT)
-        bold = MathTex(r"\mathbf{y}", "=", "f", "(", r"\mathbf{x}", ")", font_size=72, color=TEXT)
+        plain = MathTex("y", "=", "f", "(", "x", ")", font_size=72, color=MEANING.text.color)
+        bold = MathTex(
+            r"\mathbf{y}", "=", "f", "(", r"\mathbf{x}", ")", font_size=72, color=MEANING.text.color
+        )
         for tex in (plain, bold):
             tex.move_to(STAGE_CENTER + 1.0 * UP)
         box = MappingBox("f", width=1.4, height=1.0)
-        x = Text("x: a vector or a tensor", font_size=FONT_LABEL, color=INPUT)
-        y = Text("y: what it maps to", font_size=FONT_LABEL, color=OUTPUT)
+        x = Text("x: a vector or a tensor", font_size=FONT_LABEL, color=MEANING.input.color)
+        y = Text("y: what it maps to", font_size=FONT_LABEL, color=MEANING.output.color)
         row = _arrange_pipeline([x, box, y]).move_to(STAGE_CENTER + 1.4 * DOWN)
         arrows = _pipeline_arrows([x, box, y])
         self.play(FadeIn(plain))
@@ -127,16 +124,16 @@ class Mapping(LectureScene):
         self.show_title("Vector, matrix, tensor: Excel columns and sheets")
         cell = ANALOGY_CELL
         shapes = [
-            Sheet(ANALOGY_ROWS, 1, color=INPUT, cell=cell),
-            Sheet(ANALOGY_ROWS, ANALOGY_COLS, color=HIDDEN, cell=cell),
-            SheetStack([OUTPUT] * 3, ANALOGY_ROWS, ANALOGY_COLS, cell=cell),
+            Sheet(ANALOGY_ROWS, 1, color=MEANING.input.color, cell=cell),
+            Sheet(ANALOGY_ROWS, ANALOGY_COLS, color=MEANING.hidden.color, cell=cell),
+            SheetStack([MEANING.output.color] * 3, ANALOGY_ROWS, ANALOGY_COLS, cell=cell),
         ]
         names = [("vector", "one column"), ("matrix", "one sheet"), ("tensor", "several sheets")]
         items = VGroup()
         for shape, (name, hint) in zip(shapes, names, strict=True):
             label = VGroup(
-                Text(name, font_size=FONT_LABEL, color=TEXT),
-                Text(hint, font_size=FONT_SMALL, color=NEUTRAL),
+                Text(name, font_size=FONT_LABEL, color=MEANING.text.color),
+                Text(hint, font_size=FONT_SMALL, color=MEANING.neutral.color),
             ).arrange(DOWN, buff=0.1)
             items.add(VGroup(shape, label.next_to(shape, DOWN, buff=0.35)))
         items.arrange(RIGHT, buff=1.6, aligned_edge=DOWN).move_to(STAGE_CENTER)
@@ -152,17 +149,18 @@ class Mapping(LectureScene):
         )
         self.clear_stage()
         self.show_title("A DCL maps a vector to a vector")
-        self.dense_input = VectorStrip(x, outline=INPUT)
-        self.dense_output = VectorStrip(y_hat, outline=OUTPUT)
+        self.dense_input = VectorStrip(x, outline=MEANING.input.color)
+        self.dense_output = VectorStrip(y_hat, outline=MEANING.output.color)
         sizes = " → ".join(map(str, params.sizes))
         box = MappingBox("DCL", width=2.6, height=1.3, sublabel=sizes)
         stages = [
             VGroup(
-                MathTex(r"\mathbf{x}", color=INPUT, font_size=FONT_LABEL + 6), self.dense_input
+                MathTex(r"\mathbf{x}", color=MEANING.input.color, font_size=FONT_LABEL + 6),
+                self.dense_input,
             ).arrange(DOWN, buff=0.2),
             box,
             VGroup(
-                MathTex(r"\hat{\mathbf{y}}", color=OUTPUT, font_size=FONT_LABEL + 6),
+                MathTex(r"\hat{\mathbf{y}}", color=MEANING.output.color, font_size=FONT_LABEL + 6),
                 self.dense_output,
             ).arrange(DOWN, buff=0.2),
         ]
@@ -184,30 +182,34 @@ class Mapping(LectureScene):
         )
         self.clear_stage()
         self.show_title("A CNN maps an image tensor to a semantic vector")
-        image = SheetStack(CHANNELS, IMAGE_CELLS, IMAGE_CELLS, cell=0.22)
-        image_label = Text(str(CHOLLET_SHAPE), font_size=FONT_SMALL, color=TEXT)
+        image = SheetStack(IMAGE_CHANNELS, IMAGE_CELLS, IMAGE_CELLS, cell=0.22)
+        image_label = Text(str(CHOLLET_SHAPE), font_size=FONT_SMALL, color=MEANING.text.color)
         extractor = Polygon(
             [-1.1, 0.9, 0],
             [1.1, 0.45, 0],
             [1.1, -0.45, 0],
             [-1.1, -0.9, 0],
-            stroke_color=HIDDEN,
-        ).set_fill(BACKGROUND, opacity=1.0)
+            stroke_color=MEANING.hidden.color,
+        ).set_fill(MEANING.background.color, opacity=1.0)
         extractor_text = (
             VGroup(
-                Text("feature", font_size=FONT_SMALL, color=TEXT),
-                Text("extraction", font_size=FONT_SMALL, color=TEXT),
+                Text("feature", font_size=FONT_SMALL, color=MEANING.text.color),
+                Text("extraction", font_size=FONT_SMALL, color=MEANING.text.color),
             )
             .arrange(DOWN, buff=0.06)
             .move_to(extractor)
         )
         semantic = VectorStrip(
-            n=SEMANTIC_LEN, cell_width=0.32, cell_height=0.26, outline=HIDDEN, show_numbers=False
+            n=SEMANTIC_LEN,
+            cell_width=0.32,
+            cell_height=0.26,
+            outline=MEANING.hidden.color,
+            show_numbers=False,
         )
         dcl = MappingBox("DCL", width=1.3, height=0.9)
         answers = VGroup(
-            Text("(1, 0)  dog", font_size=FONT_LABEL, color=OUTPUT),
-            Text("(0, 1)  cat", font_size=FONT_LABEL, color=OUTPUT),
+            Text("(1, 0)  dog", font_size=FONT_LABEL, color=MEANING.output.color),
+            Text("(0, 1)  cat", font_size=FONT_LABEL, color=MEANING.output.color),
         ).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         stages = [image, VGroup(extractor, extractor_text), semantic, dcl, answers]
         row = fit_within(_arrange_pipeline(stages), STAGE_WIDTH, 4.0)
@@ -215,13 +217,15 @@ class Mapping(LectureScene):
         arrows = _pipeline_arrows(stages)
         labels = VGroup(
             image_label.next_to(image, DOWN, buff=0.3),
-            Text("semantic vector", font_size=FONT_SMALL, color=TEXT).next_to(
+            Text("semantic vector", font_size=FONT_SMALL, color=MEANING.text.color).next_to(
                 semantic, DOWN, buff=0.3
             ),
-            Text("classifier", font_size=FONT_SMALL, color=NEUTRAL).next_to(dcl, DOWN, buff=0.3),
+            Text("classifier", font_size=FONT_SMALL, color=MEANING.neutral.color).next_to(
+                dcl, DOWN, buff=0.3
+            ),
         )
         legend = Legend(
-            [(c, name) for c, name in zip(CHANNELS, ("red", "green", "blue"), strict=True)],
+            [(c, name) for c, name in zip(IMAGE_CHANNELS, ("red", "green", "blue"), strict=True)],
             vertical=False,
         )
         legend.entries.arrange(RIGHT, buff=0.35)  # Legend's row layout overlaps its entries
@@ -246,24 +250,26 @@ class Mapping(LectureScene):
         )
         self.clear_stage()
         self.show_title("An RNN maps a sequence to a sequence")
-        self.rnn_inputs = [VectorStrip(x, outline=INPUT) for x in trace.xs]
-        self.rnn_outputs = [VectorStrip(y, outline=OUTPUT) for y in trace.y_hat]
+        self.rnn_inputs = [VectorStrip(x, outline=MEANING.input.color) for x in trace.xs]
+        self.rnn_outputs = [VectorStrip(y, outline=MEANING.output.color) for y in trace.y_hat]
         pitch = 0.3
         inputs = VGroup(*self.rnn_inputs).arrange(RIGHT, buff=pitch, aligned_edge=UP)
         outputs = VGroup(*self.rnn_outputs).arrange(RIGHT, buff=pitch, aligned_edge=DOWN)
         box = MappingBox("RNN", width=inputs.width + 0.4, height=0.8)
         x_labels = VGroup(
             *(
-                MathTex(f"x^{{({display_step(t)})}}", color=INPUT, font_size=FONT_LABEL).next_to(
-                    s, DOWN, buff=0.15
-                )
+                MathTex(
+                    f"x^{{({display_step(t)})}}", color=MEANING.input.color, font_size=FONT_LABEL
+                ).next_to(s, DOWN, buff=0.15)
                 for t, s in enumerate(self.rnn_inputs)
             )
         )
         y_labels = VGroup(
             *(
                 MathTex(
-                    rf"\hat{{y}}^{{({display_step(t)})}}", color=OUTPUT, font_size=FONT_LABEL
+                    rf"\hat{{y}}^{{({display_step(t)})}}",
+                    color=MEANING.output.color,
+                    font_size=FONT_LABEL,
                 ).next_to(s, UP, buff=0.15)
                 for t, s in enumerate(self.rnn_outputs)
             )

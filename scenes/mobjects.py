@@ -1,8 +1,8 @@
 """Reusable mobjects of the RNN lecture, each built from the core's numeric arrays.
 
 Every mobject here draws numbers it is given (from ``rnncore`` results); none
-computes model math. Values are encoded on the palette's diverging scale
-(``palette.value_color``: sign is hue, magnitude is intensity) and written with
+computes model math. Values are encoded on the grammar's diverging scale
+(``grammar.value_color``: sign is hue, magnitude is intensity) and written with
 two decimals (``fmt``).
 
 Time on screen follows Goodfellow et al. 10.2: the array index ``t`` (0..T-1) of
@@ -70,18 +70,12 @@ import scenes.manim_fixes  # noqa: F401  (before any mobject is built)
 from rnncore.explain import hidden_terms, output_terms
 from rnncore.params import RNNParams
 from rnncore.rnn import Trace
-from scenes.palette import (
-    BACKGROUND,
+from scenes.grammar import (
     FONT_LABEL,
     FONT_SMALL,
-    HIDDEN,
-    INPUT,
-    LOSS,
-    NEUTRAL,
-    OUTPUT,
-    RECURRENT,
-    TEXT,
-    ZERO,
+    MEANING,
+    loss_color,
+    text_color_on,
     value_color,
     value_width,
 )
@@ -228,10 +222,17 @@ def display_step(t: int) -> int:
     return int(t) + 1
 
 
-def _number(value: float, font_size: float, color: ManimColor = TEXT) -> Text:
-    """A value as Text with a dark outline behind it."""
-    text = Text(fmt(value), font_size=font_size, color=color)
-    text.set_stroke(BACKGROUND, width=NUMBER_STROKE, background=True)
+def _number(value: float, font_size: float, fill: ManimColor | None = None) -> Text:
+    """A value as Text; on a cell filled with ``fill``, in the colour that reads on it.
+
+    Without a fill the number sits on the background, with a dark outline behind it.
+    """
+    if fill is None:
+        text = Text(fmt(value), font_size=font_size, color=MEANING.text.color)
+        text.set_stroke(MEANING.background.color, width=NUMBER_STROKE, background=True)
+        return text
+    text = Text(fmt(value), font_size=font_size, color=text_color_on(fill))
+    text.set_stroke(fill, width=NUMBER_STROKE, background=True)
     return text
 
 
@@ -258,6 +259,7 @@ class _ValueShapes(VGroup):
         self.show_numbers = show_numbers
         self._fit = fit  # the largest width a number may take on a shape
         self.values: np.ndarray | None = None
+        self.loss_scale = False  # True: fills on the loss's own scale (values >= 0, not +-1)
         self.number_texts: list[str] = [""] * len(shapes)  # what each number shows
         self.numbers = VGroup(*(self._number_for(i, None) for i in range(len(shapes))))
         self.add(self.shapes, self.numbers)
@@ -269,13 +271,27 @@ class _ValueShapes(VGroup):
 
     def _number_for(self, i: int, value: float | None) -> Text:
         self.number_texts[i] = fmt(value) if value is not None and self.show_numbers else ""
-        num = _number(0.0 if value is None else value, self.font_size)
+        fill = self.fill_for(0.0 if value is None else value)
+        num = _number(0.0 if value is None else value, self.font_size, fill)
         if num.width > self._fit:
             num.scale_to_fit_width(self._fit)
         num.move_to(self.shapes[i])
         if value is None or not self.show_numbers:
             num.set_opacity(0.0)
         return num
+
+    def fill_for(self, value: float) -> ManimColor:
+        """The fill of a shape showing ``value`` (value scale, or the loss's scale)."""
+        if self.loss_scale:
+            return loss_color(value, self.vmax)
+        return value_color(value, self.vmax)
+
+    def use_loss_scale(self) -> _ValueShapes:
+        """Fill with the loss's own colour scale from now on (losses are >= 0, unbounded)."""
+        self.loss_scale = True
+        if self.values is not None:
+            self.apply_values(self.values)
+        return self
 
     def _check(self, values: np.ndarray) -> np.ndarray:
         values = np.asarray(values, dtype=float).reshape(-1)
@@ -287,7 +303,7 @@ class _ValueShapes(VGroup):
         """Show ``values`` at once (no animation)."""
         values = self._check(values)
         for i, (shape, v) in enumerate(zip(self.shapes, values, strict=True)):
-            shape.set_fill(value_color(v, self.vmax), opacity=1.0)
+            shape.set_fill(self.fill_for(v), opacity=1.0)
             self.numbers[i].become(self._number_for(i, v))
         self.values = values
         return self
@@ -297,7 +313,7 @@ class _ValueShapes(VGroup):
         values = self._check(values)
         anims = []
         for i, (shape, v) in enumerate(zip(self.shapes, values, strict=True)):
-            anims.append(shape.animate.set_fill(value_color(v, self.vmax), opacity=1.0))
+            anims.append(shape.animate.set_fill(self.fill_for(v), opacity=1.0))
             anims.append(Transform(self.numbers[i], self._number_for(i, v)))
         self.values = values
         return AnimationGroup(*anims, **kwargs)
@@ -305,7 +321,7 @@ class _ValueShapes(VGroup):
     def clear_values(self) -> _ValueShapes:
         """Empty shapes, no numbers (at once)."""
         for i, shape in enumerate(self.shapes):
-            shape.set_fill(ZERO, opacity=1.0)
+            shape.set_fill(MEANING.value_zero.color, opacity=1.0)
             self.numbers[i].become(self._number_for(i, None))
         self.values = None
         return self
@@ -331,7 +347,7 @@ class VectorStrip(_ValueShapes):
     vmax
         The magnitude that gets the full colour.
     outline
-        Colour of the cell borders (the role: INPUT, HIDDEN, OUTPUT, LOSS...).
+        Colour of the cell borders (a role: ``MEANING.input.color``, ``MEANING.hidden.color``...).
     show_numbers
         Write the values in the cells.
     """
@@ -345,7 +361,7 @@ class VectorStrip(_ValueShapes):
         cell_width: float = CELL_WIDTH,
         cell_height: float = CELL_HEIGHT,
         vmax: float = 1.0,
-        outline: ManimColor = NEUTRAL,
+        outline: ManimColor = MEANING.neutral.color,
         show_numbers: bool = True,
         font_size: float = FONT_SMALL,
     ) -> None:
@@ -362,7 +378,7 @@ class VectorStrip(_ValueShapes):
                 height=cell_height,
                 stroke_color=outline,
                 stroke_width=OUTLINE_WIDTH,
-                fill_color=ZERO,
+                fill_color=MEANING.value_zero.color,
                 fill_opacity=1.0,
             ).shift(i * step)
             for i in range(n)
@@ -391,7 +407,7 @@ class NeuronLayer(_ValueShapes):
     label
         TeX shown beside the layer (e.g. ``"h^{(t)}"``), or None.
     color
-        Outline colour (INPUT, HIDDEN or OUTPUT).
+        Outline colour (MEANING.input.color, MEANING.hidden.color or MEANING.output.color).
     names
         One short name per unit (e.g. ``("a", "b", "c")``), shown on ``name_side``.
     vertical
@@ -407,7 +423,7 @@ class NeuronLayer(_ValueShapes):
         n: int | None = None,
         *,
         label: str | None = None,
-        color: ManimColor = HIDDEN,
+        color: ManimColor = MEANING.hidden.color,
         names: Sequence[str] = (),
         name_side: np.ndarray = DOWN,
         vertical: bool = False,
@@ -436,7 +452,7 @@ class NeuronLayer(_ValueShapes):
                 radius=radius,
                 stroke_color=color,
                 stroke_width=OUTLINE_WIDTH + 1,
-                fill_color=ZERO,
+                fill_color=MEANING.value_zero.color,
                 fill_opacity=1.0,
             ).shift(i * step)
             for i in range(n)
@@ -570,7 +586,7 @@ class RecurrentConnections(VGroup):
         *,
         side: np.ndarray = UP,
         vmax: float | None = None,
-        color: ManimColor = RECURRENT,
+        color: ManimColor = MEANING.recurrent.color,
     ) -> None:
         super().__init__()
         W = np.asarray(W, dtype=float)
@@ -707,11 +723,21 @@ class RNNNeuronsView(VGroup):
         out_tex = r"\hat{y}^{(t)}" if output == "y_hat" else "o^{(t)}"
         kw = {"max_length": max_width, "show_numbers": show_numbers}
         self.inputs = NeuronLayer(
-            trace.xs[t], label="x^{(t)}", color=INPUT, names=input_names, name_side=DOWN, **kw
+            trace.xs[t],
+            label="x^{(t)}",
+            color=MEANING.input.color,
+            names=input_names,
+            name_side=DOWN,
+            **kw,
         )
-        self.hidden = NeuronLayer(trace.h[t], label="h^{(t)}", color=HIDDEN, **kw)
+        self.hidden = NeuronLayer(trace.h[t], label="h^{(t)}", color=MEANING.hidden.color, **kw)
         self.outputs = NeuronLayer(
-            self._out_values(t), label=out_tex, color=OUTPUT, names=output_names, name_side=UP, **kw
+            self._out_values(t),
+            label=out_tex,
+            color=MEANING.output.color,
+            names=output_names,
+            name_side=UP,
+            **kw,
         )
         for layer, y in (
             (self.inputs, -height / 2),
@@ -723,9 +749,9 @@ class RNNNeuronsView(VGroup):
         self.v = Connections(self.hidden, self.outputs, params.V)
         self.w = RecurrentConnections(self.hidden, params.W, side=recurrent_side)
         self.matrix_labels = VGroup(
-            self._matrix_label("U", self.u, INPUT),
-            self._matrix_label("V", self.v, OUTPUT),
-            MathTex("W", font_size=FONT_LABEL + 4, color=RECURRENT).next_to(
+            self._matrix_label("U", self.u, MEANING.input.color),
+            self._matrix_label("V", self.v, MEANING.output.color),
+            MathTex("W", font_size=FONT_LABEL + 4, color=MEANING.recurrent.color).next_to(
                 self.w, RIGHT, buff=0.25
             ),
         )
@@ -737,7 +763,7 @@ class RNNNeuronsView(VGroup):
 
     @staticmethod
     def _matrix_label(tex: str, conn: Connections, color: ManimColor) -> MathTex:
-        label = MathTex(tex, font_size=FONT_LABEL + 4, color=TEXT)
+        label = MathTex(tex, font_size=FONT_LABEL + 4, color=MEANING.text.color)
         return label.next_to(conn, RIGHT, buff=0.3)
 
     @property
@@ -767,7 +793,14 @@ ROW_TEX = {
     "y": "y^{(t)}",
     "loss": "L^{(t)}",
 }
-ROW_COLOR = {"x": INPUT, "h": HIDDEN, "o": OUTPUT, "y_hat": OUTPUT, "y": TEXT, "loss": LOSS}
+ROW_COLOR = {
+    "x": MEANING.input.color,
+    "h": MEANING.hidden.color,
+    "o": MEANING.output.color,
+    "y_hat": MEANING.output.color,
+    "y": MEANING.text.color,
+    "loss": MEANING.loss.color,
+}
 TARGET_FRAME = 4.0  # stroke width of the frame around the target class of y_hat(t)
 NONE_MARK = "–"  # what a step without a loss shows in its L cell
 
@@ -917,6 +950,9 @@ class UnrolledRNN(VGroup):
                 ellipsis_x.append(x + ELLIPSIS_FRACTION * pitch / 2)
                 x += ELLIPSIS_FRACTION * pitch
 
+        loss_vmax = float(np.max(self.data["loss"])) if "loss" in self.data else 1.0
+        loss_vmax = loss_vmax if loss_vmax > 0 else 1.0
+
         def strip(r: str, values: np.ndarray | None) -> VectorStrip:
             s = VectorStrip(
                 values,
@@ -925,6 +961,9 @@ class UnrolledRNN(VGroup):
                 cell_height=cell_h,
                 outline=ROW_COLOR[r],
             )
+            if r == "loss":  # a loss is >= 0 and unbounded: its own scale, not +-1
+                s.vmax = loss_vmax
+                s.use_loss_scale()
             return s
 
         # --- per-step strips
@@ -944,10 +983,10 @@ class UnrolledRNN(VGroup):
                 values = self.data[r][t] if filled and r in self.data else None
                 s = strip(r, values).move_to([col_x[t], row_y[r], 0])
                 if not self.loss_mask[t] and r in ("o", "y_hat", "y", "loss"):
-                    s.shapes.set_stroke(NEUTRAL, opacity=0.5)
+                    s.shapes.set_stroke(MEANING.neutral.color, opacity=0.5)
                     if r == "loss":
                         s.clear_values()
-                        mark = Text(NONE_MARK, font_size=FONT_SMALL, color=NEUTRAL)
+                        mark = Text(NONE_MARK, font_size=FONT_SMALL, color=MEANING.neutral.color)
                         self.none_marks.add(mark.move_to(s))
                 store[t] = s
                 self.strips.add(s)
@@ -958,7 +997,7 @@ class UnrolledRNN(VGroup):
             for t in self.steps:
                 if self.loss_mask[t]:
                     cell = self.y_hat[t].cell(int(targets[t]))
-                    frame = SurroundingRectangle(cell, color=TEXT, buff=0.03)
+                    frame = SurroundingRectangle(cell, color=MEANING.text.color, buff=0.03)
                     self.target_frames[t] = frame.set_stroke(width=TARGET_FRAME)
 
         # --- h0
@@ -967,7 +1006,7 @@ class UnrolledRNN(VGroup):
         parts = VGroup()
         if show_h0 and "h" in self.rows:
             self.h0 = strip("h", trace.h0).move_to([h0_x, row_y["h"], 0])
-            self.h0_label = MathTex("h^{(0)}", font_size=FONT_LABEL, color=HIDDEN)
+            self.h0_label = MathTex("h^{(0)}", font_size=FONT_LABEL, color=MEANING.hidden.color)
             self.h0_label.next_to(self.h0, UP, buff=0.12)
             parts.add(self.h0, self.h0_label)
 
@@ -1004,7 +1043,7 @@ class UnrolledRNN(VGroup):
         self.gap_arrows = VGroup()
         if "h" in self.rows:
             for ex in ellipsis_x:
-                dots = MathTex(r"\cdots", font_size=FONT_LABEL + 8, color=TEXT)
+                dots = MathTex(r"\cdots", font_size=FONT_LABEL + 8, color=MEANING.text.color)
                 self.ellipses.add(dots.move_to([ex, row_y["h"], 0]))
             prev: VMobject | None = self.h0
             if lead_gap and self.h0 is not None:
@@ -1036,9 +1075,9 @@ class UnrolledRNN(VGroup):
         for t in self.steps:
             name = step_names[t] if len(step_names) == T else ""
             text = f"t={display_step(t)}" + (f": {name}" if name else "")
-            lab = Text(text, font_size=FONT_SMALL, color=TEXT)
+            lab = Text(text, font_size=FONT_SMALL, color=MEANING.text.color)
             if lab.width > pitch * 0.95:
-                lab = Text(f"t={display_step(t)}", font_size=FONT_SMALL, color=TEXT)
+                lab = Text(f"t={display_step(t)}", font_size=FONT_SMALL, color=MEANING.text.color)
             lab.move_to([col_x[t], -height / 2 + STEP_LABEL_HEIGHT / 2 - 0.05, 0])
             self.step_labels[t] = lab
 
@@ -1049,7 +1088,7 @@ class UnrolledRNN(VGroup):
 
     # --- drawing helpers
     @staticmethod
-    def _arrow(start: np.ndarray, end: np.ndarray, color: ManimColor = TEXT) -> Arrow:
+    def _arrow(start: np.ndarray, end: np.ndarray, color: ManimColor = MEANING.text.color) -> Arrow:
         return Arrow(
             start,
             end,
@@ -1062,7 +1101,7 @@ class UnrolledRNN(VGroup):
 
     def _vertical(self, lower: VMobject, upper: VMobject, tex: str) -> tuple[Arrow, MathTex]:
         arrow = self._arrow(lower.get_top(), upper.get_bottom())
-        label = MathTex(tex, font_size=FONT_SMALL + 2, color=TEXT)
+        label = MathTex(tex, font_size=FONT_SMALL + 2, color=MEANING.text.color)
         label.next_to(arrow, RIGHT, buff=0.08)
         return arrow, label
 
@@ -1070,8 +1109,8 @@ class UnrolledRNN(VGroup):
         y = right.get_center()[1]
         start = np.array([left.get_right()[0], y, 0])
         end = np.array([right.get_left()[0], y, 0])
-        arrow = self._arrow(start, end, RECURRENT)
-        label = MathTex("W", font_size=FONT_SMALL + 2, color=RECURRENT)
+        arrow = self._arrow(start, end, MEANING.recurrent.color)
+        label = MathTex("W", font_size=FONT_SMALL + 2, color=MEANING.recurrent.color)
         label.next_to(arrow, UP, buff=0.06)
         return arrow, label
 
@@ -1290,33 +1329,37 @@ class EquationPanel(VGroup):
         w_tex = rf"\textstyle\sum_k W_{{{n}k}}\, h_k^{{({tm})}}"
         u_tex = rf"\textstyle\sum_i U_{{{n}i}}\, x_i^{{({tp})}}"
         head = [
-            (lhs, HIDDEN),
-            ("=", TEXT),
-            (f"b_{{{n}}}", TEXT),
-            ("+", TEXT),
-            (w_tex, RECURRENT),
-            *([("+", TEXT), (u_tex, INPUT)] if with_input else []),
+            (lhs, MEANING.hidden.color),
+            ("=", MEANING.text.color),
+            (f"b_{{{n}}}", MEANING.text.color),
+            ("+", MEANING.text.color),
+            (w_tex, MEANING.recurrent.color),
+            *([("+", MEANING.text.color), (u_tex, MEANING.input.color)] if with_input else []),
         ]
         sums = [
-            ("=", TEXT),
-            (tex_num(terms.bias), TEXT),
-            ("+", TEXT),
-            (tex_num(terms.w_sum), RECURRENT),
-            *([("+", TEXT), (tex_num(terms.u_sum), INPUT)] if with_input else []),
-            (relation(a_by_hand, fmt(terms.a)), TEXT),
-            (fmt(terms.a), HIDDEN),
+            ("=", MEANING.text.color),
+            (tex_num(terms.bias), MEANING.text.color),
+            ("+", MEANING.text.color),
+            (tex_num(terms.w_sum), MEANING.recurrent.color),
+            *(
+                [("+", MEANING.text.color), (tex_num(terms.u_sum), MEANING.input.color)]
+                if with_input
+                else []
+            ),
+            (relation(a_by_hand, fmt(terms.a)), MEANING.text.color),
+            (fmt(terms.a), MEANING.hidden.color),
         ]
         tail = []
         if with_tanh:
             tail = [
                 [
-                    (f"h_{{{n}}}^{{({tp})}}", HIDDEN),
-                    ("=", TEXT),
+                    (f"h_{{{n}}}^{{({tp})}}", MEANING.hidden.color),
+                    ("=", MEANING.text.color),
                     (
                         rf"\tanh({fmt(terms.a)}) "
                         + relation(np.tanh(shown(terms.a)), fmt(terms.h))
                         + f" {fmt(terms.h)}",
-                        HIDDEN,
+                        MEANING.hidden.color,
                     ),
                 ]
             ]
@@ -1326,10 +1369,16 @@ class EquationPanel(VGroup):
         if max(len(w_terms), len(u_terms)) <= max_terms:
             longest = max(len(w_terms), len(u_terms))
             for per_line in sorted({longest, max(2, (longest + 1) // 2)}, reverse=True):
-                lead = [("=", TEXT), (tex_num(terms.bias), TEXT), ("+", TEXT)]
-                detail = _sum_lines(lead, w_terms, RECURRENT, per_line)
+                lead = [
+                    ("=", MEANING.text.color),
+                    (tex_num(terms.bias), MEANING.text.color),
+                    ("+", MEANING.text.color),
+                ]
+                detail = _sum_lines(lead, w_terms, MEANING.recurrent.color, per_line)
                 if with_input:
-                    detail += _sum_lines([("+", TEXT)], u_terms, INPUT, per_line)
+                    detail += _sum_lines(
+                        [("+", MEANING.text.color)], u_terms, MEANING.input.color, per_line
+                    )
                 layouts.append([head, *detail, sums, *tail])
         layouts.append([head, sums, *tail])
         numbers = {
@@ -1364,32 +1413,46 @@ class EquationPanel(VGroup):
         terms = output_terms(params, trace, t, k)
         n, tp = k + 1, display_step(t)
         lhs = f"o_{{{n}}}^{{({tp})}}"
-        head = [(lhs, OUTPUT), ("=", TEXT), (f"c_{{{n}}}", TEXT), ("+", TEXT)]
-        head.append((rf"\textstyle\sum_j V_{{{n}j}}\, h_j^{{({tp})}}", HIDDEN))
+        head = [
+            (lhs, MEANING.output.color),
+            ("=", MEANING.text.color),
+            (f"c_{{{n}}}", MEANING.text.color),
+            ("+", MEANING.text.color),
+        ]
+        head.append((rf"\textstyle\sum_j V_{{{n}j}}\, h_j^{{({tp})}}", MEANING.hidden.color))
         sums = [
-            ("=", TEXT),
-            (tex_num(terms.bias), TEXT),
-            ("+", TEXT),
-            (tex_num(terms.v_sum), HIDDEN),
-            (relation(shown(terms.bias) + shown(terms.v_sum), fmt(terms.o)), TEXT),
-            (fmt(terms.o), OUTPUT),
+            ("=", MEANING.text.color),
+            (tex_num(terms.bias), MEANING.text.color),
+            ("+", MEANING.text.color),
+            (tex_num(terms.v_sum), MEANING.hidden.color),
+            (relation(shown(terms.bias) + shown(terms.v_sum), fmt(terms.o)), MEANING.text.color),
+            (fmt(terms.o), MEANING.output.color),
         ]
         tail = []
         if trace.output == "softmax":
             o_list = ",\\ ".join(fmt(v) for v in trace.o[t])
             tail.append(
                 [
-                    (rf"\hat{{y}}_{{{n}}}^{{({tp})}}", OUTPUT),
-                    ("=", TEXT),
-                    (rf"\mathrm{{softmax}}({o_list})_{{{n}}} = {fmt(terms.y_hat)}", OUTPUT),
+                    (rf"\hat{{y}}_{{{n}}}^{{({tp})}}", MEANING.output.color),
+                    ("=", MEANING.text.color),
+                    (
+                        rf"\mathrm{{softmax}}({o_list})_{{{n}}} = {fmt(terms.y_hat)}",
+                        MEANING.output.color,
+                    ),
                 ]
             )
         v_terms = _product_terms(terms.v, terms.h)
         layouts = []
         if len(v_terms) <= max_terms:
             for per_line in sorted({len(v_terms), max(2, (len(v_terms) + 1) // 2)}, reverse=True):
-                lead = [("=", TEXT), (tex_num(terms.bias), TEXT), ("+", TEXT)]
-                layouts.append([head, *_sum_lines(lead, v_terms, HIDDEN, per_line), sums, *tail])
+                lead = [
+                    ("=", MEANING.text.color),
+                    (tex_num(terms.bias), MEANING.text.color),
+                    ("+", MEANING.text.color),
+                ]
+                layouts.append(
+                    [head, *_sum_lines(lead, v_terms, MEANING.hidden.color, per_line), sums, *tail]
+                )
         layouts.append([head, sums, *tail])
         numbers = {
             "c": terms.bias,
@@ -1427,16 +1490,22 @@ class EquationPanel(VGroup):
             p = float(trace.y_hat[t, cls_idx])
             p_text, rel, loss_text = neg_log_display(p, value)
             line = [
-                (f"L^{{({tp})}}", LOSS),
-                ("=", TEXT),
-                (rf"-\log \hat{{y}}_{{y^{{({tp})}}}}^{{({tp})}}", OUTPUT),
-                ("=", TEXT),
-                (rf"-\log {p_text} {rel} {loss_text}", LOSS),
+                (f"L^{{({tp})}}", MEANING.loss.color),
+                ("=", MEANING.text.color),
+                (rf"-\log \hat{{y}}_{{y^{{({tp})}}}}^{{({tp})}}", MEANING.output.color),
+                ("=", MEANING.text.color),
+                (rf"-\log {p_text} {rel} {loss_text}", MEANING.loss.color),
             ]
             numbers = {"p": p, "loss": value, "target": cls_idx, "shown": (p_text, loss_text)}
             lines = [line]
             if len(class_names) > cls_idx:
-                lines.append([(f"y^{{({tp})}}", OUTPUT), ("=", TEXT), (f"{cls_idx + 1}", OUTPUT)])
+                lines.append(
+                    [
+                        (f"y^{{({tp})}}", MEANING.output.color),
+                        ("=", MEANING.text.color),
+                        (f"{cls_idx + 1}", MEANING.output.color),
+                    ]
+                )
                 names = {1: class_names[cls_idx]}
         else:
             y = np.asarray(targets[t], dtype=float)
@@ -1446,12 +1515,18 @@ class EquationPanel(VGroup):
             by_hand = 0.5 * sum((shown(a) - shown(b)) ** 2 for a, b in pairs)  # shown digits
             lines = [
                 [
-                    (f"L^{{({tp})}}", LOSS),
-                    ("=", TEXT),
-                    (rf"\tfrac12\lVert o^{{({tp})}} - y^{{({tp})}}\rVert^2", OUTPUT),
+                    (f"L^{{({tp})}}", MEANING.loss.color),
+                    ("=", MEANING.text.color),
+                    (rf"\tfrac12\lVert o^{{({tp})}} - y^{{({tp})}}\rVert^2", MEANING.output.color),
                 ],
-                [("=", TEXT), (rf"\tfrac12\lVert({o_tex}) - ({y_tex})\rVert^2", OUTPUT)],
-                [(relation(by_hand, fmt(value)), TEXT), (fmt(value), LOSS)],
+                [
+                    ("=", MEANING.text.color),
+                    (rf"\tfrac12\lVert({o_tex}) - ({y_tex})\rVert^2", MEANING.output.color),
+                ],
+                [
+                    (relation(by_hand, fmt(value)), MEANING.text.color),
+                    (fmt(value), MEANING.loss.color),
+                ],
             ]
             numbers = {"o": trace.o[t].copy(), "y": y, "loss": value}
         return cls(lines, numbers, font_size=font_size, max_width=max_width, names=names)
@@ -1475,13 +1550,13 @@ class EquationPanel(VGroup):
         mask = np.ones(len(losses), bool) if loss_mask is None else np.asarray(loss_mask, bool)
         terms = losses[mask]
         line = [
-            ("L", LOSS),
-            ("=", TEXT),
-            (r"\textstyle\sum_t L^{(t)}", LOSS),
-            ("=", TEXT),
-            (" + ".join(fmt(v) for v in terms), TEXT),
-            (relation(sum(shown(v) for v in terms), fmt(total)), TEXT),
-            (fmt(total), LOSS),
+            ("L", MEANING.loss.color),
+            ("=", MEANING.text.color),
+            (r"\textstyle\sum_t L^{(t)}", MEANING.loss.color),
+            ("=", MEANING.text.color),
+            (" + ".join(fmt(v) for v in terms), MEANING.text.color),
+            (relation(sum(shown(v) for v in terms), fmt(total)), MEANING.text.color),
+            (fmt(total), MEANING.loss.color),
         ]
         numbers = {"losses": terms.copy(), "total": float(total)}
         return cls([line], numbers, font_size=font_size, max_width=max_width)
@@ -1527,9 +1602,9 @@ class Legend(VGroup):
                 mark = Square(side_length=swatch, fill_color=color, fill_opacity=1.0)
                 mark.set_stroke(color, width=1)
             if label.startswith("$") and label.endswith("$") and len(label) > 1:
-                text = MathTex(label[1:-1], font_size=font_size + 4, color=TEXT)
+                text = MathTex(label[1:-1], font_size=font_size + 4, color=MEANING.text.color)
             else:
-                text = Text(label, font_size=font_size, color=TEXT)
+                text = Text(label, font_size=font_size, color=MEANING.text.color)
             self.entries.add(VGroup(mark, text.next_to(mark, RIGHT, buff=0.14)))
         self.entries.arrange(
             DOWN if vertical else RIGHT, aligned_edge=LEFT, buff=0.16 if vertical else 0.4
@@ -1586,17 +1661,21 @@ class ColorBar(VGroup):
         for v, end in ((-vmax, -1.0), (0.0, 0.0), (vmax, 1.0)):
             at = self.cells.get_center() + end * length / 2 * along
             tick = Line(
-                at + across * thickness / 2, at + across * (thickness / 2 + 0.08), color=TEXT
+                at + across * thickness / 2,
+                at + across * (thickness / 2 + 0.08),
+                color=MEANING.text.color,
             )
-            num = Text(fmt(v), font_size=font_size, color=TEXT).next_to(tick, across, buff=0.1)
+            num = Text(fmt(v), font_size=font_size, color=MEANING.text.color).next_to(
+                tick, across, buff=0.1
+            )
             self.ticks.add(VGroup(tick, num))
         self.add(self.cells, self.ticks)
         self.label: VMobject | None = None
         if label:
             if label.startswith("$") and label.endswith("$"):
-                self.label = MathTex(label[1:-1], font_size=font_size + 4, color=TEXT)
+                self.label = MathTex(label[1:-1], font_size=font_size + 4, color=MEANING.text.color)
             else:
-                self.label = Text(label, font_size=font_size, color=TEXT)
+                self.label = Text(label, font_size=font_size, color=MEANING.text.color)
             self.label.next_to(self.cells if not vertical else self, UP, buff=0.15)
             self.add(self.label)
 
@@ -1625,14 +1704,14 @@ class MatrixGrid(_ValueShapes):
         values: np.ndarray,
         *,
         label: str | None = None,
-        label_color: ManimColor = TEXT,
+        label_color: ManimColor = MEANING.text.color,
         label_side: np.ndarray = LEFT,
         cell_width: float = CELL_WIDTH,
         cell_height: float = CELL_HEIGHT,
         max_width: float = STAGE_WIDTH,
         max_height: float = STAGE_TOP - STAGE_BOTTOM,
         vmax: float = 1.0,
-        outline: ManimColor = NEUTRAL,
+        outline: ManimColor = MEANING.neutral.color,
         show_numbers: bool = True,
         font_size: float = FONT_SMALL,
     ) -> None:
@@ -1650,7 +1729,7 @@ class MatrixGrid(_ValueShapes):
                 height=cell_height,
                 stroke_color=outline,
                 stroke_width=OUTLINE_WIDTH - 0.5,
-                fill_color=ZERO,
+                fill_color=MEANING.value_zero.color,
                 fill_opacity=1.0,
             ).shift(c * cell_width * RIGHT + r * cell_height * DOWN)
             for r in range(n_rows)
@@ -1684,11 +1763,11 @@ class MatrixGrid(_ValueShapes):
 
 def _node(tex: str, color: ManimColor, radius: float, font_size: float) -> VGroup:
     circle = Circle(radius=radius, stroke_color=color, stroke_width=3)
-    circle.set_fill(ZERO, opacity=1.0)
+    circle.set_fill(MEANING.value_zero.color, opacity=1.0)
     return VGroup(circle, MathTex(tex, font_size=font_size, color=color).move_to(circle))
 
 
-def _link(a: VMobject, b: VMobject, color: ManimColor = TEXT) -> Arrow:
+def _link(a: VMobject, b: VMobject, color: ManimColor = MEANING.text.color) -> Arrow:
     return Arrow(
         a.get_center(),
         b.get_center(),
@@ -1717,25 +1796,31 @@ class FoldedRNN(VGroup):
         loss: bool = False,
     ) -> None:
         super().__init__()
-        self.x = _node("x", INPUT, radius, font_size)
-        self.h = _node("h", HIDDEN, radius, font_size).shift(UP * gap)
-        self.o = _node("o", OUTPUT, radius, font_size).shift(UP * 2 * gap)
+        self.x = _node("x", MEANING.input.color, radius, font_size)
+        self.h = _node("h", MEANING.hidden.color, radius, font_size).shift(UP * gap)
+        self.o = _node("o", MEANING.output.color, radius, font_size).shift(UP * 2 * gap)
         self.u_arrow = _link(self.x, self.h)
         self.v_arrow = _link(self.h, self.o)
-        self.u_label = MathTex("U", font_size=font_size, color=TEXT).next_to(self.u_arrow, RIGHT)
-        self.v_label = MathTex("V", font_size=font_size, color=TEXT).next_to(self.v_arrow, RIGHT)
+        self.u_label = MathTex("U", font_size=font_size, color=MEANING.text.color).next_to(
+            self.u_arrow, RIGHT
+        )
+        self.v_label = MathTex("V", font_size=font_size, color=MEANING.text.color).next_to(
+            self.v_arrow, RIGHT
+        )
         c = self.h.get_center()
         start = c + radius * np.array([np.cos(0.6), np.sin(0.6), 0])
         end = c + radius * np.array([np.cos(-0.6), np.sin(-0.6), 0])
-        self.w_loop = ArcBetweenPoints(start, end, angle=-4.4, color=RECURRENT, stroke_width=4)
+        self.w_loop = ArcBetweenPoints(
+            start, end, angle=-4.4, color=MEANING.recurrent.color, stroke_width=4
+        )
         self.w_loop.add_tip(tip_length=TIP + 0.04, tip_width=TIP + 0.04)
-        self.w_label = MathTex("W", font_size=font_size, color=RECURRENT)
+        self.w_label = MathTex("W", font_size=font_size, color=MEANING.recurrent.color)
         self.w_label.next_to(self.w_loop, RIGHT, buff=0.12)
         self.add(self.u_arrow, self.v_arrow, self.w_loop, self.x, self.h, self.o)
         self.add(self.u_label, self.v_label, self.w_label)
         self.loss_node: VGroup | None = None
         if loss:
-            self.loss_node = _node("L", LOSS, radius, font_size).shift(UP * 3 * gap)
+            self.loss_node = _node("L", MEANING.loss.color, radius, font_size).shift(UP * 3 * gap)
             self.add(_link(self.o, self.loss_node), self.loss_node)
         self.center()
 
@@ -1767,7 +1852,7 @@ class BlackboxChain(VGroup):
             + ELLIPSIS_FRACTION * sum(1 for a, b in pairwise(self.steps) if b != a + 1)
         )
         pitch = width / n_cols
-        self.h0 = _node("h^{(0)}", HIDDEN, radius, font_size - 4).move_to(UP * gap)
+        self.h0 = _node("h^{(0)}", MEANING.hidden.color, radius, font_size - 4).move_to(UP * gap)
         self.x: dict[int, VGroup] = {}
         self.h: dict[int, VGroup] = {}
         self.o: dict[int, VGroup] = {}
@@ -1780,25 +1865,27 @@ class BlackboxChain(VGroup):
         prev: VMobject = self.h0
         for i, t in enumerate(self.steps):
             if i > 0 and t != self.steps[i - 1] + 1:
-                dots = MathTex(r"\cdots", font_size=font_size + 8, color=TEXT)
+                dots = MathTex(r"\cdots", font_size=font_size + 8, color=MEANING.text.color)
                 dots.move_to(RIGHT * (x_pos - pitch + ELLIPSIS_FRACTION * pitch / 2) + UP * gap)
                 self.ellipses.add(dots)
-                self.add(_link(prev, dots, RECURRENT))
+                self.add(_link(prev, dots, MEANING.recurrent.color))
                 prev = dots
                 x_pos += ELLIPSIS_FRACTION * pitch
             n = display_step(t)
-            self.x[t] = _node(f"x^{{({n})}}", INPUT, radius, font_size - 4).move_to(RIGHT * x_pos)
-            self.h[t] = _node(f"h^{{({n})}}", HIDDEN, radius, font_size - 4)
+            self.x[t] = _node(f"x^{{({n})}}", MEANING.input.color, radius, font_size - 4).move_to(
+                RIGHT * x_pos
+            )
+            self.h[t] = _node(f"h^{{({n})}}", MEANING.hidden.color, radius, font_size - 4)
             self.h[t].move_to(RIGHT * x_pos + UP * gap)
-            self.o[t] = _node(f"o^{{({n})}}", OUTPUT, radius, font_size - 4)
+            self.o[t] = _node(f"o^{{({n})}}", MEANING.output.color, radius, font_size - 4)
             self.o[t].move_to(RIGHT * x_pos + UP * 2 * gap)
             self.u_arrow[t] = _link(self.x[t], self.h[t])
             self.v_arrow[t] = _link(self.h[t], self.o[t])
-            self.w_arrow[t] = _link(prev, self.h[t], RECURRENT)
+            self.w_arrow[t] = _link(prev, self.h[t], MEANING.recurrent.color)
             for arrow, tex, color, side in (
-                (self.u_arrow[t], "U", TEXT, RIGHT),
-                (self.v_arrow[t], "V", TEXT, RIGHT),
-                (self.w_arrow[t], "W", RECURRENT, UP),
+                (self.u_arrow[t], "U", MEANING.text.color, RIGHT),
+                (self.v_arrow[t], "V", MEANING.text.color, RIGHT),
+                (self.w_arrow[t], "W", MEANING.recurrent.color, UP),
             ):
                 self.labels.add(
                     MathTex(tex, font_size=font_size - 2, color=color).next_to(arrow, side, 0.08)

@@ -27,6 +27,11 @@ from manim import (
 )
 
 from scenes.base import LectureScene
+from scenes.grammar import (
+    FONT_LABEL,
+    FONT_SMALL,
+    MEANING,
+)
 from scenes.mobjects import (
     STAGE_CENTER,
     STAGE_TOP,
@@ -37,7 +42,6 @@ from scenes.mobjects import (
     RNNNeuronsView,
     display_step,
 )
-from scenes.palette import FONT_LABEL, FONT_SMALL, INPUT, OUTPUT, RECURRENT, TEXT
 
 __all__ = ["SimpleRNNNeurons"]
 
@@ -72,7 +76,7 @@ class SimpleRNNNeurons(LectureScene):
             text += ",  no input"  # one-to-many: x(t) = 0 after the first step
         elif labels:
             text += f",  input {labels[t]}"
-        label = Text(text, font_size=FONT_LABEL, color=TEXT)
+        label = Text(text, font_size=FONT_LABEL, color=MEANING.text.color)
         label.move_to([PANEL_X, STAGE_TOP - 0.25, 0])
         overflow = label.get_right()[0] - STAGE_WIDTH / 2
         if overflow > 0:
@@ -80,7 +84,7 @@ class SimpleRNNNeurons(LectureScene):
         return label
 
     @staticmethod
-    def flash(group: VGroup, color=TEXT, run_time: float = 1.0) -> AnimationGroup:
+    def flash(group: VGroup, color=MEANING.text.color, run_time: float = 1.0) -> AnimationGroup:
         """Values flowing along lines: a bright pulse over a copy of each line."""
         return AnimationGroup(
             *(
@@ -161,7 +165,7 @@ class SimpleRNNNeurons(LectureScene):
             "shows the size of each weight."
         )
         view = self.view
-        self.legend = Legend([(RECURRENT, "recurrent connection (W)")], kind="line")
+        self.legend = Legend([(MEANING.recurrent.color, "recurrent connection (W)")], kind="line")
         self.legend.next_to(self.colorbar, UP, buff=0.45)
         self.play(Create(view.w), run_time=2.0)
         self.play(Write(view.matrix_labels[2]), FadeIn(self.legend))
@@ -178,13 +182,13 @@ class SimpleRNNNeurons(LectureScene):
         grid = MatrixGrid(
             W,
             label="W",
-            label_color=RECURRENT,
+            label_color=MEANING.recurrent.color,
             label_side=UP,
             max_width=PANEL_WIDTH,
             max_height=GRID_MAX_HEIGHT,
         )
         grid.move_to([PANEL_X, GRID_TOP - grid.height / 2, 0])
-        caption = Text("column k: from neuron k", font_size=FONT_SMALL, color=TEXT)
+        caption = Text("column k: from neuron k", font_size=FONT_SMALL, color=MEANING.text.color)
         caption.next_to(grid, DOWN, buff=0.2)
         self.w_grid = grid
         self.play(FadeIn(grid), FadeIn(caption))
@@ -192,11 +196,13 @@ class SimpleRNNNeurons(LectureScene):
         for k in range(len(view.hidden)):
             frame = SurroundingRectangle(
                 VGroup(*(grid.cell(j, k) for j in range(W.shape[0]))),
-                color=RECURRENT,
+                color=MEANING.recurrent.color,
                 buff=0.04,
                 stroke_width=4,
             )
-            neuron = SurroundingRectangle(view.hidden.circle(k), color=RECURRENT, buff=0.08)
+            neuron = SurroundingRectangle(
+                view.hidden.circle(k), color=MEANING.recurrent.color, buff=0.08
+            )
             moves = [view.w.highlight_from(k)]
             if column_frame is None:
                 column_frame, neuron_frame = frame, neuron
@@ -204,7 +210,9 @@ class SimpleRNNNeurons(LectureScene):
             else:
                 moves += [Transform(column_frame, frame), Transform(neuron_frame, neuron)]
             self.play(*moves, run_time=0.8)
-            self.play(self.flash(self.recurrent_bodies(view.w.outgoing(k)), RECURRENT))
+            self.play(
+                self.flash(self.recurrent_bodies(view.w.outgoing(k)), MEANING.recurrent.color)
+            )
         self.play(view.w.reset(), FadeOut(column_frame), FadeOut(neuron_frame))
         self.play(FadeOut(caption))
         self.wait(0.2)  # the slide's last frame without traces of the fade
@@ -220,7 +228,9 @@ class SimpleRNNNeurons(LectureScene):
         self.play(
             Transform(self.step_label, self.step_text(t)), view.inputs.set_values(trace.xs[t])
         )
-        self.play(self.flash(view.u), self.flash(self.recurrent_bodies(view.w), RECURRENT))
+        self.play(
+            self.flash(view.u), self.flash(self.recurrent_bodies(view.w), MEANING.recurrent.color)
+        )
         self.play(view.hidden.set_values(trace.h[t]))
         self.play(self.flash(view.v))
         self.play(view.outputs.set_values(trace.y_hat[t]))
@@ -243,7 +253,9 @@ class SimpleRNNNeurons(LectureScene):
             )
             self.play(
                 self.flash(view.u, run_time=REPEAT_RUN_TIME / 3),
-                self.flash(self.recurrent_bodies(view.w), RECURRENT, REPEAT_RUN_TIME / 3),
+                self.flash(
+                    self.recurrent_bodies(view.w), MEANING.recurrent.color, REPEAT_RUN_TIME / 3
+                ),
             )
             self.play(
                 view.hidden.set_values(trace.h[t]),
@@ -255,16 +267,16 @@ class SimpleRNNNeurons(LectureScene):
         shared = Text(
             "the same U, W, V\nat every time step",
             font_size=FONT_LABEL,
-            color=TEXT,
+            color=MEANING.text.color,
             line_spacing=0.8,
         )
         shared.next_to(self.w_grid, DOWN, buff=0.3).set_x(PANEL_X)
         labels = view.matrix_labels
         self.play(
             FadeIn(shared),
-            Indicate(labels[0], color=INPUT),
-            Indicate(labels[1], color=OUTPUT),
-            Indicate(labels[2], color=RECURRENT),
-            Indicate(self.w_grid.label, color=RECURRENT),
+            Indicate(labels[0], color=MEANING.input.color),
+            Indicate(labels[1], color=MEANING.output.color),
+            Indicate(labels[2], color=MEANING.recurrent.color),
+            Indicate(self.w_grid.label, color=MEANING.recurrent.color),
         )
         self.shared_text = shared

@@ -28,17 +28,12 @@ from manim import (
 from rnncore import load_weather
 from scenes.base import LectureScene
 from scenes.diagrams import DataCells, SentenceVectors, TaskDiagram, fit_within
-from scenes.mobjects import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH, Legend
-from scenes.palette import (
+from scenes.grammar import (
     FONT_LABEL,
     FONT_SMALL,
-    HIDDEN,
-    INPUT,
-    NEUTRAL,
-    OUTPUT,
-    RECURRENT,
-    TEXT,
+    MEANING,
 )
+from scenes.mobjects import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH, Legend
 
 __all__ = ["SequenceData"]
 
@@ -54,7 +49,7 @@ DIAGRAM_SCALE = 1.3  # the sequence-to-sequence diagram, a little larger than th
 
 
 def _caption(text: str) -> Text:
-    return Text(text, font_size=FONT_SMALL, color=NEUTRAL).move_to([0, CAPTION_Y, 0])
+    return Text(text, font_size=FONT_SMALL, color=MEANING.neutral.color).move_to([0, CAPTION_Y, 0])
 
 
 class SequenceData(LectureScene):
@@ -99,15 +94,19 @@ class SequenceData(LectureScene):
             y_range=[float(int(w.values[:, 0].min())) - 1, float(int(w.values[:, 0].max())) + 2, 5],
             x_length=PLOT_SIZE[0],
             y_length=PLOT_SIZE[1],
-            axis_config={"color": NEUTRAL, "include_tip": False, "stroke_width": 2},
+            axis_config={"color": MEANING.neutral.color, "include_tip": False, "stroke_width": 2},
         )
         t = list(range(w.T))
         curve = axes.plot_line_graph(
-            t, list(w.values[:, 0]), line_color=INPUT, add_vertex_dots=False, stroke_width=3
+            t,
+            list(w.values[:, 0]),
+            line_color=MEANING.input.color,
+            add_vertex_dots=False,
+            stroke_width=3,
         )
         x_ticks = VGroup(
             *(
-                Text(w.clock(k), font_size=FONT_SMALL, color=NEUTRAL).next_to(
+                Text(w.clock(k), font_size=FONT_SMALL, color=MEANING.neutral.color).next_to(
                     axes.c2p(k, axes.y_range[0]), DOWN, buff=0.12
                 )
                 for k in range(0, hours + 1, hours // 4)
@@ -116,13 +115,13 @@ class SequenceData(LectureScene):
         y_lo, y_hi, y_step = axes.y_range
         y_ticks = VGroup(
             *(
-                Text(f"{v:g}", font_size=FONT_SMALL, color=NEUTRAL).next_to(
+                Text(f"{v:g}", font_size=FONT_SMALL, color=MEANING.neutral.color).next_to(
                     axes.c2p(0, v), LEFT, buff=0.3
                 )
                 for v in np.arange(y_step * np.ceil(y_lo / y_step), y_hi + 1e-9, y_step)
             )
         )
-        y_label = Text("temperature (°C)", font_size=FONT_SMALL, color=INPUT)
+        y_label = Text("temperature (°C)", font_size=FONT_SMALL, color=MEANING.input.color)
         y_label.next_to(y_ticks, LEFT, buff=0.25)
         self.axes = axes
         return VGroup(axes, curve, x_ticks, y_ticks, y_label)
@@ -131,32 +130,36 @@ class SequenceData(LectureScene):
         """The table's time window, marked on the plot."""
         a = self.axes.c2p(self.window.start, self.axes.y_range[0])
         b = self.axes.c2p(self.window.stop - 1, self.axes.y_range[1])
-        box = Rectangle(width=max(b[0] - a[0], 0.08), height=b[1] - a[1], stroke_color=TEXT)
+        box = Rectangle(
+            width=max(b[0] - a[0], 0.08), height=b[1] - a[1], stroke_color=MEANING.text.color
+        )
         return box.move_to((a + b) / 2).set_stroke(width=2)
 
     def weather_table(self) -> VGroup:
         w = self.weather
         self.columns = [
-            DataCells(w.values[t], color=INPUT, fmt=DATA_FORMATS, cell=DATA_CELL)
+            DataCells(w.values[t], color=MEANING.input.color, fmt=DATA_FORMATS, cell=DATA_CELL)
             for t in self.window
         ]
         cols = VGroup(*self.columns).arrange(RIGHT, buff=COLUMN_GAP)
         self.times = VGroup(
             *(
-                Text(w.clock(t), font_size=FONT_SMALL, color=NEUTRAL).next_to(c, UP, buff=0.12)
+                Text(w.clock(t), font_size=FONT_SMALL, color=MEANING.neutral.color).next_to(
+                    c, UP, buff=0.12
+                )
                 for t, c in zip(self.window, self.columns, strict=True)
             )
         )
         names = VGroup(
             *(
-                Text(f"{name} ({unit})", font_size=FONT_SMALL, color=TEXT)
+                Text(f"{name} ({unit})", font_size=FONT_SMALL, color=MEANING.text.color)
                 .next_to(cols, LEFT, buff=0.3)
                 .set_y(cell.get_y())
                 for name, unit, cell in zip(w.features, w.units, self.columns[0].cells, strict=True)
             )
         )
         names.align_to(names[0], RIGHT)
-        dots = MathTex(r"\cdots", color=NEUTRAL).next_to(cols, RIGHT, buff=0.2)
+        dots = MathTex(r"\cdots", color=MEANING.neutral.color).next_to(cols, RIGHT, buff=0.2)
         return VGroup(names, cols, self.times, dots)
 
     def show_time_steps(self) -> None:
@@ -169,16 +172,16 @@ class SequenceData(LectureScene):
         self.show_title("Each vector is one time step")
         steps = VGroup(
             *(
-                MathTex(f"x^{{({t + 1})}}", font_size=FONT_LABEL, color=INPUT).next_to(
-                    c, DOWN, buff=0.15
-                )
+                MathTex(
+                    f"x^{{({t + 1})}}", font_size=FONT_LABEL, color=MEANING.input.color
+                ).next_to(c, DOWN, buff=0.15)
                 for t, c in zip(self.window, self.columns, strict=True)
             )
         )
         total = MathTex(
             f"T = {w.T}" + r"\ \text{steps in one day}",
             font_size=FONT_LABEL,
-            color=TEXT,
+            color=MEANING.text.color,
         ).move_to([0, CAPTION_Y, 0])
         self.step_labels = steps
         self.play(FadeIn(steps), FadeOut(self.caption))
@@ -192,10 +195,12 @@ class SequenceData(LectureScene):
         )
         self.clear_stage()
         self.show_title("A time step need not be time")
-        sentence = SentenceVectors(NER_SENTENCE, color=INPUT, n_cells=4, font_size=FONT_LABEL)
+        sentence = SentenceVectors(
+            NER_SENTENCE, color=MEANING.input.color, n_cells=4, font_size=FONT_LABEL
+        )
         steps = VGroup(
             *(
-                MathTex(f"t = {k + 1}", font_size=FONT_LABEL, color=NEUTRAL).next_to(
+                MathTex(f"t = {k + 1}", font_size=FONT_LABEL, color=MEANING.neutral.color).next_to(
                     v, DOWN, buff=0.25
                 )
                 for k, v in enumerate(sentence.vectors)
@@ -218,22 +223,32 @@ class SequenceData(LectureScene):
         self.show_title("An RNN maps sequence data to sequence data")
         chain = TaskDiagram([True] * T, [True] * T)
         xs = chain.label_inputs(
-            [MathTex(f"x^{{({t + 1})}}", font_size=FONT_LABEL, color=INPUT) for t in range(T)]
+            [
+                MathTex(f"x^{{({t + 1})}}", font_size=FONT_LABEL, color=MEANING.input.color)
+                for t in range(T)
+            ]
         )
         ys = chain.label_outputs(
-            [MathTex(f"y^{{({t + 1})}}", font_size=FONT_LABEL, color=OUTPUT) for t in range(T)]
+            [
+                MathTex(f"y^{{({t + 1})}}", font_size=FONT_LABEL, color=MEANING.output.color)
+                for t in range(T)
+            ]
         )
         diagram = VGroup(chain, xs, ys)
         diagram.scale(DIAGRAM_SCALE)
         fit_within(diagram, STAGE_WIDTH, 4.5).move_to(STAGE_CENTER + 0.2 * UP)
         legend = Legend(
-            [(INPUT, "input"), (RECURRENT, "recurrent"), (OUTPUT, "output")],
+            [
+                (MEANING.input.color, "input"),
+                (MEANING.recurrent.color, "recurrent"),
+                (MEANING.output.color, "output"),
+            ],
             kind="line",
             vertical=False,
         )
         legend.entries.arrange(RIGHT, buff=0.5)
         legend.move_to([0, CAPTION_Y, 0])
-        cell_key = Text("RNN cell", font_size=FONT_SMALL, color=HIDDEN)
+        cell_key = Text("RNN cell", font_size=FONT_SMALL, color=MEANING.hidden.color)
         cell_key.next_to(chain.cells[0], LEFT, buff=0.4)
         self.play(FadeIn(xs), FadeIn(chain), FadeIn(legend), FadeIn(cell_key))
         self.play(FadeIn(ys))

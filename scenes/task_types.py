@@ -39,6 +39,12 @@ from rnncore import (
 )
 from scenes.base import LectureScene
 from scenes.diagrams import SheetStack, TaskDiagram, arrow_between, fit_within
+from scenes.grammar import (
+    FONT_LABEL,
+    FONT_SMALL,
+    IMAGE_CHANNELS,
+    MEANING,
+)
 from scenes.mobjects import (
     STAGE_BOTTOM,
     STAGE_TOP,
@@ -48,17 +54,6 @@ from scenes.mobjects import (
     VectorStrip,
     display_step,
     fmt,
-)
-from scenes.palette import (
-    CHANNELS,
-    FONT_LABEL,
-    FONT_SMALL,
-    HIDDEN,
-    INPUT,
-    NEUTRAL,
-    OUTPUT,
-    RECURRENT,
-    TEXT,
 )
 
 __all__ = ["TaskTypes"]
@@ -81,7 +76,7 @@ PITCH_SMALL = 0.95  # time-step pitch of the denser diagrams
 
 def _lines(*lines: str) -> VGroup:
     """Short example lines, left-aligned."""
-    group = VGroup(*(Text(line, font_size=FONT_SMALL, color=TEXT) for line in lines))
+    group = VGroup(*(Text(line, font_size=FONT_SMALL, color=MEANING.text.color) for line in lines))
     return group.arrange(DOWN, buff=0.22, aligned_edge=LEFT)
 
 
@@ -114,7 +109,11 @@ class TaskTypes(LectureScene):
     def show_keys(self, colorbar: bool = True) -> VGroup:
         """The line legend (bottom left) and, where numbers are coloured, the colour bar."""
         legend = Legend(
-            [(INPUT, "input"), (RECURRENT, "recurrent"), (OUTPUT, "output")],
+            [
+                (MEANING.input.color, "input"),
+                (MEANING.recurrent.color, "recurrent"),
+                (MEANING.output.color, "output"),
+            ],
             kind="line",
             vertical=False,
         )
@@ -160,10 +159,12 @@ class TaskTypes(LectureScene):
         )
         chain = TaskDiagram([True] * T, list(run.loss_mask))
         xs = chain.label_inputs([self.step_name(t) for t in range(T)])
-        out = VectorStrip(run.trace.y_hat[-1], vertical=False, outline=OUTPUT)
+        out = VectorStrip(run.trace.y_hat[-1], vertical=False, outline=MEANING.output.color)
         out.next_to(chain.output_anchor(T - 1), UP, buff=0.1)
         loss = MathTex(
-            rf"L = L^{{({T})}} = {fmt(run.backprop.loss)}", font_size=FONT_LABEL, color=TEXT
+            rf"L = L^{{({T})}} = {fmt(run.backprop.loss)}",
+            font_size=FONT_LABEL,
+            color=MEANING.text.color,
         ).next_to(out, LEFT, buff=0.4)
         self.shown["many_to_one"] = {"y_hat": out.values, "loss": run.backprop.loss}
         self.place_diagram(VGroup(chain, xs, out, loss))
@@ -191,7 +192,7 @@ class TaskTypes(LectureScene):
         )
         chain = TaskDiagram([t == 0 for t in range(T)], [True] * T)
         xs = chain.label_inputs([self.step_name(0)] + [None] * (T - 1))
-        outs = VGroup(*(VectorStrip(y, outline=OUTPUT) for y in run.trace.y_hat))
+        outs = VGroup(*(VectorStrip(y, outline=MEANING.output.color) for y in run.trace.y_hat))
         for t, strip in enumerate(outs):
             strip.next_to(chain.output_anchor(t), UP, buff=0.1)
         self.shown["one_to_many"] = [s.values for s in outs]
@@ -232,7 +233,7 @@ class TaskTypes(LectureScene):
         lesson_line = MathTex(
             r"\text{our network: } L^{(t)} = " + losses.replace(", ", ",\\ "),
             font_size=FONT_LABEL,
-            color=TEXT,
+            color=MEANING.text.color,
         ).next_to(rows, DOWN, buff=0.3)
         self.shown["many_to_many"] = {"losses": run.backprop.losses}
         self.play(FadeIn(rows[0]))
@@ -263,7 +264,7 @@ class TaskTypes(LectureScene):
         )
         dec_x = decoder.label_inputs(["start"] + [None] * (DECODER_STEPS - 1))
         dec_y = decoder.label_outputs(tokens)
-        context = VectorStrip(s2s.context, outline=HIDDEN)
+        context = VectorStrip(s2s.context, outline=MEANING.hidden.color)
         enc = VGroup(encoder, enc_x)
         dec = VGroup(decoder, dec_x, dec_y)
         row = VGroup(enc, context, dec).arrange(RIGHT, buff=0.7)
@@ -271,16 +272,24 @@ class TaskTypes(LectureScene):
         dec.shift((encoder.cells.get_y() - decoder.cells.get_y()) * UP)
         links = VGroup(
             arrow_between(
-                encoder.cells[-1].get_right(), context.get_left() + 0.08 * LEFT, RECURRENT
+                encoder.cells[-1].get_right(),
+                context.get_left() + 0.08 * LEFT,
+                MEANING.recurrent.color,
             ),
             arrow_between(
-                context.get_right() + 0.08 * RIGHT, decoder.cells[0].get_left(), RECURRENT
+                context.get_right() + 0.08 * RIGHT,
+                decoder.cells[0].get_left(),
+                MEANING.recurrent.color,
             ),
         )
         names = VGroup(
-            Text("encoder", font_size=FONT_LABEL, color=TEXT).next_to(encoder, DOWN, buff=0.8),
-            Text("decoder", font_size=FONT_LABEL, color=TEXT).next_to(decoder, DOWN, buff=0.8),
-            Text("hidden state", font_size=FONT_SMALL, color=HIDDEN).next_to(
+            Text("encoder", font_size=FONT_LABEL, color=MEANING.text.color).next_to(
+                encoder, DOWN, buff=0.8
+            ),
+            Text("decoder", font_size=FONT_LABEL, color=MEANING.text.color).next_to(
+                decoder, DOWN, buff=0.8
+            ),
+            Text("hidden state", font_size=FONT_SMALL, color=MEANING.hidden.color).next_to(
                 context, UP, buff=0.15
             ),
         )
@@ -312,9 +321,11 @@ class TaskTypes(LectureScene):
         letters = chain.label_outputs(list(CTC_OUTPUT), font_size=FONT_LABEL)
         left, right = chain.input_anchor(0), chain.input_anchor(n - 1)
         wave = FunctionGraph(
-            lambda x: 0.18 * _wave(x), x_range=[left[0] - 0.3, right[0] + 0.3], color=INPUT
+            lambda x: 0.18 * _wave(x),
+            x_range=[left[0] - 0.3, right[0] + 0.3],
+            color=MEANING.input.color,
         ).move_to(VGroup(chain.cells).get_bottom() + 0.85 * DOWN)
-        wave_label = Text("air pressure", font_size=FONT_SMALL, color=INPUT)
+        wave_label = Text("air pressure", font_size=FONT_SMALL, color=MEANING.input.color)
         wave_label.next_to(wave, LEFT, buff=0.3)
         stages = VGroup(
             self._ctc_line("merge repeats", merged),
@@ -333,8 +344,8 @@ class TaskTypes(LectureScene):
 
     @staticmethod
     def _ctc_line(step: str, text: str) -> VGroup:
-        name = Text(f"{step}:", font_size=FONT_SMALL, color=NEUTRAL)
-        value = Text(" ".join(text), font_size=FONT_LABEL, color=OUTPUT)
+        name = Text(f"{step}:", font_size=FONT_SMALL, color=MEANING.neutral.color)
+        value = Text(" ".join(text), font_size=FONT_LABEL, color=MEANING.output.color)
         return VGroup(name, value).arrange(RIGHT, buff=0.3)
 
     def show_bidirectional(self) -> None:
@@ -352,21 +363,21 @@ class TaskTypes(LectureScene):
         chain = TaskDiagram([True] * T, [True] * T, bidirectional=True)
         xs = chain.label_inputs([self.step_name(k) for k in range(T)])
         rows = VGroup(
-            Text("forward", font_size=FONT_SMALL, color=HIDDEN).next_to(
+            Text("forward", font_size=FONT_SMALL, color=MEANING.hidden.color).next_to(
                 chain.cells, LEFT, buff=0.3
             ),
-            Text("backward", font_size=FONT_SMALL, color=HIDDEN).next_to(
+            Text("backward", font_size=FONT_SMALL, color=MEANING.hidden.color).next_to(
                 chain.cells_back, LEFT, buff=0.3
             ),
         )
-        fwd = VectorStrip(bi.h_forward[t], outline=HIDDEN)
-        bwd = VectorStrip(bi.h_backward[t], outline=HIDDEN)
+        fwd = VectorStrip(bi.h_forward[t], outline=MEANING.hidden.color)
+        bwd = VectorStrip(bi.h_backward[t], outline=MEANING.hidden.color)
         strips = VGroup(
             VGroup(
                 MathTex(
                     rf"\overrightarrow{{h}}^{{({display_step(t)})}}",
                     font_size=FONT_LABEL,
-                    color=HIDDEN,
+                    color=MEANING.hidden.color,
                 ),
                 fwd,
             ).arrange(DOWN, buff=0.15),
@@ -374,15 +385,15 @@ class TaskTypes(LectureScene):
                 MathTex(
                     rf"\overleftarrow{{h}}^{{({display_step(t)})}}",
                     font_size=FONT_LABEL,
-                    color=HIDDEN,
+                    color=MEANING.hidden.color,
                 ),
                 bwd,
             ).arrange(DOWN, buff=0.15),
         ).arrange(RIGHT, buff=0.4)
         body = VGroup(VGroup(chain, xs, rows), strips).arrange(RIGHT, buff=1.0)
         self.place_diagram(body)
-        marker = chain.cells[t].copy().set_stroke(TEXT, width=5)
-        marker_back = chain.cells_back[t].copy().set_stroke(TEXT, width=5)
+        marker = chain.cells[t].copy().set_stroke(MEANING.text.color, width=5)
+        marker_back = chain.cells_back[t].copy().set_stroke(MEANING.text.color, width=5)
         self.shown["bidirectional"] = {"t": t, "forward": fwd.values, "backward": bwd.values}
         text = self.place_text(
             _lines(
@@ -405,17 +416,17 @@ class TaskTypes(LectureScene):
             "the end of a CNN's feature extraction part (after some transformations, "
             "depending on the model).",
         )
-        image = SheetStack(CHANNELS, 5, 5, cell=0.2)
+        image = SheetStack(IMAGE_CHANNELS, 5, 5, cell=0.2)
         semantic = VectorStrip(
-            n=6, cell_width=0.3, cell_height=0.24, outline=HIDDEN, show_numbers=False
+            n=6, cell_width=0.3, cell_height=0.24, outline=MEANING.hidden.color, show_numbers=False
         )
-        cnn_label = Text("CNN", font_size=FONT_SMALL, color=TEXT)
+        cnn_label = Text("CNN", font_size=FONT_SMALL, color=MEANING.text.color)
         chain = TaskDiagram([True] + [False] * (n - 1), [True] * n, pitch=1.3)
         words = chain.label_outputs(list(CAPTION_WORDS), font_size=FONT_LABEL)
         semantic.next_to(chain.input_anchor(0), LEFT, buff=0.9).shift(0.2 * DOWN)
         image.next_to(semantic, LEFT, buff=1.0)
         channels = Legend(
-            [(c, name) for c, name in zip(CHANNELS, ("red", "green", "blue"), strict=True)],
+            [(c, name) for c, name in zip(IMAGE_CHANNELS, ("red", "green", "blue"), strict=True)],
             vertical=False,
         )
         channels.entries.arrange(RIGHT, buff=0.3)
@@ -424,10 +435,14 @@ class TaskTypes(LectureScene):
             image.get_right() + 0.15 * RIGHT, semantic.get_left() + 0.15 * LEFT
         )
         cnn_label.next_to(to_semantic, UP, buff=0.1)
-        to_rnn = arrow_between(semantic.get_right() + 0.15 * RIGHT, chain.input_anchor(0), INPUT)
+        to_rnn = arrow_between(
+            semantic.get_right() + 0.15 * RIGHT, chain.input_anchor(0), MEANING.input.color
+        )
         labels = VGroup(
-            Text("image", font_size=FONT_SMALL, color=TEXT).next_to(image, DOWN, buff=0.2),
-            Text("semantic vector", font_size=FONT_SMALL, color=TEXT).next_to(
+            Text("image", font_size=FONT_SMALL, color=MEANING.text.color).next_to(
+                image, DOWN, buff=0.2
+            ),
+            Text("semantic vector", font_size=FONT_SMALL, color=MEANING.text.color).next_to(
                 semantic, DOWN, buff=0.2
             ),
         )

@@ -35,17 +35,12 @@ from scenes.errorflow import (
     error_stage,
     place_panel,
 )
-from scenes.mobjects import STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH, Legend, fmt
-from scenes.palette import (
+from scenes.grammar import (
     FONT_LABEL,
     FONT_SMALL,
-    GRADIENT,
-    GREY_OUT,
-    HIDDEN,
-    LOSS,
-    NEUTRAL,
-    TEXT,
+    MEANING,
 )
+from scenes.mobjects import STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH, Legend, fmt
 
 __all__ = ["TEXT_WORDS", "TruncatedBPTT"]
 
@@ -110,7 +105,9 @@ class TruncatedBPTT(LectureScene):
         self.net.arrows.set_opacity(0.25)
         self.net.labels.set_opacity(0.25)
         self.panel = Text(
-            "full BPTT: every error travels back to step 1", font_size=FONT_LABEL, color=TEXT
+            "full BPTT: every error travels back to step 1",
+            font_size=FONT_LABEL,
+            color=MEANING.text.color,
         )
         place_panel(self.panel)
         self.play(FadeIn(self.net), FadeIn(self.legend), FadeIn(self.panel))
@@ -125,16 +122,16 @@ class TruncatedBPTT(LectureScene):
         )
         self.cut = self.flow.beyond(self.keep)
         self.marks = self.flow.cut_marks(self.keep)
-        key = Legend([(GREY_OUT, "cut by the horizon")], kind="line")
+        key = Legend([(MEANING.cut.color, "cut by the horizon")], kind="line")
         panel = MathTex(
             r"\text{BPTT}(k):\ L^{(s)}\ \text{reaches}\ s,\,s-1,\,\dots,\,s-k+1,\quad k=",
             f"{k}",
             font_size=EQ_SIZE,
-            color=TEXT,
+            color=MEANING.text.color,
         )
         line = VGroup(panel, key).arrange(RIGHT, buff=0.8)
         self.swap_panel(line)
-        self.play(self.cut.animate.set_color(GREY_OUT), Create(self.marks))
+        self.play(self.cut.animate.set_color(MEANING.cut.color), Create(self.marks))
 
     def compare_gradients(self) -> None:
         k = self.k
@@ -147,24 +144,24 @@ class TruncatedBPTT(LectureScene):
         self.clear_stage()
         self.full_w = MatrixFrame(
             self.full.grads.W,
-            frame_color=GRADIENT,
+            frame_color=MEANING.gradient.color,
             label=r"\frac{\partial L}{\partial W}\ \text{full}",
             cell=MATRIX_CELL,
         )
         self.trunc_w = MatrixFrame(
             self.truncated.grads.W,
-            frame_color=GRADIENT,
+            frame_color=MEANING.gradient.color,
             label=rf"\frac{{\partial L}}{{\partial W}}\ \text{{BPTT}}({k})",
             cell=MATRIX_CELL,
         )
         self.diff_w = MatrixFrame(
             self.difference.W,
-            frame_color=GREY_OUT,
+            frame_color=MEANING.cut.color,
             label=r"\text{difference}",
             cell=MATRIX_CELL,
         )
-        minus = MathTex("-", font_size=EQ_SIZE + 6, color=TEXT)
-        equals = MathTex("=", font_size=EQ_SIZE + 6, color=TEXT)
+        minus = MathTex("-", font_size=EQ_SIZE + 6, color=MEANING.text.color)
+        equals = MathTex("=", font_size=EQ_SIZE + 6, color=MEANING.text.color)
         row = VGroup(self.full_w, minus, self.trunc_w, equals, self.diff_w).arrange(RIGHT, buff=0.3)
         if row.width > STAGE_WIDTH:
             row.scale_to_fit_width(STAGE_WIDTH)
@@ -172,10 +169,10 @@ class TruncatedBPTT(LectureScene):
             r"\max|\text{difference}|:\quad "
             + r",\quad ".join(f"{name}\\ {fmt(v)}" for name, v in big.items()),
             font_size=EQ_SIZE,
-            color=TEXT,
+            color=MEANING.text.color,
         )
         key = Legend(
-            [(GRADIENT, "gradient"), (GREY_OUT, "what the horizon cuts")],
+            [(MEANING.gradient.color, "gradient"), (MEANING.cut.color, "what the horizon cuts")],
             kind="line",
         )
         VGroup(row, summary, key).arrange(DOWN, buff=0.5).move_to(
@@ -197,26 +194,35 @@ class TruncatedBPTT(LectureScene):
             "states to keep for the backward pass."
         )
         self.clear_stage()
-        words = VGroup(*(Text(w, font_size=WORD_SIZE, color=TEXT) for w in TEXT_WORDS))
+        words = VGroup(
+            *(Text(w, font_size=WORD_SIZE, color=MEANING.text.color) for w in TEXT_WORDS)
+        )
         words.arrange(RIGHT, buff=0.18, aligned_edge=DOWN)
         if words.width > STAGE_WIDTH:
             words.scale_to_fit_width(STAGE_WIDTH)
         words.move_to(0.3 * UP)
-        full = Brace(words, UP, color=LOSS)
+        full = Brace(words, UP, color=MEANING.text.color)
         full_text = Text(
             f"full BPTT: read all {n} words, keep {n} states, then 1 update",
             font_size=FONT_SMALL + 2,
-            color=LOSS,
+            color=MEANING.text.color,
         ).next_to(full, UP, buff=0.15)
         braces = VGroup()
         for i, chunk in enumerate(self.chunks):
             part = VGroup(*(words[j] for j in chunk))
-            braces.add(Brace(part, DOWN, color=HIDDEN if i % 2 == 0 else NEUTRAL, buff=0.1))
+            braces.add(
+                Brace(
+                    part,
+                    DOWN,
+                    color=MEANING.text.color if i % 2 == 0 else MEANING.neutral.color,
+                    buff=0.1,
+                )
+            )
         trunc_text = Text(
             f"truncated (k = {k}): an update after every {k} words, {updates} updates, "
             f"keep {k} states",
             font_size=FONT_SMALL + 2,
-            color=HIDDEN,
+            color=MEANING.text.color,
         ).next_to(braces, DOWN, buff=0.2)
         for text in (full_text, trunc_text):
             if text.width > STAGE_WIDTH:
@@ -226,7 +232,7 @@ class TruncatedBPTT(LectureScene):
             + str(n)
             + ")}",
             font_size=EQ_SIZE - 2,
-            color=NEUTRAL,
+            color=MEANING.neutral.color,
         ).next_to(trunc_text, DOWN, buff=0.5)
         self.cost = {"words": n, "updates": updates, "k": k}
         self.play(FadeIn(words, lag_ratio=0.05))

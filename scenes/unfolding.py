@@ -29,6 +29,10 @@ from manim import (
 )
 
 from scenes.base import LectureScene
+from scenes.grammar import (
+    FONT_LABEL,
+    MEANING,
+)
 from scenes.mobjects import (
     STAGE_BOTTOM,
     STAGE_CENTER,
@@ -40,7 +44,6 @@ from scenes.mobjects import (
     MatrixGrid,
     UnrolledRNN,
 )
-from scenes.palette import FONT_LABEL, INPUT, OUTPUT, RECURRENT, TEXT
 
 __all__ = ["Unfolding"]
 
@@ -50,7 +53,7 @@ MATRIX_LABEL = 0.75  # width of "W =" in front of a matrix
 MATRIX_GAP = 0.6  # between the matrices
 COLORBAR_WIDTH = 1.25  # room on the right for the vertical colour bar
 BLACKBOX_FOLDED_X = -5.4  # where the folded RNN sits next to the abstract chain
-PARAM_COLORS = {"U": INPUT, "W": RECURRENT, "V": OUTPUT}
+PARAM_COLORS = {"U": MEANING.input.color, "W": MEANING.recurrent.color, "V": MEANING.output.color}
 
 
 class Unfolding(LectureScene):
@@ -74,7 +77,7 @@ class Unfolding(LectureScene):
         self.show_title("Unfolding an RNN through time")
         self.folded = FoldedRNN().move_to(STAGE_CENTER)
         self.play(FadeIn(self.folded))
-        self.play(Indicate(self.folded.w_loop, color=RECURRENT, scale_factor=1.3))
+        self.play(Indicate(self.folded.w_loop, color=MEANING.recurrent.color, scale_factor=1.3))
 
     def unfold(self) -> None:
         self.beat(
@@ -195,7 +198,7 @@ class Unfolding(LectureScene):
         )
         self.clear_stage()
         folded = FoldedRNN(gap=1.5).move_to([BLACKBOX_FOLDED_X, STAGE_CENTER[1], 0])
-        equals = MathTex("=", font_size=FONT_LABEL + 16, color=TEXT)
+        equals = MathTex("=", font_size=FONT_LABEL + 16, color=MEANING.text.color)
         equals.next_to(folded, RIGHT, buff=0.45)
         left_edge = equals.get_right()[0] + 0.4
         chain_width = STAGE_WIDTH / 2 - left_edge
@@ -203,7 +206,7 @@ class Unfolding(LectureScene):
         if chain.width > chain_width:
             chain.scale_to_fit_width(chain_width)
         chain.move_to([left_edge + chain.width / 2, STAGE_CENTER[1], 0])
-        caption = Text("folded  =  unfolded", font_size=FONT_LABEL, color=TEXT)
+        caption = Text("folded  =  unfolded", font_size=FONT_LABEL, color=MEANING.text.color)
         caption.next_to(VGroup(folded, chain), DOWN, buff=0.35)
         if caption.get_bottom()[1] < STAGE_BOTTOM:
             caption.shift((STAGE_BOTTOM - caption.get_bottom()[1]) * UP)
@@ -212,6 +215,9 @@ class Unfolding(LectureScene):
         self.play(FadeIn(folded))
         self.play(Write(equals), FadeIn(chain, shift=0.3 * RIGHT), FadeIn(caption))
         self.play(
-            *(Indicate(m, color=RECURRENT, scale_factor=1.25) for m in chain.parameter("W")),
-            Indicate(folded.w_loop, color=RECURRENT, scale_factor=1.25),
+            *(
+                Indicate(m, color=MEANING.recurrent.color, scale_factor=1.25)
+                for m in chain.parameter("W")
+            ),
+            Indicate(folded.w_loop, color=MEANING.recurrent.color, scale_factor=1.25),
         )

@@ -29,19 +29,15 @@ from manim import (
 
 from rnncore.bptt_views import ClipReport, RadiusCase, clip_report, radius_cases
 from scenes.base import FRAME_MARGIN, LectureScene
-from scenes.errorflow import ErrorFlow, LogNormPlot, radius_color, source_legend
-from scenes.mobjects import display_step, fmt
-from scenes.palette import (
+from scenes.errorflow import ErrorFlow, LogNormPlot
+from scenes.grammar import (
     FONT_LABEL,
     FONT_SMALL,
-    GRADIENT,
-    HIDDEN,
-    LOSS,
-    NEUTRAL,
-    RECURRENT,
-    TEXT,
+    MEANING,
+    curve_color,
     source_color,
 )
+from scenes.mobjects import display_step, fmt
 
 __all__ = ["RADII", "VanishingExploding"]
 
@@ -97,7 +93,7 @@ class VanishingExploding(LectureScene):
             r"\qquad\left\|\frac{\partial h^{(t)}}{\partial h^{(k)}}\right\|",
             r"\le\lambda_1^{\,t-k}",
             font_size=EQ_SIZE,
-            color=TEXT,
+            color=MEANING.text.color,
         )
         self.product.next_to(self.title, DOWN, buff=0.2)
         self.play(Write(self.product))
@@ -112,8 +108,10 @@ class VanishingExploding(LectureScene):
         )
         series = []
         for case in self.cases:
-            series.append((case.distances, case.jacobian, radius_color(case.radius), False))
-            series.append((case.distances, case.bound, radius_color(case.radius), True))
+            series.append(
+                (case.distances, case.jacobian, curve_color(RADII.index(case.radius)), False)
+            )
+            series.append((case.distances, case.bound, curve_color(RADII.index(case.radius)), True))
         self.plot = LogNormPlot(
             series,
             x_length=PLOT_SIZE[0],
@@ -130,7 +128,7 @@ class VanishingExploding(LectureScene):
             note = Text(
                 "this lesson has one time step:\nno error travels back (t - k = 0 only)",
                 font_size=FONT_LABEL,
-                color=TEXT,
+                color=MEANING.text.color,
                 line_spacing=0.8,
             )
             note.next_to(self.plot.axes, RIGHT, buff=0.6)
@@ -151,7 +149,11 @@ class VanishingExploding(LectureScene):
         self.trail_numbers: list[VGroup] = []
         for i, case in enumerate(self.cases):
             rows.add(self.make_trail(case, vmax, y=-i * TRAIL_ROW))
-        legend = source_legend([T - 1])
+        legend = MathTex(
+            rf"\text{{the error of }}L^{{({T})}}\text{{ reaching each step, by radius}}",
+            font_size=FONT_SMALL + 6,
+            color=MEANING.text.color,
+        )
         block = VGroup(legend, rows).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         block.next_to(self.product, DOWN, buff=0.3).to_edge(RIGHT, buff=FRAME_MARGIN)
         self.trail_block = block
@@ -177,8 +179,12 @@ class VanishingExploding(LectureScene):
         unit = CLIP_BAR / max(rep.norm_before, rep.threshold)
         before = self.gradient_bar(rep.norm_before * unit)
         after = self.gradient_bar(rep.norm_after * unit)
-        label = MathTex(r"\|g\|=", fmt(rep.norm_before), font_size=EQ_SIZE, color=TEXT)
-        label_after = MathTex(r"\|g\|=", fmt(rep.norm_after), font_size=EQ_SIZE, color=TEXT)
+        label = MathTex(
+            r"\|g\|=", fmt(rep.norm_before), font_size=EQ_SIZE, color=MEANING.text.color
+        )
+        label_after = MathTex(
+            r"\|g\|=", fmt(rep.norm_after), font_size=EQ_SIZE, color=MEANING.text.color
+        )
         bars = VGroup(before, after).arrange(DOWN, buff=0.9, aligned_edge=LEFT)
         bars.move_to(0.8 * UP + 1.0 * LEFT)
         after.align_to(before, LEFT)
@@ -186,10 +192,13 @@ class VanishingExploding(LectureScene):
         threshold = DashedLine(
             [threshold_x, before.get_top()[1] + 0.35, 0],
             [threshold_x, after.get_bottom()[1] - 0.35, 0],
-            color=LOSS,
+            color=MEANING.clip.color,
         )
         threshold_label = MathTex(
-            r"\text{threshold}=", fmt(rep.threshold), font_size=EQ_SIZE - 4, color=LOSS
+            r"\text{threshold}=",
+            fmt(rep.threshold),
+            font_size=EQ_SIZE - 4,
+            color=MEANING.clip.color,
         ).next_to(threshold, UP, buff=0.1)
         label.next_to(before, RIGHT, buff=0.3)
         label_after.next_to(after, RIGHT, buff=0.3)
@@ -199,24 +208,24 @@ class VanishingExploding(LectureScene):
             "=",
             r"g\cdot " + fmt(rep.scale),
             font_size=EQ_SIZE,
-            color=TEXT,
+            color=MEANING.text.color,
         )
         if rep.scale >= 1.0:
             rule = MathTex(
                 r"\|g\|\le\text{threshold}:\ g\text{ is not changed}",
                 font_size=EQ_SIZE,
-                color=TEXT,
+                color=MEANING.text.color,
             )
         update = MathTex(
             r"\theta\leftarrow\theta-\eta\,\mathrm{clip}(g),\quad\eta=",
             f"{self.lesson.learning_rate:g}",
             font_size=EQ_SIZE,
-            color=TEXT,
+            color=MEANING.text.color,
         )
         caption = Text(
             f"gradient of all parameters, W rescaled to spectral radius {radius:g}",
             font_size=FONT_SMALL,
-            color=NEUTRAL,
+            color=MEANING.neutral.color,
         )
         notes = VGroup(rule, update, caption).arrange(DOWN, buff=0.3)
         notes.next_to(bars, DOWN, buff=0.8).set_x(0)
@@ -240,7 +249,7 @@ class VanishingExploding(LectureScene):
         T = self.lesson.T
         steps = VGroup(
             *(
-                MathTex(f"h^{{({display_step(t)})}}", font_size=EQ_SIZE, color=HIDDEN)
+                MathTex(f"h^{{({display_step(t)})}}", font_size=EQ_SIZE, color=MEANING.hidden.color)
                 for t in range(T)
             )
         ).arrange(RIGHT, buff=1.1)
@@ -258,26 +267,26 @@ class VanishingExploding(LectureScene):
         cell = Line(
             steps.get_right() + 0.9 * UP + 0.3 * RIGHT,
             steps.get_left() + 0.9 * UP + 0.3 * LEFT,
-            color=RECURRENT,
+            color=MEANING.text.color,
             stroke_width=8,
         )
-        cell_label = MathTex(r"c^{(t)}", font_size=EQ_SIZE, color=RECURRENT).next_to(
+        cell_label = MathTex(r"c^{(t)}", font_size=EQ_SIZE, color=MEANING.text.color).next_to(
             cell, LEFT, buff=0.15
         )
         diagram = VGroup(steps, fading, cell, cell_label).move_to(0.6 * UP)
-        heading = Text("Next: LSTM", font_size=FONT_LABEL + 10, color=TEXT).next_to(
+        heading = Text("Next: LSTM", font_size=FONT_LABEL + 10, color=MEANING.text.color).next_to(
             diagram, UP, buff=0.6
         )
         lines = VGroup(
             Text(
                 "simple RNN: the error is multiplied by diag(1-h²) W at every step",
                 font_size=FONT_LABEL - 2,
-                color=TEXT,
+                color=MEANING.text.color,
             ),
             Text(
                 "LSTM: a cell state c(t) carries it back through + and gates (i, f, g, o)",
                 font_size=FONT_LABEL - 2,
-                color=RECURRENT,
+                color=MEANING.text.color,
             ),
         ).arrange(DOWN, buff=0.25)
         lines.next_to(diagram, DOWN, buff=0.6)
@@ -288,7 +297,7 @@ class VanishingExploding(LectureScene):
     def make_radius_legend(self) -> VGroup:
         entries = VGroup()
         for case in self.cases:
-            color = radius_color(case.radius)
+            color = curve_color(RADII.index(case.radius))
             swatch = Line(LEFT * 0.2, RIGHT * 0.2, color=color, stroke_width=6)
             text = MathTex(
                 rf"\rho={case.radius:g}\;(\lambda_1={fmt(case.sigma_max)})",
@@ -301,14 +310,15 @@ class VanishingExploding(LectureScene):
             r"\rho:\ \text{spectral radius of }W,\quad"
             r"\lambda_1:\ \text{its largest singular value}",
             font_size=FONT_SMALL + 4,
-            color=NEUTRAL,
+            color=MEANING.neutral.color,
         )
         kinds = VGroup(
             VGroup(
-                Line(LEFT * 0.25, RIGHT * 0.25, color=TEXT), Text("measured", font_size=FONT_SMALL)
+                Line(LEFT * 0.25, RIGHT * 0.25, color=MEANING.text.color),
+                Text("measured", font_size=FONT_SMALL),
             ).arrange(RIGHT, buff=0.1),
             VGroup(
-                DashedLine(LEFT * 0.25, RIGHT * 0.25, color=TEXT, dash_length=0.08),
+                DashedLine(LEFT * 0.25, RIGHT * 0.25, color=MEANING.text.color, dash_length=0.08),
                 MathTex(r"\text{bound }\lambda_1^{\,t-k}", font_size=FONT_SMALL + 6),
             ).arrange(RIGHT, buff=0.1),
         ).arrange(RIGHT, buff=0.4)
@@ -326,7 +336,9 @@ class VanishingExploding(LectureScene):
         reach[T - 1] = strengths[T - 1] > 0
         dots = VGroup(
             *(
-                Rectangle(width=2 * DOT_RADIUS, height=2 * DOT_RADIUS, color=HIDDEN).move_to(p)
+                Rectangle(
+                    width=2 * DOT_RADIUS, height=2 * DOT_RADIUS, color=MEANING.hidden.color
+                ).move_to(p)
                 for p in h_points
             )
         )
@@ -341,17 +353,20 @@ class VanishingExploding(LectureScene):
             vmax=vmax,
             lane_gap=0.0,
             down_shift=0.0,
+            color=curve_color(RADII.index(case.radius)),
         )
         numbers = VGroup(
             *(
-                Text(fmt(strengths[T - 1, t]), font_size=FONT_SMALL, color=TEXT).next_to(
-                    dots[t], DOWN, buff=0.12
-                )
+                Text(
+                    fmt(strengths[T - 1, t]), font_size=FONT_SMALL, color=MEANING.text.color
+                ).next_to(dots[t], DOWN, buff=0.12)
                 for t in range(T)
             )
         )
         label = MathTex(
-            rf"\rho={case.radius:g}", font_size=FONT_SMALL + 8, color=radius_color(case.radius)
+            rf"\rho={case.radius:g}",
+            font_size=FONT_SMALL + 8,
+            color=curve_color(RADII.index(case.radius)),
         ).next_to(dots, LEFT, buff=0.35)
         self.trails.append(flow)
         self.trail_numbers.append(numbers)
@@ -362,7 +377,7 @@ class VanishingExploding(LectureScene):
         return Rectangle(
             width=max(length, 0.02),
             height=0.35,
-            fill_color=GRADIENT,
+            fill_color=MEANING.gradient.color,
             fill_opacity=0.9,
             stroke_width=0,
         )

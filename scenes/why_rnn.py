@@ -29,6 +29,11 @@ from manim import (
 from rnncore import ShuffleDemo, shuffle_demo
 from scenes.base import LectureScene
 from scenes.diagrams import SentenceVectors, TaskDiagram, fit_within
+from scenes.grammar import (
+    FONT_LABEL,
+    FONT_SMALL,
+    MEANING,
+)
 from scenes.mobjects import (
     STAGE_BOTTOM,
     STAGE_CENTER,
@@ -39,16 +44,6 @@ from scenes.mobjects import (
     NeuronLayer,
     VectorStrip,
     fmt,
-)
-from scenes.palette import (
-    FONT_LABEL,
-    FONT_SMALL,
-    HIDDEN,
-    INPUT,
-    NEUTRAL,
-    OUTPUT,
-    RECURRENT,
-    TEXT,
 )
 
 __all__ = ["SENTENCES", "WhyRNN"]
@@ -73,7 +68,7 @@ ROW_PITCH = 1.5  # vertical distance between the sentences
 
 
 def _caption(text: str) -> Text:
-    return Text(text, font_size=FONT_SMALL, color=NEUTRAL).move_to([0, CAPTION_Y, 0])
+    return Text(text, font_size=FONT_SMALL, color=MEANING.neutral.color).move_to([0, CAPTION_Y, 0])
 
 
 class WhyRNN(LectureScene):
@@ -109,13 +104,13 @@ class WhyRNN(LectureScene):
         rows = VGroup()
         self.sentences = []
         for language, parts, verbs in SENTENCES:
-            sentence = SentenceVectors(parts, color=INPUT)
+            sentence = SentenceVectors(parts, color=MEANING.input.color)
             self.sentences.append(sentence)
-            name = Text(language, font_size=FONT_LABEL, color=TEXT)
-            length = MathTex(f"T = {len(parts)}", font_size=FONT_LABEL, color=NEUTRAL)
+            name = Text(language, font_size=FONT_LABEL, color=MEANING.text.color)
+            length = MathTex(f"T = {len(parts)}", font_size=FONT_LABEL, color=MEANING.neutral.color)
             marks = VGroup(
                 *(
-                    Text("verb", font_size=FONT_SMALL, color=NEUTRAL).next_to(
+                    Text("verb", font_size=FONT_SMALL, color=MEANING.neutral.color).next_to(
                         sentence.vectors[k], DOWN, buff=0.08
                     )
                     for k in verbs
@@ -146,29 +141,34 @@ class WhyRNN(LectureScene):
         )
         self.clear_stage()
         self.show_title("Problem 1: a DCL's input size is fixed")
-        sentence = SentenceVectors(german, color=INPUT, gap=0.45)
+        sentence = SentenceVectors(german, color=MEANING.input.color, gap=0.45)
         vecs = sentence.vectors
         slots = VGroup(
             *(
                 DashedVMobject(
-                    Rectangle(width=SLOT_W, height=SLOT_H, stroke_color=NEUTRAL), num_dashes=24
+                    Rectangle(width=SLOT_W, height=SLOT_H, stroke_color=MEANING.neutral.color),
+                    num_dashes=24,
                 ).move_to(vec)
                 for vec in vecs[:SLOTS]
             )
         )
-        dcl_label = Text(f"DCL: {SLOTS} input slots", font_size=FONT_LABEL, color=HIDDEN)
-        overflow = Text("no slot left", font_size=FONT_SMALL, color=NEUTRAL)
+        dcl_label = Text(
+            f"DCL: {SLOTS} input slots", font_size=FONT_LABEL, color=MEANING.hidden.color
+        )
+        overflow = Text("no slot left", font_size=FONT_SMALL, color=MEANING.neutral.color)
         left = VGroup(dcl_label, VGroup(sentence, slots))
         left.arrange(DOWN, buff=0.45)
         overflow.next_to(vecs[-1], DOWN, buff=0.35)
-        rnn_label = Text("RNN: one cell per step, any length", font_size=FONT_LABEL, color=HIDDEN)
+        rnn_label = Text(
+            "RNN: one cell per step, any length", font_size=FONT_LABEL, color=MEANING.hidden.color
+        )
         chains = VGroup()
         for _, parts, _ in SENTENCES[:2]:
             chain = TaskDiagram([True] * len(parts), [False] * len(parts), pitch=0.95)
             chain.add(
-                MathTex(f"T = {len(parts)}", font_size=FONT_LABEL, color=NEUTRAL).next_to(
-                    chain, RIGHT, buff=0.4
-                )
+                MathTex(
+                    f"T = {len(parts)}", font_size=FONT_LABEL, color=MEANING.neutral.color
+                ).next_to(chain, RIGHT, buff=0.4)
             )
             chains.add(chain)
         chains.arrange(DOWN, buff=0.5, aligned_edge=LEFT)
@@ -178,7 +178,9 @@ class WhyRNN(LectureScene):
         overflow.next_to(vecs[-1], DOWN, buff=0.3)
         fit_within(stage, STAGE_WIDTH, STAGE_TOP - STAGE_BOTTOM - 0.2)
         stage.move_to(STAGE_CENTER)
-        legend = Legend([(RECURRENT, "recurrent"), (INPUT, "input")], kind="line")
+        legend = Legend(
+            [(MEANING.recurrent.color, "recurrent"), (MEANING.input.color, "input")], kind="line"
+        )
         legend.to_corner(DOWN + RIGHT, buff=0.5)
         self.play(FadeIn(dcl_label), FadeIn(slots))
         self.play(FadeIn(sentence))
@@ -188,28 +190,35 @@ class WhyRNN(LectureScene):
     def dense_view(self, order: list[int], out: VectorStrip) -> VGroup:
         """The DCL reading the sequence as blocks in ``order`` (original step indices)."""
         xs = self.demo.xs
-        blocks = VGroup(*(VectorStrip(xs[t], outline=INPUT) for t in order))
+        blocks = VGroup(*(VectorStrip(xs[t], outline=MEANING.input.color) for t in order))
         blocks.arrange(RIGHT, buff=BLOCK_GAP, aligned_edge=UP)
         labels = VGroup(
             *(
-                Text(self.step_name(t), font_size=FONT_SMALL, color=INPUT).next_to(
+                Text(self.step_name(t), font_size=FONT_SMALL, color=MEANING.input.color).next_to(
                     b, DOWN, buff=0.12
                 )
                 for t, b in zip(order, blocks, strict=True)
             )
         )
-        hidden = NeuronLayer(n=DENSE_HIDDEN, color=HIDDEN, show_numbers=False, spacing=1.0)
+        hidden = NeuronLayer(
+            n=DENSE_HIDDEN, color=MEANING.hidden.color, show_numbers=False, spacing=1.0
+        )
         hidden.next_to(blocks, UP, buff=LAYER_GAP)
         out.next_to(hidden, UP, buff=LAYER_GAP * 0.8)
         lines = VGroup()
         for block in blocks:
             for circle in hidden.shapes:
                 lines.add(
-                    Line(block.get_top(), circle.get_bottom(), color=NEUTRAL, stroke_width=1.5)
+                    Line(
+                        block.get_top(),
+                        circle.get_bottom(),
+                        color=MEANING.neutral.color,
+                        stroke_width=1.5,
+                    )
                 )
         out_lines = VGroup(
             *(
-                Line(c.get_top(), out.get_bottom(), color=NEUTRAL, stroke_width=1.5)
+                Line(c.get_top(), out.get_bottom(), color=MEANING.neutral.color, stroke_width=1.5)
                 for c in hidden.shapes
             )
         )
@@ -230,8 +239,12 @@ class WhyRNN(LectureScene):
         )
         self.clear_stage()
         self.show_title("Problem 2: a DCL has no notion of order")
-        self.dense_before = VectorStrip(demo.dense_out, vertical=False, outline=OUTPUT)
-        self.dense_after = VectorStrip(demo.dense_out_shuffled, vertical=False, outline=OUTPUT)
+        self.dense_before = VectorStrip(
+            demo.dense_out, vertical=False, outline=MEANING.output.color
+        )
+        self.dense_after = VectorStrip(
+            demo.dense_out_shuffled, vertical=False, outline=MEANING.output.color
+        )
         before = self.dense_view(order, self.dense_before)
         after = self.dense_view(shuffled, self.dense_after)
         for view in (before, after):
@@ -239,11 +252,15 @@ class WhyRNN(LectureScene):
             view.move_to(STAGE_CENTER + 0.3 * UP)
         bar = ColorBar(1.0, label="value", length=COLORBAR_LEN).to_corner(DOWN + RIGHT, buff=0.5)
         out_label = VGroup(
-            Text("DCL output", font_size=FONT_SMALL, color=OUTPUT),
+            Text("DCL output", font_size=FONT_SMALL, color=MEANING.output.color),
         ).next_to(self.dense_before, LEFT, buff=0.3)
-        note = Text("each step's weights move with it", font_size=FONT_SMALL, color=NEUTRAL)
+        note = Text(
+            "each step's weights move with it", font_size=FONT_SMALL, color=MEANING.neutral.color
+        )
         note.move_to([0, CAPTION_Y, 0])
-        same = Text(f"unchanged: {_pair(demo.dense_out)}", font_size=FONT_SMALL, color=TEXT)
+        same = Text(
+            f"unchanged: {_pair(demo.dense_out)}", font_size=FONT_SMALL, color=MEANING.text.color
+        )
         same.next_to(self.dense_before, RIGHT, buff=0.3)
         self.play(FadeIn(before), FadeIn(bar), FadeIn(out_label))
         self.play(Transform(before, after), FadeIn(note), run_time=2.0)
@@ -271,10 +288,10 @@ class WhyRNN(LectureScene):
         ):
             chain = TaskDiagram([True] * T, [t == T - 1 for t in range(T)])
             labels = chain.label_inputs([self.step_name(t) for t in order])
-            strip = VectorStrip(out, vertical=False, outline=OUTPUT)
+            strip = VectorStrip(out, vertical=False, outline=MEANING.output.color)
             strip.next_to(chain.output_anchor(T - 1), UP, buff=0.1)
             self.rnn_strips.append(strip)
-            title = Text(name, font_size=FONT_LABEL, color=TEXT)
+            title = Text(name, font_size=FONT_LABEL, color=MEANING.text.color)
             body = VGroup(chain, labels, strip)
             title.next_to(body, LEFT, buff=0.6)
             rows.add(VGroup(title, body))
@@ -283,16 +300,21 @@ class WhyRNN(LectureScene):
         rows.move_to(STAGE_CENTER + 0.2 * UP)
         bar = ColorBar(1.0, label="value", length=COLORBAR_LEN).to_corner(DOWN + RIGHT, buff=0.5)
         legend = Legend(
-            [(INPUT, "input"), (RECURRENT, "recurrent"), (OUTPUT, "output")], kind="line"
+            [
+                (MEANING.input.color, "input"),
+                (MEANING.recurrent.color, "recurrent"),
+                (MEANING.output.color, "output"),
+            ],
+            kind="line",
         ).to_corner(DOWN + LEFT, buff=0.5)
         self.play(FadeIn(rows[0]), FadeIn(bar), FadeIn(legend))
         self.play(FadeIn(rows[1]))
         arrows = VGroup()
         for strip in self.rnn_strips:
             arrows.add(
-                MathTex(r"\hat{y}^{(" + str(T) + ")}", font_size=FONT_LABEL, color=OUTPUT).next_to(
-                    strip, RIGHT, buff=0.2
-                )
+                MathTex(
+                    r"\hat{y}^{(" + str(T) + ")}", font_size=FONT_LABEL, color=MEANING.output.color
+                ).next_to(strip, RIGHT, buff=0.2)
             )
         self.play(FadeIn(arrows))
 

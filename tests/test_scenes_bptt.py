@@ -322,7 +322,7 @@ def test_truncated_fits_the_frame(truncated) -> None:
 
 
 def test_truncated_greys_exactly_the_paths_beyond_the_horizon(truncated) -> None:
-    from scenes.palette import GREY_OUT
+    from scenes.grammar import MEANING
 
     lesson = truncated.lesson
     k = lesson.truncate
@@ -333,7 +333,7 @@ def test_truncated_greys_exactly_the_paths_beyond_the_horizon(truncated) -> None
         beyond = s - (t - 1) >= k  # the error would reach step t-1, k or more steps back
         assert (id(arrow) in cut) == beyond
         if beyond:
-            assert arrow.get_color() == GREY_OUT
+            assert arrow.get_color() == MEANING.cut.color
     assert len(cut) > 0
     # the kept paths carry the same error in both, the cut ones carry nothing in BPTT(k)
     np.testing.assert_allclose(trunc.norms_by_source[keep], full.norms_by_source[keep])

@@ -18,6 +18,7 @@ from manim import ManimColor, tempconfig
 
 from rnncore import default_lesson, load_lesson
 from rnncore.explain import hidden_terms, output_terms
+from scenes.grammar import value_color
 from scenes.mobjects import (
     ColorBar,
     Connections,
@@ -29,7 +30,6 @@ from scenes.mobjects import (
     VectorStrip,
     fmt,
 )
-from scenes.palette import value_color
 
 CUSTOM_LESSON = """
 name = "Six steps, five hidden"

@@ -19,8 +19,8 @@ from _scenes import build_scene, media_dir
 from manim import ManimColor, tempconfig
 
 from rnncore import Lesson, load_lesson
+from scenes.grammar import MEANING
 from scenes.mobjects import NONE_MARK, UnrolledRNN, fmt
-from scenes.palette import NEUTRAL
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -66,7 +66,9 @@ def test_many_to_one_has_one_loss_and_marks_the_others(tmp_path_factory) -> None
         assert view.loss[t].shown_numbers() == [""]
         assert np.allclose(view.none_marks[t].get_center(), view.loss[t].get_center())
         for row in ("o", "y_hat", "loss"):  # nothing compares these outputs: dim
-            assert _hex(getattr(view, row)[t].shapes[0].get_stroke_color()) == _hex(NEUTRAL)
+            assert _hex(getattr(view, row)[t].shapes[0].get_stroke_color()) == _hex(
+                MEANING.neutral.color
+            )
     assert view.loss[T - 1].shown_numbers() == [fmt(les.backprop().losses[T - 1])]
     assert sorted(view.target_frames) == [T - 1]  # only the step with a loss has a target
 
