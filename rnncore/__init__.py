@@ -48,6 +48,9 @@ from rnncore.dense import (
     dense_sgd_step,
 )
 from rnncore.lesson import LIMITS, TASKS, Lesson, LessonError, default_lesson, load_lesson
+from rnncore.lesson_fit import LessonTraining, train_lesson
+from rnncore.lesson_io import write_lesson
+from rnncore.lesson_train import TrainedRecord, TrainSpec
 from rnncore.optim import clip_grads, sgd_step
 from rnncore.params import PARAM_NAMES, PerStep, RNNParams
 from rnncore.review import (
@@ -111,6 +114,7 @@ __all__ = [
     "Evaluation",
     "Lesson",
     "LessonError",
+    "LessonTraining",
     "LongRangeResult",
     "PerStep",
     "RNNParams",
@@ -121,6 +125,8 @@ __all__ = [
     "Trace",
     "TrainResult",
     "TrainSettings",
+    "TrainSpec",
+    "TrainedRecord",
     "Weather",
     "backward",
     "bidirectional",
@@ -168,5 +174,7 @@ __all__ = [
     "tanh_derivative",
     "task_run",
     "train",
+    "train_lesson",
     "truncation_chunks",
+    "write_lesson",
 ]

@@ -30,6 +30,10 @@ like the fields below, never unpickled)::
     outputs = ["even", "odd"]
     steps = ["a", "b", "a", "c", "a"]
 
+    [train]                      # optional: the training set and settings of
+    generator = "parity"         # ``render.py train`` (see rnncore.lesson_train);
+    n = 32                       # [trained] is what that command wrote
+
 Every problem raises ``LessonError`` (a ``ValueError``) with one line naming the
 file, the field, what was expected and what was found. That holds for files of any
 shape or size: only regular files of at most ``MAX_BYTES`` are read (a FIFO or a
@@ -52,12 +56,16 @@ import zipfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from rnncore.params import PARAM_NAMES, RNNParams
 from rnncore.rnn import LOSSES, Backprop, Trace, backward, forward
+
+if TYPE_CHECKING:  # lesson_train and lesson_fit import this module
+    from rnncore.datasets import Dataset
+    from rnncore.lesson_train import TrainedRecord, TrainSpec
 
 __all__ = [
     "DEFAULT_LESSON",
@@ -100,6 +108,8 @@ _TOP = {
     "weights",
     "data",
     "labels",
+    "train",
+    "trained",
 }
 _TABLES = {
     "network": {"n_in", "n_hidden", "n_out", "seed", "scale"},
@@ -132,6 +142,8 @@ class Lesson:
     step_labels: tuple[str, ...] = ()
     source: str = "<lesson>"
     seed: int = 0
+    train: TrainSpec | None = None  # the [train] table (None: the lesson's own sequence)
+    trained: TrainedRecord | None = None  # the [trained] table
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -173,11 +185,19 @@ class Lesson:
             )
         return self._cache[key]
 
+    def training_set(self) -> Dataset:
+        """The sequences ``render.py train`` trains on (``rnncore.lesson_fit``)."""
+        from rnncore.lesson_fit import training_set
+
+        return training_set(self)
+
     def describe(self) -> str:
         """A few lines that summarise the lesson (what ``render.py check`` prints)."""
         p = self.params
         n_params = sum(v.size for _, v in p.items())
         bp = self.backprop()
+        from rnncore.lesson_fit import describe_training
+
         return "\n".join(
             [
                 f"{self.name}  ({self.source})",
@@ -188,6 +208,7 @@ class Lesson:
                 f"  learning rate {self.learning_rate:g}, truncate k = {self.truncate}, "
                 f"clip {self.clip:g}",
                 f"  total loss L = {bp.loss:.4f}, gradient norm {bp.grads.global_norm():.4f}",
+                *describe_training(self),
             ]
         )
 
@@ -369,12 +390,14 @@ def _read_npz(where: str, data: bytes) -> dict[str, Any]:
         detail = str(e).splitlines()[0][:120] if str(e) else ""
         detail = f"{type(e).__name__}: {detail}" if detail else type(e).__name__
         raise LessonError(f"{where}: not a valid NPZ archive ({detail})") from None
-    raw: dict[str, Any] = {}
+    from rnncore.lesson_train import npz_train_tables  # imports this module
+
     homes = {**{k: "weights" for k in PARAM_NAMES}, "xs": "data", "targets": "data", "h0": "data"}
     homes |= {f"labels_{k}": "labels" for k in _TABLES["labels"]}
     homes |= {k: "network" for k in _TABLES["network"]}
-    for key, arr in arrays.items():
-        value = arr.item() if arr.ndim == 0 else arr.tolist()
+    values = {k: arr.item() if arr.ndim == 0 else arr.tolist() for k, arr in arrays.items()}
+    raw = npz_train_tables(where, values)  # takes the train_* and trained_* keys
+    for key, value in values.items():
         table = homes.get(key)
         if table is None:
             raw[key] = value
@@ -580,6 +603,10 @@ def _build(raw: dict[str, Any], where: str, stem: str, seed_override: int | None
         targets = _array(where, "data.targets", data["targets"], (T, O))
 
     truncate = _int(where, "truncate", raw.get("truncate", min(2, T)), 1, T)
+    from rnncore.lesson_train import parse_train, parse_trained  # imports this module
+
+    train = parse_train(where, raw["train"], I, O, loss, task) if "train" in raw else None
+    trained = parse_trained(where, raw["trained"]) if "trained" in raw else None
 
     return Lesson(
         name=name.strip(),
@@ -597,4 +624,6 @@ def _build(raw: dict[str, Any], where: str, stem: str, seed_override: int | None
         step_labels=_labels(where, "labels.steps", labels.get("steps"), T),
         source=where,
         seed=seed,
+        train=train,
+        trained=trained,
     )
