@@ -8,6 +8,7 @@
     python render.py slides  [SCENE...] --to html|pptx|pdf [same options]
     python render.py lecture [SCENE...] [same options]
     python render.py check FILE
+    python render.py train LESSON --out FILE [--epochs N] [--lr X] [--seed N]
 
 The module is thin: it parses and validates everything first (bad input: exit 2,
 one line on stderr, nothing written), then hands each scene to ``manim`` and each
@@ -56,7 +57,8 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from rnncore import LessonError, load_lesson
+from rnncore import LessonError, load_lesson, train_lesson, write_lesson
+from rnncore.lesson_io import WRITE_FORMATS
 from scenes import LECTURE, scene_class
 from scenes.outline import DECK_MODULE, DECK_SCENES, DECK_TITLES, deck_order
 
@@ -268,6 +270,16 @@ def seed_int(text: str) -> int:
     return value
 
 
+def learning_rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, found {text!r}") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a finite number > 0, found {text!r}")
+    return value
+
+
 def formats(text: str) -> list[str]:
     found = [f.strip().lower() for f in text.split(",") if f.strip()]
     bad = [f for f in found if f not in DECK_FORMATS]
@@ -335,6 +347,20 @@ def build_parser() -> Parser:
     p = sub.add_parser("check", help="validate a lesson file and summarise it")
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--seed", type=seed_int, metavar="N")
+    p = sub.add_parser(
+        "train", help="train the lesson's network; write a lesson file with the trained weights"
+    )
+    p.add_argument("lesson", type=Path, metavar="LESSON", help="lesson file (.toml, .json, .npz)")
+    p.add_argument(
+        "--out", type=Path, required=True, metavar="FILE",
+        help="the lesson file to write (.toml, .json or .npz); may be LESSON itself",
+    )  # fmt: skip
+    p.add_argument("--epochs", type=positive_int, metavar="N", help="default: [train] epochs")
+    p.add_argument("--lr", type=learning_rate, metavar="X", help="default: [train] lr")
+    p.add_argument(
+        "--seed", type=seed_int, metavar="N",
+        help="seed of the order of the sequences in each epoch (default: [train] seed)",
+    )  # fmt: skip
     return parser
 
 
@@ -393,6 +419,25 @@ def check_out(out: Path) -> Path:
         os.unlink(probe)
     except OSError as e:
         raise CliError(f"--out {out}: cannot write in {existing} ({e.strerror or e})") from None
+    return out
+
+
+def check_out_file(out: Path) -> Path:
+    """``out`` as an absolute path, if a lesson file can be written there."""
+    out = out.expanduser().absolute()
+    if out.suffix.lower() not in WRITE_FORMATS:
+        found = out.suffix or out.name
+        raise CliError(f"--out {out}: expected a .toml, .json or .npz file name, found '{found}'")
+    if out.is_dir():
+        raise CliError(f"--out {out}: is a folder, expected a file name")
+    if not out.parent.is_dir():
+        raise CliError(f"--out {out}: no folder {out.parent}")
+    try:  # a real write probe: os.access says yes to root even on read-only mounts
+        fd, probe = tempfile.mkstemp(prefix=".rnn-lecture-probe-", dir=out.parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise CliError(f"--out {out}: cannot write in {out.parent} ({e.strerror or e})") from None
     return out
 
 
@@ -823,12 +868,73 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def ticker(label: str) -> Iterator[None]:
+    """On a terminal, redraw ``label: N s`` on stderr every second until the block ends."""
+    if not sys.stderr.isatty():
+        yield
+        return
+    done = threading.Event()
+    start = time.monotonic()
+
+    def tick() -> None:
+        while not done.wait(1.0):
+            sys.stderr.write(f"\r{label}: {time.monotonic() - start:.0f} s")
+            sys.stderr.flush()
+
+    thread = threading.Thread(target=tick, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+        sys.stderr.write(f"\r{label}: {time.monotonic() - start:.1f} s\n")
+        sys.stderr.flush()
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    out = check_out_file(args.out)
+    try:
+        lesson = load_lesson(args.lesson)
+        data = lesson.training_set()
+    except LessonError as e:
+        raise CliError(str(e)) from None
+    spec = lesson.train
+    epochs = args.epochs or (spec.epochs if spec else None)
+    label = f"training {lesson.name!r} on {len(data)} sequence{'s' if len(data) > 1 else ''}"
+    if sys.stderr.isatty():
+        print(f"{label} ({epochs or 'default'} epochs) ...", file=sys.stderr, flush=True)
+    with ticker("training"):
+        try:
+            run = train_lesson(lesson, epochs=args.epochs, lr=args.lr, seed=args.seed)
+        except ValueError as e:  # an override out of range: "epochs: expected ..."
+            raise CliError(f"--{e}") from None
+    with SIGNALS.deferred():  # written whole, or (signal before this block) not at all
+        try:
+            write_lesson(out, run.lesson)
+        except (OSError, ValueError) as e:
+            raise CliError(f"--out {out}: {getattr(e, 'strerror', None) or e}", code=1) from None
+        SIGNALS.disarm()
+    rec, res = run.lesson.trained, run.result
+    assert rec is not None
+    line = (
+        f"{label}: {rec.epochs} epochs, lr {rec.lr:g}: loss {res.loss[0]:.4f} -> {res.loss[-1]:.4f}"
+    )
+    if res.accuracy is not None:
+        line += f", accuracy {100 * res.accuracy[0]:.1f}% -> {100 * res.accuracy[-1]:.1f}%"
+    print(line)
+    print(f"wrote {out}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "list": cmd_list,
     "video": cmd_render,
     "slides": cmd_render,
     "lecture": cmd_render,
     "check": cmd_check,
+    "train": cmd_train,
 }
 
 
