@@ -74,7 +74,7 @@ _GEN_KEYS = {
 _ALL_GEN_KEYS = {k for keys in _GEN_KEYS.values() for k in keys}
 _TRAIN_KEYS = {*_SETTINGS, "generator", "sequences", *_ALL_GEN_KEYS}
 _TRAINED_KEYS = {*_SETTINGS, "sequences", "final_loss", "final_accuracy"}
-_DEFAULT_T = {"parity": 5, "sentiment": (3, 7)}
+_DEFAULT_T: dict[str, Any] = {"parity": 5, "sentiment": [3, 7]}
 
 
 @dataclass(frozen=True)

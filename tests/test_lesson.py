@@ -670,6 +670,11 @@ def _fields():
         + tables
         + [f"{t}.{k}" for t in tables for k in raw[t]]
         + ["data.h0", "network.seed", "network.scale", "labels.steps"]
+        + ["train", "trained"]
+        + [f"train.{k}" for k in ("epochs", "lr", "momentum", "clip", "truncate", "seed")]
+        + [f"train.{k}" for k in ("generator", "n", "T", "d", "n_symbols", "distractors")]
+        + ["train.data_seed", "train.sequences"]
+        + [f"trained.{k}" for k in ("epochs", "lr", "final_loss", "final_accuracy")]
     )
 
 
