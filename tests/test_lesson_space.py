@@ -21,7 +21,7 @@ import numpy as np
 import pytest
 from _lessons import EDGE_LESSONS, lesson_tables, write_lesson
 from _scenes import build_scene, media_dir
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 
 from rnncore import LIMITS, LessonError, load_lesson
 
@@ -158,6 +158,8 @@ class TestDrawn:
         max_examples=DRAWN_IN_MAKE_TEST,
         derandomize=True,  # a fixed sample: the same lessons on every run
         database=None,
+        phases=[Phase.generate],  # no shrinking: a failure names its lesson, and each try
+        # rebuilds 14 scenes (minutes); bench/sweep_lessons.py reruns a lesson alone
         deadline=None,
         suppress_health_check=list(HealthCheck),
     )
