@@ -15,12 +15,12 @@ import numpy as np
 
 from rnncore.params import RNNParams
 
-__all__ = ["ClipMode", "clip_grads", "sgd_step"]
+__all__ = ["ClipMode", "clip_grads", "positive", "sgd_step"]
 
 ClipMode = Literal["norm", "value"]
 
 
-def _positive(name: str, value: object) -> float:
+def positive(name: str, value: object) -> float:
     """``value`` as a finite float > 0, or ``ValueError`` naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ValueError(f"{name}: expected a finite number > 0, found {value!r}")
@@ -31,7 +31,7 @@ def _positive(name: str, value: object) -> float:
 
 def clip_grads(grads: RNNParams, threshold: float, mode: ClipMode = "norm") -> RNNParams:
     """Clipped gradients (by global norm or element-wise)."""
-    threshold = _positive("clip", threshold)
+    threshold = positive("clip", threshold)
     if mode == "norm":
         norm = grads.global_norm()
         if norm <= threshold:
@@ -50,7 +50,7 @@ def sgd_step(
     clip_mode: ClipMode = "norm",
 ) -> RNNParams:
     """params - lr * grads, the gradients first clipped if ``clip`` is given."""
-    lr = _positive("lr", lr)
+    lr = positive("lr", lr)
     for (name, p), (_, g) in zip(params.items(), grads.items(), strict=True):
         if p.shape != g.shape:
             raise ValueError(f"grads.{name}: expected shape {p.shape}, found {g.shape}")

@@ -39,7 +39,7 @@ import numpy as np
 
 from rnncore.bptt_views import truncation_chunks
 from rnncore.datasets import Dataset, check_dataset, evaluate, first_symbol_dataset
-from rnncore.optim import _positive, clip_grads, sgd_step
+from rnncore.optim import clip_grads, positive, sgd_step
 from rnncore.params import RNNParams
 from rnncore.rnn import Backprop, Loss, backward, forward
 
@@ -146,8 +146,8 @@ def chunked_bptt(
         next chunk runs with the new parameters. Without it every chunk uses ``params``.
     """
     k = _k("k", k)
-    lr = None if lr is None else _positive("lr", lr)
-    clip = None if clip is None else _positive("clip", clip)
+    lr = None if lr is None else positive("lr", lr)
+    clip = None if clip is None else positive("clip", clip)
     full_trace = forward(params, xs, h0, output=_output(loss))  # validates xs, h0
     full = backward(params, full_trace, targets, loss, loss_mask)
     T = full_trace.T
@@ -257,7 +257,7 @@ def train(
         Epochs whose parameters are kept; epoch 0 and the last are always kept.
     """
     E = _k("epochs", epochs)
-    lr = _positive("lr", lr)
+    lr = positive("lr", lr)
     if (
         isinstance(momentum, bool)
         or not isinstance(momentum, (int, float))
@@ -265,7 +265,7 @@ def train(
     ):
         raise ValueError(f"momentum: expected a number in [0, 1), found {momentum!r}")
     if clip is not None:
-        clip = _positive("clip", clip)
+        clip = positive("clip", clip)
     k = None if truncate is None else _k("truncate", truncate)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed: expected an integer >= 0, found {seed!r}")
