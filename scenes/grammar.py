@@ -105,14 +105,14 @@ MEANING = Meanings(
     value_positive=_enc("#B95101"),
     weight=_enc("#F2F2F2", width=6.0),
     recurrent=_enc("#FDFF24", width=4.0),
-    input=_enc("#6CDA13"),
-    hidden=_enc("#AFB3FF"),
-    output=_enc("#FFCA92"),
-    gradient=_enc("#C4FDD1", width=3.0),
-    loss=_enc("#FF7079"),
+    input=_enc("#71DB00"),
+    hidden=_enc("#AFB1FF"),
+    output=_enc("#FFD48F"),
+    gradient=_enc("#C2FFCF", width=3.0),
+    loss=_enc("#FF7179"),
     error=_enc("#E96F6E", width=5.0),
-    highlight=_enc("#F1AFD3", width=5.0),
-    cut=_enc("#4D4D4D", width=3.0, dashed=True),
+    highlight=_enc("#F4B5D8", width=5.0),
+    cut=_enc("#484848", width=3.0, dashed=True),
     clip=_enc("#F74447", width=4.0, dashed=True),
     text=_enc("#F2F2F2"),
     neutral=_enc("#A1A1A1", width=2.0),
@@ -121,20 +121,23 @@ MEANING = Meanings(
 
 BACKGROUND = MEANING.background.color
 
-# One colour per source loss L(1)..L(10) (T = 10 is the largest lesson).
+# One colour per source loss L(1)..L(10) (T = 10 is the largest lesson). Found with the
+# role, loss, gradient, highlight and cut colours by a local search that maximises the
+# smallest CIEDE2000 distance (normal >= 20, simulated deuteranopia/protanopia >= 10)
+# while every source keeps a 3:1 contrast with the background.
 SOURCE_COLORS: tuple[ManimColor, ...] = tuple(
     ManimColor(h)
     for h in (
-        "#E651AE",
-        "#02B37F",
-        "#A062FF",
-        "#C28B08",
-        "#429BC6",
+        "#EC50B1",
+        "#00B37F",
+        "#A161FF",
+        "#C88A0D",
+        "#409DC7",
         "#B73742",
-        "#78D6DB",
-        "#8F707A",
-        "#868E55",
-        "#076C7F",
+        "#82EDFF",
+        "#95727E",
+        "#8A8C53",
+        "#006C80",
     )
 )
 
