@@ -62,12 +62,17 @@ class LessonTraining:
 
 
 def train_lesson(
-    lesson: Lesson, *, epochs: int | None = None, lr: float | None = None, seed: int | None = None
+    lesson: Lesson,
+    *,
+    epochs: int | None = None,
+    lr: float | None = None,
+    seed: int | None = None,
+    snapshot_epochs: tuple[int, ...] = (),
 ) -> LessonTraining:
     """Train the lesson's network on its training set with its ``[train]`` settings.
 
     ``epochs``, ``lr`` and ``seed`` override the table's (``ValueError`` of one line,
-    naming the argument, when out of range).
+    naming the argument, when out of range); ``snapshot_epochs`` as in ``train``.
     """
     spec = lesson.train or TrainSpec()
     data = training_set(lesson)
@@ -85,7 +90,7 @@ def train_lesson(
         raise ValueError(f"seed: expected an integer in 0..{MAX_SEED}, found {s!r}")
     result = train(
         lesson.params, data, epochs=E, lr=rate, momentum=spec.momentum, clip=spec.clip,
-        truncate=spec.truncate, seed=s,
+        truncate=spec.truncate, seed=s, snapshot_epochs=snapshot_epochs,
     )  # fmt: skip
     acc = None if result.accuracy is None else float(result.accuracy[-1])
     record = TrainedRecord(

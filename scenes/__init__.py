@@ -37,6 +37,7 @@ LECTURE: tuple[SceneInfo, ...] = (
         "ForwardPropagation", "scenes.forward", "001 §2", "Forward propagation, step by step"
     ),
     SceneInfo("BackpropThroughTime", "scenes.bptt", "001 §3", "Backpropagation through time"),
+    SceneInfo("Training", "scenes.training", "001 §3", "Training: BPTT and updates, repeated"),
     SceneInfo("TruncatedBPTT", "scenes.truncated", "001 §3", "Truncated BPTT"),
     SceneInfo("VanishingExploding", "scenes.vanishing", "001 end", "Vanishing/exploding gradients"),
 )

@@ -1606,9 +1606,10 @@ class Legend(VGroup):
             else:
                 text = Text(label, font_size=font_size, color=MEANING.text.color)
             self.entries.add(VGroup(mark, text.next_to(mark, RIGHT, buff=0.14)))
-        self.entries.arrange(
-            DOWN if vertical else RIGHT, aligned_edge=LEFT, buff=0.16 if vertical else 0.4
-        )
+        if vertical:
+            self.entries.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        else:  # side by side (aligned_edge=LEFT would stack every entry's left edge)
+            self.entries.arrange(RIGHT, buff=0.4)
         self.add(self.entries)
 
 

@@ -35,6 +35,7 @@ ALL_SCENES = (
     "Unfolding",
     "ForwardPropagation",
     "BackpropThroughTime",
+    "Training",
     "TruncatedBPTT",
     "VanishingExploding",
     "LectureTitle",

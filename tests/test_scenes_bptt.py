@@ -57,8 +57,13 @@ MARGIN = 0.4
 SLACK = 0.05  # stroke widths and rounding
 
 
-def _build(cls_path: str, kind: str, tmp_path_factory: pytest.TempPathFactory):
-    """Construct the scene for the lesson ``kind`` (nothing encoded), recording overflow."""
+def _build(
+    cls_path: str, kind: str, tmp_path_factory: pytest.TempPathFactory, text: str | None = None
+):
+    """Construct the scene for the lesson ``kind`` (nothing encoded), recording overflow.
+
+    ``kind`` "default" is the default lesson; any other is ``text`` (a lesson file's
+    TOML; default ``CUSTOM_LESSON``)."""
     import importlib
 
     module, name = cls_path.rsplit(".", 1)
@@ -99,7 +104,7 @@ def _build(cls_path: str, kind: str, tmp_path_factory: pytest.TempPathFactory):
     lesson = None
     if kind != "default":
         lesson = tmp / "custom.toml"
-        lesson.write_text(CUSTOM_LESSON, encoding="utf-8")
+        lesson.write_text(text or CUSTOM_LESSON, encoding="utf-8")
     scene = build_scene(Checked, lesson, tmp, media_dir(tmp_path_factory))
     scene.lesson_kind = kind
     return scene

@@ -1,0 +1,144 @@
+"""A plot of curves over epochs (or any counter): the Training scene's loss and norms.
+
+``CurvePlot`` draws series of values against x on a linear or a logarithmic y axis,
+with round tick spacings (``nice_step``) so that 100 epochs do not become 100 labels.
+A horizontal reference (the clipping threshold) is a dashed line across the axes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from manim import (
+    RIGHT,
+    UP,
+    Axes,
+    DashedLine,
+    DashedVMobject,
+    MathTex,
+    VGroup,
+    VMobject,
+)
+from manim.mobject.graphing.scale import LogBase
+
+from scenes.errorflow import nice_step
+from scenes.grammar import FONT_LABEL, FONT_NUMBER, MEANING, Encoding
+
+__all__ = ["CurvePlot", "Series", "spans_decades"]
+
+Series = tuple[np.ndarray, np.ndarray, Encoding]  # x (n,), y (n,), how it is drawn
+
+
+def spans_decades(values: np.ndarray, decades: float = 1.0) -> bool:
+    """True when positive ``values`` span more than ``decades`` powers of ten (log axis)."""
+    v = np.asarray(values, dtype=float)
+    v = v[v > 0]
+    return v.size > 0 and np.log10(v.max() / v.min()) > decades
+
+
+class CurvePlot(VGroup):
+    """Curves ``y(x)`` on shared axes; log10 y axis when ``log_y``.
+
+    Parameters
+    ----------
+    series
+        ``[(x, y, encoding), ...]``; the encoding's colour and dash draw the curve.
+        With ``log_y`` every y must be positive.
+    log_y
+        Logarithmic y axis (ticks at powers of ten).
+    y_floor
+        Linear axes start at this y (default 0).
+    reference
+        A y value drawn as a dashed horizontal line in the ``clip`` encoding (the
+        clipping threshold), or None.
+
+    Attributes
+    ----------
+    axes
+        The manim ``Axes``; ``axes.c2p(x, y)`` takes real y values.
+    lines
+        One polyline per series (dashed where its encoding says so).
+    paths
+        The same polylines undashed: their corners are the data points.
+    reference_line
+        The dashed reference line (an empty group without one).
+    """
+
+    def __init__(
+        self,
+        series: Sequence[Series],
+        *,
+        log_y: bool = False,
+        x_label: str = "x",
+        y_label: str = "y",
+        x_length: float = 5.5,
+        y_length: float = 3.2,
+        y_floor: float = 0.0,
+        reference: float | None = None,
+    ) -> None:
+        super().__init__()
+        xs = np.concatenate([np.asarray(x, float) for x, _, _ in series])
+        ys = np.concatenate([np.asarray(y, float) for _, y, _ in series])
+        if reference is not None:
+            ys = np.append(ys, reference)
+        x_max = max(1.0, float(xs.max()))
+        x_step = max(1.0, nice_step(x_max))
+        if log_y:
+            lo = int(np.floor(np.log10(ys[ys > 0].min())))
+            hi = max(int(np.ceil(np.log10(ys.max()))), lo + 1)
+            y_range = [lo, hi, 1]
+            y_config = {"scaling": LogBase(custom_labels=True), "include_numbers": True}
+        else:
+            top = max(float(ys.max()), y_floor + 1e-9)
+            y_step = nice_step(top - y_floor, ticks=3)
+            top = y_floor + y_step * np.ceil((top - y_floor) / y_step)
+            y_range = [y_floor, top, y_step]
+            y_config = {"include_numbers": True, "decimal_number_config": {"num_decimal_places": 1}}
+        self.axes = Axes(
+            x_range=[0, x_step * np.ceil(x_max / x_step), x_step],
+            y_range=y_range,
+            x_length=x_length,
+            y_length=y_length,
+            tips=False,
+            axis_config={"color": MEANING.neutral.color, "font_size": FONT_NUMBER},
+            x_axis_config={
+                "include_numbers": True,
+                "decimal_number_config": {"num_decimal_places": 0},
+            },
+            y_axis_config=y_config,
+        )
+        self.axis_labels = VGroup(
+            MathTex(x_label, font_size=FONT_LABEL, color=MEANING.text.color).next_to(
+                self.axes.x_axis, RIGHT, buff=0.2
+            ),
+            MathTex(y_label, font_size=FONT_LABEL, color=MEANING.text.color).next_to(
+                self.axes.y_axis, UP, buff=0.15
+            ),
+        )
+        self.lines = VGroup()
+        self.paths: list[VMobject] = []  # the polylines through the points, before dashing
+        self.guides = VGroup()  # the undashed paths of dashed series (not drawn)
+        for x, y, enc in series:
+            points = [self.axes.c2p(a, b) for a, b in zip(x, y, strict=True)]
+            line = VMobject(color=enc.color, stroke_width=enc.width)
+            line.set_points_as_corners(points if len(points) > 1 else points * 2)
+            self.paths.append(line)
+            if enc.dashed and len(points) > 1:
+                guide = line  # kept, invisible, so that it moves and scales with the plot
+                self.guides.add(guide.copy().set_stroke(opacity=0.0))
+                self.paths[-1] = self.guides[-1]
+                line = DashedVMobject(guide, num_dashes=4 * len(points), dashed_ratio=0.55)
+            self.lines.add(line)
+        self.reference_line = VGroup()
+        if reference is not None:
+            x_end = self.axes.x_range[1]
+            self.reference_line.add(
+                DashedLine(
+                    self.axes.c2p(0, reference),
+                    self.axes.c2p(x_end, reference),
+                    color=MEANING.clip.color,
+                    stroke_width=MEANING.clip.width,
+                )
+            )
+        self.add(self.axes, self.axis_labels, self.lines, self.reference_line, self.guides)

@@ -1,0 +1,284 @@
+"""Training: what happens when BPTT and the update are repeated (beyond article 001).
+
+The lesson's network is trained by ``rnncore.train_lesson`` on the lesson's training
+set (its own sequence unless the lesson file names one) with the lesson's settings.
+Every number comes from the returned history: the loss and the accuracy per epoch,
+the gradient norm per epoch with the clipping threshold, the lesson's sequence
+predicted before and after training, and W at a few epochs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DOWN, RIGHT, UP, Create, FadeIn, Text, VGroup
+
+from rnncore import Lesson
+from rnncore.bptt_views import target_prediction
+from rnncore.lesson_fit import LessonTraining, train_lesson
+from rnncore.lesson_train import TrainSpec
+from scenes.base import LectureScene
+from scenes.curves import CurvePlot, spans_decades
+from scenes.diagrams import fit_within
+from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING, Encoding
+from scenes.mobjects import (
+    STAGE_BOTTOM,
+    STAGE_WIDTH,
+    ColorBar,
+    Legend,
+    MatrixGrid,
+    fmt,
+)
+
+__all__ = ["Training", "snapshot_epochs"]
+
+PLOT_SIZE = (5.4, 3.6)  # (x_length, y_length) of each plot
+TABLE_FONT = FONT_SMALL
+CLIPPED = Encoding(MEANING.gradient.color, MEANING.gradient.width, dashed=True)
+SNAPSHOTS = 4  # W is shown after this many epochs (0 and the last included)
+NUMBERS_UP_TO = 4  # W's numbers are written when it has at most this many rows
+
+
+def snapshot_epochs(epochs: int, n: int = SNAPSHOTS) -> tuple[int, ...]:
+    """``n`` epochs spread over 0..epochs (fewer when there are fewer epochs)."""
+    return tuple(sorted({round(float(e)) for e in np.linspace(0, epochs, n)}))
+
+
+def _percent(fraction: float) -> str:
+    return f"{100 * fraction:.0f}%"
+
+
+class Training(LectureScene):
+    """The loss, the accuracy and the gradient norm over the epochs; before and after."""
+
+    def construct(self) -> None:
+        self.train_network()
+        self.describe_the_run()
+        self.plot_the_loss()
+        self.plot_the_gradient_norm()
+        self.compare_predictions()
+        self.show_weights_growing()
+
+    # --- numbers -----------------------------------------------------------------
+    def train_network(self) -> None:
+        lesson = self.lesson
+        self.E = (lesson.train or TrainSpec()).epochs
+        self.run: LessonTraining = train_lesson(lesson, snapshot_epochs=snapshot_epochs(self.E))
+        self.trained: Lesson = self.run.lesson
+
+    # --- beats -------------------------------------------------------------------
+    def describe_the_run(self) -> None:
+        run, settings = self.run, self.run.result.settings
+        n, lengths = len(run.data), sorted({int(t) for t in run.data.lengths})
+        steps = f"{lengths[0]}" if len(lengths) == 1 else f"{lengths[0]} to {lengths[-1]}"
+        what = "sequence" if n == 1 else "sequences"
+        how = (
+            "full BPTT"
+            if settings.truncate is None
+            else f"truncated BPTT, chunks of {settings.truncate} steps"
+        )
+        clip = (
+            "no clipping"
+            if settings.clip is None
+            else f"gradients clipped at norm {settings.clip:g}"
+        )
+        self.setting_said = (
+            "So far we did one update. Training repeats it: forward pass, BPTT, update, "
+            f"for every sequence of the training set, {self.E} times over (an epoch is "
+            f"every sequence once, in a shuffled order). Here the training set is {n} "
+            f"{what} of {steps} steps; {how}; learning rate {settings.lr:g}, momentum "
+            f"{settings.momentum:g}; {clip}."
+        )
+        line = (
+            f"{n} {what} of {steps} steps · {self.E} epochs · {how} · "
+            f"lr {settings.lr:g} · momentum {settings.momentum:g} · {clip}"
+        )
+        self.setting = Text(line, font_size=FONT_SMALL, color=MEANING.neutral.color)
+
+    def plot_the_loss(self) -> None:
+        res = self.run.result
+        loss = res.loss  # (E+1,) mean L over the training set after each epoch
+        log = spans_decades(loss) and bool((loss > 0).all())
+        self.loss_plot = CurvePlot(
+            [(res.epochs, loss, MEANING.loss)],
+            log_y=log,
+            x_label=r"\text{epoch}",
+            y_label=r"L",
+            x_length=PLOT_SIZE[0],
+            y_length=PLOT_SIZE[1],
+        )
+        parts = [self.loss_plot]
+        said = f"The mean loss over the training set fell from {fmt(loss[0])} to {fmt(loss[-1])}"
+        caption = f"L: {fmt(loss[0])} → {fmt(loss[-1])}"
+        if res.accuracy is not None:
+            acc = res.accuracy
+            self.accuracy_plot = CurvePlot(
+                [(res.epochs, acc, MEANING.output)],
+                x_label=r"\text{epoch}",
+                y_label=r"\text{accuracy}",
+                x_length=PLOT_SIZE[0],
+                y_length=PLOT_SIZE[1],
+            )
+            parts.append(self.accuracy_plot)
+            said += f", and the accuracy from {_percent(acc[0])} to {_percent(acc[-1])}"
+            caption += f"     accuracy: {_percent(acc[0])} → {_percent(acc[-1])}"
+        scale = " (log axis: it spans more than a decade)" if log else ""
+        self.beat(
+            f"{self.setting_said} Each point is measured after an epoch with the parameters "
+            f"of that moment. {said}{scale}. Question for the class: after one update the "
+            "loss went down a little; why does the curve not fall at a constant rate? "
+            "Next: the size of the gradients."
+        )
+        self.show_title("Training: BPTT and an update, again and again")
+        fit_within(self.setting, STAGE_WIDTH, 1.0).next_to(self.title, DOWN, buff=0.25)
+        self.play(FadeIn(self.setting))
+        entries = [(MEANING.loss.color, "loss L (mean per sequence)")]
+        if len(parts) > 1:
+            entries.append((MEANING.output.color, "accuracy (steps right)"))
+        captions = [Legend([entry], kind="line") for entry in entries]
+        row = VGroup(
+            *(VGroup(p, c).arrange(DOWN, buff=0.3) for p, c in zip(parts, captions, strict=True))
+        ).arrange(RIGHT, buff=1.2, aligned_edge=UP)
+        legend = VGroup(*captions)
+        self.loss_caption = Text(caption, font_size=FONT_LABEL, color=MEANING.text.color)
+        block = VGroup(row, self.loss_caption).arrange(DOWN, buff=0.45)
+        self.fit_stage(block)
+        self.play(*(Create(p.axes) for p in parts), *(FadeIn(p.axis_labels) for p in parts))
+        self.play(*(Create(p.lines) for p in parts), FadeIn(legend), FadeIn(self.loss_caption))
+
+    def plot_the_gradient_norm(self) -> None:
+        res, clip = self.run.result, self.run.result.settings.clip
+        epochs = res.epochs[1:]  # (E,) norms are gathered during epochs 1..E
+        series = [(epochs, res.grad_norm_mean, MEANING.gradient)]
+        entries = [(MEANING.gradient.color, "||g||, mean over the epoch's updates")]
+        clipped = clip is not None and bool((res.grad_norm_max > clip).any())
+        if clipped:
+            series.append((epochs, res.clipped_norm_mean, CLIPPED))
+            entries.append((MEANING.gradient.color, "the same after clipping (dashed)"))
+        if clip is not None:
+            entries.append((MEANING.clip.color, f"clipping threshold {clip:g}"))
+        positive = all((y > 0).all() for _, y, _ in series)
+        self.norm_plot = CurvePlot(
+            series,
+            log_y=positive and spans_decades(np.concatenate([y for _, y, _ in series])),
+            x_label=r"\text{epoch}",
+            y_label=r"\|g\|",
+            x_length=2 * PLOT_SIZE[0],
+            y_length=PLOT_SIZE[1],
+            reference=clip,
+        )
+        first, last = res.grad_norm_mean[0], res.grad_norm_mean[-1]
+        if clip is None:
+            said = "There is no clipping in this run."
+        elif clipped:
+            said = f"Where ||g|| was above {clip:g}, the update used the clipped gradient."
+        else:
+            said = f"No gradient reached the threshold {clip:g}: clipping never acted."
+        self.beat(
+            f"The global gradient norm, averaged over each epoch's updates: {fmt(first)} in "
+            f"the first epoch, {fmt(last)} in the last. {said} Small gradients late in "
+            "training mean the loss is flat there. Question: what would a spike in this "
+            "curve do to the loss curve? Next: the predictions."
+        )
+        self.clear_stage(keep=(self.setting,))
+        legend = Legend(entries, kind="line", vertical=False)
+        self.clip_caption = Text(said, font_size=FONT_SMALL, color=MEANING.text.color)
+        block = VGroup(self.norm_plot, legend, self.clip_caption).arrange(DOWN, buff=0.35)
+        self.fit_stage(block)
+        self.play(Create(self.norm_plot.axes), FadeIn(self.norm_plot.axis_labels))
+        self.play(
+            Create(self.norm_plot.lines),
+            Create(self.norm_plot.reference_line),
+            FadeIn(legend),
+            FadeIn(self.clip_caption),
+        )
+
+    def compare_predictions(self) -> None:
+        before, after = self.lesson, self.trained
+        mask = before.loss_mask  # (T,) which steps carry a loss
+        bp0, bp1 = before.backprop(), after.backprop()
+        rows: list[tuple[str, list[str], object]] = []
+        if before.loss == "cross_entropy":
+            names = before.output_labels or tuple(str(k) for k in range(before.params.n_out))
+            rows.append(("target y(t)", [names[int(y)] for y in before.targets], MEANING.text))
+            for tag, lesson in (("before", before), ("after", after)):
+                p = target_prediction(lesson.trace(), lesson.targets)  # (T,)
+                rows.append((f"ŷ(t) of the target, {tag}", [fmt(v) for v in p], MEANING.output))
+        for tag, bp in (("before", bp0), ("after", bp1)):
+            cells = [fmt(v) if m else "–" for v, m in zip(bp.losses, mask, strict=True)]
+            rows.append((f"L(t), {tag}", [*cells, fmt(bp.loss)], MEANING.loss))
+        T = before.T
+        heads = [self.step_name(t) for t in range(T)] + ["total"]
+        self.beat(
+            f"The lesson's own sequence, through the network before and after training. "
+            f"The total loss goes from {fmt(bp0.loss)} to {fmt(bp1.loss)}. Read out a "
+            "column: the probability of the right class before and after. Question: is a "
+            "training set of one sequence enough to trust this network on new sequences? "
+            "Next: what changed inside, the weights."
+        )
+        self.clear_stage(keep=(self.setting,))
+        self.table = self.make_table(heads, rows)
+        self.fit_stage(self.table)
+        self.play(FadeIn(self.table))
+
+    def show_weights_growing(self) -> None:
+        res = self.run.result
+        Ws = [res.params_at(e).W for e in res.snapshot_epochs]  # each (H, H)
+        vmax = max(float(np.abs(W).max()) for W in Ws) or 1.0
+        H = self.lesson.params.n_hidden
+        grids = VGroup(
+            *(
+                VGroup(
+                    MatrixGrid(
+                        W,
+                        vmax=vmax,
+                        show_numbers=H <= NUMBERS_UP_TO,
+                        max_width=2.9 if H > NUMBERS_UP_TO else 5.0,
+                    ),
+                    Text(f"epoch {e}", font_size=FONT_SMALL, color=MEANING.text.color),
+                ).arrange(DOWN, buff=0.2)
+                for e, W in zip(res.snapshot_epochs, Ws, strict=True)
+            )
+        )
+        if H <= NUMBERS_UP_TO and len(Ws) > 2:  # numbers need room: two rows of two
+            grids.arrange_in_grid(cols=2, buff=(1.2, 0.45))
+        else:
+            grids.arrange(RIGHT, buff=0.4)
+        biggest = np.unravel_index(np.argmax(np.abs(Ws[-1] - Ws[0])), Ws[0].shape)
+        j, k = int(biggest[0]), int(biggest[1])
+        self.beat(
+            f"The recurrent weights W after epochs {', '.join(map(str, res.snapshot_epochs))}, "
+            f"on one colour scale. The entry that changed most is W_{j + 1},{k + 1}: from "
+            f"{fmt(Ws[0][j, k])} to {fmt(Ws[-1][j, k])}. Point at the cells that grew. "
+            "Question: which connections does the task need? Next: long sequences, and "
+            "truncated BPTT."
+        )
+        self.clear_stage(keep=(self.setting,))
+        bar = ColorBar(vmax, label="W", length=3.0)
+        block = VGroup(grids, bar).arrange(DOWN, buff=0.4)
+        self.fit_stage(block)
+        self.weights = grids
+        self.play(FadeIn(grids), FadeIn(bar))
+
+    # --- drawing helpers ---------------------------------------------------------
+    def make_table(self, heads: list[str], rows: list[tuple[str, list[str], object]]) -> VGroup:
+        """A grid of Text: a header row of steps, then one row per (label, cells, meaning)."""
+        cells = [Text("", font_size=TABLE_FONT)]
+        cells += [Text(h, font_size=TABLE_FONT, color=MEANING.neutral.color) for h in heads]
+        for label, values, meaning in rows:
+            color = meaning.color  # type: ignore[attr-defined]
+            cells.append(Text(label, font_size=TABLE_FONT, color=color))
+            values = values + [""] * (len(heads) - len(values))
+            cells += [Text(v, font_size=TABLE_FONT, color=MEANING.text.color) for v in values]
+        return VGroup(*cells).arrange_in_grid(
+            rows=len(rows) + 1,
+            cols=len(heads) + 1,
+            buff=(0.35, 0.3),
+            col_alignments="r" * (len(heads) + 1),
+        )
+
+    def fit_stage(self, block: VGroup) -> None:
+        """Scale ``block`` down to the stage under the title if needed, and centre it there."""
+        top = self.setting.get_bottom()[1] - 0.3  # under the line that names the run
+        fit_within(block, STAGE_WIDTH, top - STAGE_BOTTOM).move_to(
+            [0.0, (top + STAGE_BOTTOM) / 2, 0.0]
+        )
