@@ -200,8 +200,8 @@ class ChunkTimeline(VGroup):
             self.loss_cells.append(ls)
             body = VGroup(*hs, *ls)
             frame = SurroundingRectangle(body, buff=0.08, color=MEANING.neutral.color)
-            frame.stretch_to_fit_height(y_loss - y_grad + cell_h + 0.2)
-            frame.set_y((y_loss + cell_h / 2 + y_grad) / 2 + 0.05)
+            f_top, f_bottom = y_loss + cell_h / 2 + 0.08, y_grad - 0.14
+            frame.stretch_to_fit_height(f_top - f_bottom).set_y((f_top + f_bottom) / 2)
             self.frames.add(frame.set_stroke(width=2))
             self.names.add(
                 Text(f"chunk {j + 1}", font_size=FONT_SMALL, color=MEANING.text.color).move_to(

@@ -11,8 +11,11 @@ reaching back k steps, with one update for the sequence.
 
 from __future__ import annotations
 
+import re
+
 from manim import (
     DOWN,
+    LEFT,
     RIGHT,
     UP,
     Brace,
@@ -306,7 +309,12 @@ class TruncatedBPTT(LectureScene):
             for m, t in zip((self.chunks_w, self.full_after_w), losses, strict=True)
         ]
         row = VGroup(*cols, ColorBar(1.0, label="W values", length=1.8)).arrange(RIGHT, buff=1.0)
-        verdict = Text(self.verdict, font_size=FONT_SMALL + 2, color=MEANING.text.color)
+        verdict = VGroup(
+            *(
+                Text(line, font_size=FONT_SMALL + 2, color=MEANING.text.color)
+                for line in re.split(r"(?<=[;:.]) ", self.verdict)
+            )
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         group = VGroup(row, verdict).arrange(DOWN, buff=0.5)
         for part in (row, verdict):
             if part.width > STAGE_WIDTH:
