@@ -40,6 +40,7 @@ LECTURE: tuple[SceneInfo, ...] = (
     SceneInfo("Training", "scenes.training", "001 §3", "Training: BPTT and updates, repeated"),
     SceneInfo("TruncatedBPTT", "scenes.truncated", "001 §3", "Truncated BPTT"),
     SceneInfo("VanishingExploding", "scenes.vanishing", "001 end", "Vanishing/exploding gradients"),
+    SceneInfo("LongRange", "scenes.long_range", "001 end", "Remember the first symbol: d steps"),
 )
 
 

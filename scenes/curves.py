@@ -1,8 +1,9 @@
-"""A plot of curves over epochs (or any counter): the Training scene's loss and norms.
+"""Plots of curves over epochs or distances, and small tables of numbers beside them.
 
 ``CurvePlot`` draws series of values against x on a linear or a logarithmic y axis,
 with round tick spacings (``nice_step``) so that 100 epochs do not become 100 labels.
-A horizontal reference (the clipping threshold) is a dashed line across the axes.
+A horizontal reference (a clipping threshold, chance level) is a dashed line across
+the axes.
 """
 
 from __future__ import annotations
@@ -17,15 +18,16 @@ from manim import (
     DashedLine,
     DashedVMobject,
     MathTex,
+    Text,
     VGroup,
     VMobject,
 )
 from manim.mobject.graphing.scale import LogBase
 
 from scenes.errorflow import nice_step
-from scenes.grammar import FONT_LABEL, FONT_NUMBER, MEANING, Encoding
+from scenes.grammar import FONT_LABEL, FONT_NUMBER, FONT_SMALL, MEANING, Encoding
 
-__all__ = ["CurvePlot", "Series", "spans_decades"]
+__all__ = ["CurvePlot", "Series", "spans_decades", "text_table"]
 
 Series = tuple[np.ndarray, np.ndarray, Encoding]  # x (n,), y (n,), how it is drawn
 
@@ -50,8 +52,8 @@ class CurvePlot(VGroup):
     y_floor
         Linear axes start at this y (default 0).
     reference
-        A y value drawn as a dashed horizontal line in the ``clip`` encoding (the
-        clipping threshold), or None.
+        ``(y, encoding)``: a dashed horizontal line at y (the clipping threshold, the
+        accuracy of guessing), or None.
 
     Attributes
     ----------
@@ -75,15 +77,16 @@ class CurvePlot(VGroup):
         x_length: float = 5.5,
         y_length: float = 3.2,
         y_floor: float = 0.0,
-        reference: float | None = None,
+        reference: tuple[float, Encoding] | None = None,
     ) -> None:
         super().__init__()
         xs = np.concatenate([np.asarray(x, float) for x, _, _ in series])
         ys = np.concatenate([np.asarray(y, float) for _, y, _ in series])
         if reference is not None:
-            ys = np.append(ys, reference)
+            ys = np.append(ys, reference[0])
         x_max = max(1.0, float(xs.max()))
         x_step = max(1.0, nice_step(x_max))
+        x_step = x_step if x_step == int(x_step) else 2 * x_step  # integer ticks: 2.5 -> 5
         if log_y:
             lo = int(np.floor(np.log10(ys[ys > 0].min())))
             hi = max(int(np.ceil(np.log10(ys.max()))), lo + 1)
@@ -132,13 +135,35 @@ class CurvePlot(VGroup):
             self.lines.add(line)
         self.reference_line = VGroup()
         if reference is not None:
+            value, enc = reference
             x_end = self.axes.x_range[1]
             self.reference_line.add(
                 DashedLine(
-                    self.axes.c2p(0, reference),
-                    self.axes.c2p(x_end, reference),
-                    color=MEANING.clip.color,
-                    stroke_width=MEANING.clip.width,
+                    self.axes.c2p(0, value),
+                    self.axes.c2p(x_end, value),
+                    color=enc.color,
+                    stroke_width=enc.width,
                 )
             )
         self.add(self.axes, self.axis_labels, self.lines, self.reference_line, self.guides)
+
+
+def text_table(
+    heads: Sequence[str], rows: Sequence[tuple[str, Sequence[str], Encoding]], corner: str = ""
+) -> VGroup:
+    """A grid of Text: a header row, then one row per ``(label, cells, encoding)``.
+
+    The label takes the encoding's colour (what the row shows); the cells are text.
+    Missing cells are left empty; every column is right-aligned. ``corner`` names the
+    header row (above the labels).
+    """
+    cols = len(heads) + 1
+    cells = [Text(corner, font_size=FONT_SMALL, color=MEANING.neutral.color)]
+    cells += [Text(h, font_size=FONT_SMALL, color=MEANING.neutral.color) for h in heads]
+    for label, values, enc in rows:
+        cells.append(Text(label, font_size=FONT_SMALL, color=enc.color))
+        padded = [*values, *[""] * (len(heads) - len(values))]
+        cells += [Text(v, font_size=FONT_SMALL, color=MEANING.text.color) for v in padded]
+    return VGroup(*cells).arrange_in_grid(
+        rows=len(rows) + 1, cols=cols, buff=(0.35, 0.3), col_alignments="r" * cols
+    )

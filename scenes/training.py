@@ -17,7 +17,7 @@ from rnncore.bptt_views import target_prediction
 from rnncore.lesson_fit import LessonTraining, train_lesson
 from rnncore.lesson_train import TrainSpec
 from scenes.base import LectureScene
-from scenes.curves import CurvePlot, spans_decades
+from scenes.curves import CurvePlot, spans_decades, text_table
 from scenes.diagrams import fit_within
 from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING, Encoding
 from scenes.mobjects import (
@@ -32,7 +32,6 @@ from scenes.mobjects import (
 __all__ = ["Training", "snapshot_epochs"]
 
 PLOT_SIZE = (5.4, 3.6)  # (x_length, y_length) of each plot
-TABLE_FONT = FONT_SMALL
 CLIPPED = Encoding(MEANING.gradient.color, MEANING.gradient.width, dashed=True)
 SNAPSHOTS = 4  # W is shown after this many epochs (0 and the last included)
 NUMBERS_UP_TO = 4  # W's numbers are written when it has at most this many rows
@@ -164,7 +163,7 @@ class Training(LectureScene):
             y_label=r"\|g\|",
             x_length=2 * PLOT_SIZE[0],
             y_length=PLOT_SIZE[1],
-            reference=clip,
+            reference=None if clip is None else (clip, MEANING.clip),
         )
         first, last = res.grad_norm_mean[0], res.grad_norm_mean[-1]
         if clip is None:
@@ -196,7 +195,7 @@ class Training(LectureScene):
         before, after = self.lesson, self.trained
         mask = before.loss_mask  # (T,) which steps carry a loss
         bp0, bp1 = before.backprop(), after.backprop()
-        rows: list[tuple[str, list[str], object]] = []
+        rows: list[tuple[str, list[str], Encoding]] = []
         if before.loss == "cross_entropy":
             names = before.output_labels or tuple(str(k) for k in range(before.params.n_out))
             rows.append(("target y(t)", [names[int(y)] for y in before.targets], MEANING.text))
@@ -216,7 +215,7 @@ class Training(LectureScene):
             "Next: what changed inside, the weights."
         )
         self.clear_stage(keep=(self.setting,))
-        self.table = self.make_table(heads, rows)
+        self.table = text_table(heads, rows)
         self.fit_stage(self.table)
         self.play(FadeIn(self.table))
 
@@ -260,22 +259,6 @@ class Training(LectureScene):
         self.play(FadeIn(grids), FadeIn(bar))
 
     # --- drawing helpers ---------------------------------------------------------
-    def make_table(self, heads: list[str], rows: list[tuple[str, list[str], object]]) -> VGroup:
-        """A grid of Text: a header row of steps, then one row per (label, cells, meaning)."""
-        cells = [Text("", font_size=TABLE_FONT)]
-        cells += [Text(h, font_size=TABLE_FONT, color=MEANING.neutral.color) for h in heads]
-        for label, values, meaning in rows:
-            color = meaning.color  # type: ignore[attr-defined]
-            cells.append(Text(label, font_size=TABLE_FONT, color=color))
-            values = values + [""] * (len(heads) - len(values))
-            cells += [Text(v, font_size=TABLE_FONT, color=MEANING.text.color) for v in values]
-        return VGroup(*cells).arrange_in_grid(
-            rows=len(rows) + 1,
-            cols=len(heads) + 1,
-            buff=(0.35, 0.3),
-            col_alignments="r" * (len(heads) + 1),
-        )
-
     def fit_stage(self, block: VGroup) -> None:
         """Scale ``block`` down to the stage under the title if needed, and centre it there."""
         top = self.setting.get_bottom()[1] - 0.3  # under the line that names the run

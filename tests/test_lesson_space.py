@@ -38,6 +38,7 @@ ALL_SCENES = (
     "Training",
     "TruncatedBPTT",
     "VanishingExploding",
+    "LongRange",
     "LectureTitle",
     "Section000",
     "Section001",
