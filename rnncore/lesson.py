@@ -97,8 +97,11 @@ _FILE_KINDS = {
     stat.S_IFDIR: "a directory",
 }
 
+MAX_DESCRIPTION = 300  # characters of a lesson's description (two lines on a slide)
+
 _TOP = {
     "name",
+    "description",
     "task",
     "loss",
     "learning_rate",
@@ -142,6 +145,9 @@ class Lesson:
     step_labels: tuple[str, ...] = ()
     source: str = "<lesson>"
     seed: int = 0
+    description: str = ""  # what the task is, in a sentence or two (shown to students)
+    given_weights: tuple[str, ...] = PARAM_NAMES  # weights the file gives; the rest random
+    scale: float = 0.5  # the random weights are uniform in [-scale, scale]
     train: TrainSpec | None = None  # the [train] table (None: the lesson's own sequence)
     trained: TrainedRecord | None = None  # the [trained] table
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -521,6 +527,14 @@ def _build(raw: dict[str, Any], where: str, stem: str, seed_override: int | None
     name = raw.get("name", stem)
     if not isinstance(name, str) or not name.strip():
         raise _fail(where, "name", f"expected a non-empty string, found {_found(name)}")
+    description = raw.get("description", "")
+    if not isinstance(description, str) or len(description) > MAX_DESCRIPTION:
+        raise _fail(
+            where,
+            "description",
+            f"expected a string of at most {MAX_DESCRIPTION} characters, "
+            f"found {_found(description)}",
+        )
     task = _choice(where, "task", raw.get("task", "many_to_many"), TASKS)
     loss = _choice(where, "loss", raw.get("loss", "cross_entropy"), LOSSES)
     lr = _float(where, "learning_rate", raw.get("learning_rate", 0.5))
@@ -624,6 +638,9 @@ def _build(raw: dict[str, Any], where: str, stem: str, seed_override: int | None
         step_labels=_labels(where, "labels.steps", labels.get("steps"), T),
         source=where,
         seed=seed,
+        description=" ".join(description.split()),
+        given_weights=tuple(k for k in PARAM_NAMES if k in weights),
+        scale=scale,
         train=train,
         trained=trained,
     )

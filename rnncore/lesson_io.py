@@ -58,6 +58,7 @@ def lesson_tables(lesson: Lesson) -> dict[str, Any]:
         network["seed"] = lesson.seed
     tables: dict[str, Any] = {
         "name": lesson.name,
+        **({"description": lesson.description} if lesson.description else {}),
         "task": lesson.task,
         "loss": lesson.loss,
         "learning_rate": lesson.learning_rate,
@@ -197,7 +198,7 @@ def lesson_difference(a: Lesson, b: Lesson) -> str | None:
         x, y = getattr(a, name), getattr(b, name)
         if x.dtype != y.dtype or x.shape != y.shape or x.tobytes() != y.tobytes():
             return f"data.{name}"
-    fields = ("name", "task", "loss", "learning_rate", "truncate", "clip", "seed")
+    fields = ("name", "description", "task", "loss", "learning_rate", "truncate", "clip", "seed")
     fields += ("input_labels", "output_labels", "step_labels", "trained")
     for name in fields:
         if getattr(a, name) != getattr(b, name):

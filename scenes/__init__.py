@@ -29,6 +29,7 @@ LECTURE: tuple[SceneInfo, ...] = (
     SceneInfo(
         "DenseBackprop", "scenes.dense_backprop", "001 §1", "A brief review: backprop in a DCL"
     ),
+    SceneInfo("TheLesson", "scenes.lesson_intro", "001 §2", "The lesson: task, sequence, targets"),
     SceneInfo(
         "SimpleRNNNeurons", "scenes.neurons", "001 §2", "The simple RNN as connected neurons"
     ),

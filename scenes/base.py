@@ -113,9 +113,10 @@ class LectureScene(Slide):
 
     def show_title(self, text: str) -> Text:
         """Put ``text`` as the one title line at the top (replacing any previous one)."""
-        new = Text(text, font_size=FONT_TITLE, color=MEANING.text.color).to_edge(
-            UP, buff=TITLE_BUFF
-        )
+        new = Text(text, font_size=FONT_TITLE, color=MEANING.text.color)
+        if new.width > config.frame_width - 2 * FRAME_MARGIN:  # a long lesson name
+            new.scale_to_fit_width(config.frame_width - 2 * FRAME_MARGIN)
+        new.to_edge(UP, buff=TITLE_BUFF)
         if self.title is None:
             self.play(FadeIn(new, shift=0.2 * UP))
             self.title = new

@@ -31,6 +31,7 @@ ALL_SCENES = (
     "SequenceData",
     "TaskTypes",
     "DenseBackprop",
+    "TheLesson",
     "SimpleRNNNeurons",
     "Unfolding",
     "ForwardPropagation",
