@@ -52,6 +52,16 @@ from rnncore.lesson_fit import LessonTraining, train_lesson
 from rnncore.lesson_io import write_lesson
 from rnncore.lesson_train import TrainedRecord, TrainSpec
 from rnncore.optim import clip_grads, sgd_step
+from rnncore.order import (
+    ORDER_ANSWERS,
+    ORDER_WORDS,
+    OrderDemo,
+    bag_of_words,
+    bites_dataset,
+    order_demo,
+    train_bag_dcl,
+    who_bites,
+)
 from rnncore.params import PARAM_NAMES, PerStep, RNNParams
 from rnncore.review import (
     DenseReview,
@@ -96,6 +106,8 @@ __all__ = [
     "CTC_BLANK",
     "LIMITS",
     "LOSSES",
+    "ORDER_ANSWERS",
+    "ORDER_WORDS",
     "PARAM_NAMES",
     "TASKS",
     "TASK_KINDS",
@@ -116,6 +128,7 @@ __all__ = [
     "LessonError",
     "LessonTraining",
     "LongRangeResult",
+    "OrderDemo",
     "PerStep",
     "RNNParams",
     "RadiusCase",
@@ -129,7 +142,9 @@ __all__ = [
     "TrainedRecord",
     "Weather",
     "backward",
+    "bag_of_words",
     "bidirectional",
+    "bites_dataset",
     "chunked_bptt",
     "clip_grads",
     "clip_report",
@@ -159,6 +174,7 @@ __all__ = [
     "long_range_experiment",
     "norms_by_distance",
     "order_changing_perm",
+    "order_demo",
     "parity_dataset",
     "pascanu_bound",
     "radius_cases",
@@ -174,7 +190,9 @@ __all__ = [
     "tanh_derivative",
     "task_run",
     "train",
+    "train_bag_dcl",
     "train_lesson",
     "truncation_chunks",
+    "who_bites",
     "write_lesson",
 ]

@@ -4,9 +4,9 @@ Everything here is a small pure function over the core (``forward``, ``backward`
 ``dense_forward``), so the scenes of article 000 show real numbers:
 
 - ``dense_mapping_demo``: a small DCL mapping one vector to another.
-- ``shuffle_demo``: a DCL is blind to order (shuffle its inputs and the matching
-  weight columns the same way: the same output), an RNN is not (shuffle the time
-  steps: a different output).
+- ``shuffle_demo``, ``order_demo`` (re-exported from ``rnncore.order``): a DCL is
+  blind to order, an RNN is not; "who bites?", a task whose answer changes with
+  the order, with a bag-of-words DCL and a trained simple RNN.
 - ``load_weather`` / ``steps_for``: the shipped weather sequence (a 4-d vector
   every ten minutes) and how many vectors a time window holds.
 - ``task_run``: many-to-many, many-to-one and one-to-many on one network, by
@@ -27,6 +27,7 @@ from importlib import resources
 import numpy as np
 
 from rnncore.dense import DenseParams, dense_forward
+from rnncore.order import OrderDemo, ShuffleDemo, order_changing_perm, order_demo, shuffle_demo
 from rnncore.params import RNNParams, as_float_array
 from rnncore.rnn import Backprop, Trace, backward, forward
 
@@ -34,6 +35,7 @@ __all__ = [
     "CTC_BLANK",
     "TASK_KINDS",
     "BiTrace",
+    "OrderDemo",
     "Seq2Seq",
     "ShuffleDemo",
     "TaskRun",
@@ -44,6 +46,7 @@ __all__ = [
     "dense_mapping_demo",
     "load_weather",
     "order_changing_perm",
+    "order_demo",
     "seq2seq",
     "shuffle_demo",
     "steps_for",
@@ -70,107 +73,6 @@ def dense_mapping_demo(
     rng = np.random.default_rng(seed + 1)
     x = np.round(rng.uniform(-1.0, 1.0, sizes[0]), 2)  # (n_0,)
     return params, x, dense_forward(params, x).y_hat
-
-
-# --- order: a DCL is symmetric, an RNN is not --------------------------------------
-
-
-@dataclass(frozen=True)
-class ShuffleDemo:
-    """One sequence, the same sequence with its steps shuffled, and what two networks say.
-
-    The DCL reads the whole sequence as one flat vector of T*I inputs; shuffling the
-    steps and the matching columns of its first weight matrix in the same way leaves
-    its output unchanged. The RNN reads the steps in order; the shuffled sequence
-    gives a different output.
-    """
-
-    perm: np.ndarray  # (T,) shuffled step s is original step perm[s]
-    xs: np.ndarray  # (T, I)
-    xs_shuffled: np.ndarray  # (T, I) = xs[perm]
-    dense: DenseParams  # input layer T*I
-    dense_shuffled: DenseParams  # the same weights, first-layer columns shuffled like xs
-    dense_out: np.ndarray  # (O,) DCL output for xs
-    dense_out_shuffled: np.ndarray  # (O,) shuffled DCL on xs_shuffled: equal to dense_out
-    dense_out_inputs_only: np.ndarray  # (O,) original DCL on xs_shuffled: differs
-    rnn: Trace  # the RNN on xs
-    rnn_shuffled: Trace  # the RNN on xs_shuffled
-
-    @property
-    def rnn_out(self) -> np.ndarray:
-        """(O,) the RNN's output after the last step, for xs."""
-        return self.rnn.y_hat[-1]
-
-    @property
-    def rnn_out_shuffled(self) -> np.ndarray:
-        """(O,) the RNN's output after the last step, for xs_shuffled."""
-        return self.rnn_shuffled.y_hat[-1]
-
-
-def order_changing_perm(xs: np.ndarray) -> np.ndarray:
-    """A permutation of the steps of ``xs`` (T, I) that changes the sequence if any can.
-
-    Tries the rotations first (the first step moves to the end, every other step one
-    place forward), then the reversal; falls back to the first rotation when every
-    step is the same vector (then no shuffle changes anything).
-    """
-    T = xs.shape[0]
-    candidates = [np.roll(np.arange(T), -k) for k in range(1, T)] + [np.arange(T)[::-1]]
-    for perm in candidates:
-        if not np.array_equal(xs[perm], xs):
-            return perm
-    return candidates[0]
-
-
-def shuffle_demo(
-    params: RNNParams,
-    xs: np.ndarray,
-    h0: np.ndarray | None = None,
-    perm: np.ndarray | None = None,
-    dense_hidden: int = 4,
-    seed: int = 0,
-    output: str = "softmax",
-) -> ShuffleDemo:
-    """Shuffle the steps of ``xs`` (T, I) and run a DCL and the RNN ``params`` on both orders.
-
-    Parameters
-    ----------
-    params
-        The RNN (the lesson's network).
-    xs
-        The input sequence, (T, I).
-    h0
-        The RNN's initial hidden state (zeros by default).
-    perm
-        The shuffle, (T,); by default ``order_changing_perm(xs)``.
-    dense_hidden, seed
-        The DCL: ``DenseParams.random((T*I, dense_hidden, O), seed)``.
-    output
-        ``"softmax"`` or ``"identity"`` for both networks.
-    """
-    xs = as_float_array(xs, "xs")
-    T, I = xs.shape
-    perm = order_changing_perm(xs) if perm is None else np.asarray(perm, dtype=np.int64)
-    if sorted(perm.tolist()) != list(range(T)):
-        raise ValueError(f"perm: expected a permutation of 0..{T - 1}, found {perm.tolist()}")
-    xs_shuffled = xs[perm]  # (T, I)
-    dense = DenseParams.random((T * I, dense_hidden, params.n_out), seed=seed)
-    cols = (perm[:, None] * I + np.arange(I)[None, :]).reshape(-1)  # (T*I,) flat column order
-    first = dense.weights[0][:, cols]  # (dense_hidden, T*I)
-    dense_shuffled = DenseParams(weights=(first, *dense.weights[1:]), biases=dense.biases)
-    flat, flat_shuffled = xs.reshape(-1), xs_shuffled.reshape(-1)  # (T*I,)
-    return ShuffleDemo(
-        perm=perm,
-        xs=xs,
-        xs_shuffled=xs_shuffled,
-        dense=dense,
-        dense_shuffled=dense_shuffled,
-        dense_out=dense_forward(dense, flat, output).y_hat,
-        dense_out_shuffled=dense_forward(dense_shuffled, flat_shuffled, output).y_hat,
-        dense_out_inputs_only=dense_forward(dense, flat_shuffled, output).y_hat,
-        rnn=forward(params, xs, h0, output=output),
-        rnn_shuffled=forward(params, xs_shuffled, h0, output=output),
-    )
 
 
 # --- sequence data -----------------------------------------------------------------
