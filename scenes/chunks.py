@@ -317,7 +317,9 @@ class ChunkUpdate(VGroup):
         losses = chunk.backprop.losses  # (k,)
         scored = [(t, losses[i]) for i, t in enumerate(chunk.steps) if loss_mask[t]]
         if not scored:
-            loss_tex = rf"L_{{{n}}} = 0\ \ \text{{(no step of this chunk has a loss)}}"
+            loss_tex = (
+                rf"L_{{{n}}} = {fmt(chunk.loss)}\ \ \text{{(no step of this chunk has a loss)}}"
+            )
         elif len(scored) == 1:
             ((t, v),) = scored
             loss_tex = rf"L_{{{n}}} = L^{{({display_step(t)})}} = {fmt(v)}"
@@ -332,7 +334,7 @@ class ChunkUpdate(VGroup):
             loss_tex = rf"L_{{{n}}} = {terms}{values} {fmt(chunk.loss)}"
         norm, clip = chunk.grad_norm, report.threshold
         if norm == 0:
-            norm_tex = rf"\|g_{{{n}}}\| = 0:\ \ W\ \text{{does not change}}"
+            norm_tex = rf"\|g_{{{n}}}\| = {fmt(norm)}:\ \ W\ \text{{does not change}}"
         elif report.scale < 1:
             rel = relation(shown(clip) / shown(norm), fmt(report.scale))
             norm_tex = (

@@ -1,4 +1,4 @@
-"""Truncated BPTT(k) against independent computations.
+"""Truncated BPTT against independent computations, and what TruncatedBPTT draws of it.
 
 Two references share no code with rnncore.backward:
 
@@ -11,12 +11,15 @@ Two references share no code with rnncore.backward:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from _reference import NAMES, fd_gradients, relative_error, window_loss
 from test_rnn import analytic, arrays_of, explicit_by_source, make_case, masks, run
 
 from rnncore import PARAM_NAMES, backward, forward
+from rnncore.bptt_views import truncation_chunks
 
 TOL = 1e-7
 
@@ -156,3 +159,209 @@ def test_bad_horizon_is_rejected(k):
     trace = forward(params, xs, h0)
     with pytest.raises(ValueError, match="truncate"):
         backward(params, trace, targets, truncate=k)
+
+
+# --- the TruncatedBPTT scene: what it draws is chunked_bptt's --------------------------
+SCENE_LESSONS = ("default", "smallest_one_step", "many_to_one", "one_to_many_mse", "largest")
+FRAME_HALF, MARGIN, SLACK = (7.1, 4.0), 0.4, 0.05 + 1e-9  # + float noise of Transform
+
+
+@pytest.fixture(scope="module", params=SCENE_LESSONS)
+def scene(request, tmp_path_factory):
+    """TruncatedBPTT built (dry run) for a lesson, recording what crosses the margin."""
+    from _lessons import EDGE_LESSONS, write_lesson
+    from _scenes import build_scene, media_dir
+    from test_views_issue9 import drawn_tex
+
+    from scenes.truncated import TruncatedBPTT
+
+    class Checked(TruncatedBPTT):
+        def setup(self) -> None:
+            super().setup()
+            self.overflow: list[tuple[int, str]] = []
+            self.tex_drawn: list[str] = []
+
+        def check_frame(self) -> None:
+            self.tex_drawn.extend(drawn_tex(self.mobjects))
+            xmax, ymax = FRAME_HALF[0] - MARGIN + SLACK, FRAME_HALF[1] - MARGIN + SLACK
+            for mob in self.mobjects:
+                if mob.width + mob.height > 0 and (
+                    mob.get_left()[0] < -xmax
+                    or mob.get_right()[0] > xmax
+                    or mob.get_bottom()[1] < -ymax
+                    or mob.get_top()[1] > ymax
+                ):
+                    self.overflow.append((len(self.notes_log), type(mob).__name__))
+
+        def beat(self, notes: str) -> None:
+            self.check_frame()
+            super().beat(notes)
+
+        def tear_down(self) -> None:
+            self.check_frame()
+            super().tear_down()
+
+    tmp = tmp_path_factory.mktemp(f"truncated-{request.param}")
+    path = None
+    if request.param != "default":
+        path = write_lesson(EDGE_LESSONS[request.param], tmp, request.param)
+    return build_scene(Checked, path, tmp, media_dir(tmp_path_factory))
+
+
+def _chunked(lesson):
+    from rnncore import chunked_bptt
+
+    return chunked_bptt(
+        lesson.params,
+        lesson.xs,
+        lesson.targets,
+        lesson.truncate,
+        loss=lesson.loss,
+        loss_mask=lesson.loss_mask,
+        h0=lesson.h0,
+        lr=lesson.learning_rate,
+        clip=lesson.clip,
+    )
+
+
+def _independent_chunks(lesson):
+    """Chunk by chunk with forward/backward/sgd_step alone: (steps, h0, loss, grads, after)."""
+    from rnncore import sgd_step
+
+    out, p, h = [], lesson.params, lesson.h0
+    T, k = lesson.T, lesson.truncate
+    for start in range(0, T, k):
+        w = slice(start, min(start + k, T))
+        trace = forward(p, lesson.xs[w], h, output=lesson.output)
+        bp = backward(p, trace, lesson.targets[w], lesson.loss, lesson.loss_mask[w])
+        after = sgd_step(p, bp.grads, lesson.learning_rate, clip=lesson.clip)
+        out.append((range(w.start, w.stop), h, bp.loss, bp.grads, after))
+        p, h = after, trace.h[-1]
+    return out
+
+
+def test_scene_fits_the_frame_and_its_sums_hold(scene) -> None:
+    from test_views_issue9 import arithmetic_errors
+
+    assert scene.overflow == [], scene.overflow
+    failures, checked = [], 0
+    for tex in scene.tex_drawn:
+        bad, n = arithmetic_errors(tex)
+        failures += bad
+        checked += n
+    assert failures == []
+    assert checked >= len(scene.run.chunks)  # at least one worked entry per chunk
+
+
+def test_one_chunk_drawn_per_k_steps(scene) -> None:
+    lesson = scene.lesson
+    n = math.ceil(lesson.T / lesson.truncate)
+    assert len(scene.run.chunks) == n
+    assert len(scene.timeline.frames) == n == len(scene.small.frames)
+    assert len(scene.update_panels) == n
+    drawn_steps = [len(hs) for hs in scene.timeline.h]
+    assert drawn_steps == [len(r) for r in truncation_chunks(lesson.T, lesson.truncate)]
+    # each chunk starts from a drawn state: h0, then the carried last h of the chunk before
+    from scenes.mobjects import fmt
+
+    for j, chunk in enumerate(scene.run.chunks):
+        start = scene.timeline.starts[j]
+        np.testing.assert_array_equal(start.values, chunk.h0)
+        if j > 0:
+            np.testing.assert_array_equal(start.values, scene.timeline.h[j - 1][-1].values)
+        if scene.timeline.shows_numbers:
+            assert start.shown_numbers() == [fmt(v) for v in chunk.h0]
+
+
+def test_each_chunk_shows_its_own_loss_gradient_and_update(scene) -> None:
+    from scenes.mobjects import fmt
+
+    lesson = scene.lesson
+    ref = _independent_chunks(lesson)
+    run = _chunked(lesson)
+    assert len(ref) == len(run.chunks)
+    for j, (steps, h0, loss, grads, after) in enumerate(ref):
+        chunk = run.chunks[j]
+        assert chunk.steps == steps
+        np.testing.assert_allclose(chunk.h0, h0, atol=1e-14)
+        assert chunk.loss == pytest.approx(loss, abs=1e-12)
+        np.testing.assert_allclose(chunk.grads.W, grads.W, atol=1e-12)
+        np.testing.assert_allclose(chunk.params_after.W, after.W, atol=1e-12)
+        # what the scene drew: the timeline's sums and the chunk's panel
+        assert scene.timeline.loss_texts[j].text == fmt(loss)
+        assert scene.timeline.norm_texts[j].text == fmt(grads.global_norm())
+        panel = scene.update_panels[j]
+        np.testing.assert_allclose(panel.grad.values, grads.W, atol=1e-12)
+        np.testing.assert_allclose(panel.after.values, after.W, atol=1e-12)
+        np.testing.assert_allclose(panel.before.values, chunk.params_before.W, atol=0)
+        if panel.after.mode == "numbers":
+            assert panel.after.entries == [fmt(v) for v in after.W.reshape(-1)]
+            assert panel.grad.entries == [fmt(v) for v in grads.W.reshape(-1)]
+        r, c = panel.entry
+        assert panel.entry_line.tex_string.rstrip().endswith(fmt(after.W[r, c]))
+        assert fmt(loss) in panel.loss_line.tex_string
+        if grads.global_norm() == 0:
+            assert not lesson.loss_mask[steps.start : steps.stop].any()
+            assert "does not change" in panel.norm_line.tex_string
+            np.testing.assert_array_equal(after.W, chunk.params_before.W)
+        else:
+            assert fmt(grads.global_norm()) in panel.norm_line.tex_string
+        notes = scene.notes_log[2 + j]  # slide 0: the text, 1: the chunks, then one per chunk
+        assert f"L_{j + 1} = {fmt(loss)}" in notes
+        assert f"||g_{j + 1}|| = {fmt(grads.global_norm())}" in notes
+
+
+def test_comparison_with_full_bptt_reads_the_numbers(scene) -> None:
+    from scenes.mobjects import fmt
+
+    lesson, run = scene.lesson, _chunked(scene.lesson)
+    np.testing.assert_array_equal(scene.chunks_w.values, run.params_after.W)
+    np.testing.assert_array_equal(scene.full_after_w.values, run.full_params_after.W)
+    chunks_text, full_text = (t.tex_string for t in scene.loss_after_texts)
+    assert chunks_text.endswith(fmt(run.loss_after_chunks))
+    assert full_text.endswith(fmt(run.loss_after_full))
+    assert fmt(run.full.loss) in chunks_text and fmt(run.full.loss) in full_text
+    if len(run.chunks) == 1:  # k >= T: one chunk is full BPTT, and the slide says so
+        assert lesson.truncate >= lesson.T
+        np.testing.assert_allclose(run.params_after.W, run.full_params_after.W, atol=1e-14)
+        assert "whole sequence" in scene.verdict
+    else:
+        lower = "chunk updates" if run.loss_after_chunks < run.loss_after_full else "full update"
+        if fmt(run.loss_after_chunks) != fmt(run.loss_after_full):
+            assert f"the {lower}" in scene.verdict or f"the one {lower}" in scene.verdict
+        went = "lowered" if run.loss_after_chunks < run.full.loss else "raised"
+        assert scene.verdict.startswith(f"{len(run.chunks)} chunk updates {went}")
+
+
+def test_titles_never_call_full_bptt_truncated(scene) -> None:
+    lesson = scene.lesson
+    pictures = [p for _, _, p in scene.titles]
+    one = math.ceil(lesson.T / lesson.truncate) == 1
+    assert ("full" in pictures) == one  # k >= T: the chunk picture is full BPTT
+    for _, title, picture in scene.titles:
+        low = title.lower()
+        if picture == "full":
+            assert "truncat" not in low and "full bptt" in low
+        if picture == "horizon":
+            assert "horizon" in low and "bptt(k" in low
+        if picture == "chunks":
+            assert "chunks of k" in low
+    assert len(scene.titles) == len(scene.notes_log)
+
+
+def test_notes_point_read_ask_and_lead_on(scene) -> None:
+    for notes in scene.notes_log:
+        for part in ("Point at:", "Read out:", "Ask:", "Next:"):
+            assert notes.count(part) == 1, (part, notes)
+        ask = notes.split("Ask:")[1].split("Next:")[0]
+        assert ask.strip().endswith("?")
+
+
+def test_text_slide_counts_updates_from_the_chunks(scene) -> None:
+    from scenes.truncated import TEXT_WORDS
+
+    k = scene.lesson.truncate
+    n = len(truncation_chunks(len(TEXT_WORDS), k))
+    assert scene.cost["updates"] == n == math.ceil(len(TEXT_WORDS) / k)
+    drawn = scene.cost["text"].replace(" ", "")
+    assert f"{n}chunks" in drawn and f"({n}updates)" in drawn
