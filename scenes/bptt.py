@@ -35,7 +35,7 @@ from rnncore.bptt_views import (
     target_prediction,
     update_report,
 )
-from scenes.base import LectureScene
+from scenes.base import FRAME_MARGIN, LectureScene
 from scenes.errorflow import (
     LEGEND_WIDTH,
     NET_HEIGHT,
@@ -76,6 +76,7 @@ EQ_SIZE = 30
 DIM = 0.25  # opacity of the network while the errors flow
 BARS_HEIGHT = 4.0
 MATRIX_CELL = (0.8, 0.4)
+KEY_BAR_LENGTH = 1.2  # the value colour bar beside the unrolled network
 
 
 def tex_vec(values: np.ndarray) -> str:
@@ -229,8 +230,22 @@ class BackpropThroughTime(LectureScene):
             bp.losses, bp.loss, loss_mask=lesson.loss_mask, font_size=EQ_SIZE
         )
         place_panel(self.panel)
-        self.play(FadeIn(self.net))
+        self.value_bar = self.place_key()
+        self.play(FadeIn(self.net), FadeIn(self.value_bar))
         self.play(Write(self.panel))
+
+    def place_key(self) -> ColorBar:
+        """The value colour bar (cells show values, then errors) above the source legend.
+
+        Both stand in the right-hand column, the bar at the top of the stage.
+        """
+        bar = ColorBar(1.0, label="value", vertical=True, length=KEY_BAR_LENGTH)
+        key = VGroup(bar, self.legend).arrange(DOWN, buff=0.35, aligned_edge=LEFT)
+        if key.height > STAGE_TOP - STAGE_BOTTOM:
+            key.scale_to_fit_height(STAGE_TOP - STAGE_BOTTOM)
+        key.to_edge(RIGHT, buff=FRAME_MARGIN)
+        key.shift((STAGE_TOP - key.get_top()[1]) * UP)
+        return bar
 
     def show_output_errors(self) -> None:
         self.beat(

@@ -1661,14 +1661,16 @@ class ColorBar(VGroup):
         self.ticks = VGroup()
         for v, end in ((-vmax, -1.0), (0.0, 0.0), (vmax, 1.0)):
             at = self.cells.get_center() + end * length / 2 * along
+            # a vertical bar's ticks stand on the side away from the numbers: a tick
+            # right before a number reads as a minus sign ("- 1.00")
+            side = -across if vertical else across
             tick = Line(
-                at + across * thickness / 2,
-                at + across * (thickness / 2 + 0.08),
+                at + side * thickness / 2,
+                at + side * (thickness / 2 + 0.08),
                 color=MEANING.text.color,
             )
-            num = Text(fmt(v), font_size=font_size, color=MEANING.text.color).next_to(
-                tick, across, buff=0.1
-            )
+            num = Text(fmt(v), font_size=font_size, color=MEANING.text.color)
+            num.next_to(tick if not vertical else at + across * thickness / 2, across, buff=0.1)
             self.ticks.add(VGroup(tick, num))
         self.add(self.cells, self.ticks)
         self.label: VMobject | None = None
