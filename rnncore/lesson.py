@@ -238,6 +238,9 @@ def load_lesson(path: str | Path, seed: int | None = None) -> Lesson:
 
 
 def _fail(where: str, fieldname: str, message: str) -> LessonError:
+    """The one-line error; a field name from the file that is not plain text is quoted."""
+    if not (fieldname.isprintable() and len(fieldname) <= _FOUND_CHARS):
+        fieldname = _found(fieldname)  # an unknown key "\n" must not break the line
     return LessonError(f"{where}: {fieldname}: {message}")
 
 

@@ -267,6 +267,7 @@ BAD = [
     ("unknown-weight", _set("weights.X", [[1.0]]), "X", ALL),
     ("unknown-data", _set("data.ys", [1, 2]), "ys", ALL),
     ("unknown-labels", _set("labels.colours", ["a"]), "colours", ALL),
+    ("unknown-newline-key", _set("network.\n", None), r"'network.\n'", ("json",)),
     # wrong shapes
     ("shape-W", _set("weights.W", [[0.1] * 3] * 3), "weights.W", ALL),
     ("shape-U", _set("weights.U", [[0.1] * 2] * 4), "weights.U", ALL),
