@@ -35,7 +35,7 @@ from rnncore.bptt_views import (
     largest_entries,
     truncation_chunks,
 )
-from scenes.base import FRAME_MARGIN, LectureScene
+from scenes.base import FRAME_MARGIN, TITLE_BUFF, LectureScene
 from scenes.chunks import ChunkTimeline, ChunkUpdate, matrix_cell, timeline_key
 from scenes.errorflow import (
     LEGEND_WIDTH,
@@ -45,7 +45,7 @@ from scenes.errorflow import (
     error_stage,
     place_panel,
 )
-from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING
+from scenes.grammar import FONT_LABEL, FONT_SMALL, FONT_TITLE, MEANING
 from scenes.mobjects import STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH, ColorBar, Legend, fmt
 
 __all__ = ["TEXT_WORDS", "TruncatedBPTT", "speaker_notes"]
@@ -123,7 +123,10 @@ class TruncatedBPTT(LectureScene):
     def titled(self, text: str, picture: str) -> None:
         """The slide's title, logged with what the slide pictures (for the tests)."""
         self.titles.append((len(self.notes_log), text, picture))
-        self.show_title(text)
+        title = self.show_title(text)
+        # the Transform ends a rounding error above the margin: settle on the exact place
+        title.become(Text(text, font_size=FONT_TITLE, color=MEANING.text.color))
+        title.to_edge(UP, buff=TITLE_BUFF)
 
     # --- beats -------------------------------------------------------------------
     def motivate_with_a_long_text(self) -> None:
