@@ -26,11 +26,12 @@ from manim_slides import Slide
 
 import scenes.manim_fixes  # noqa: F401  (before any mobject is built)
 from rnncore import Lesson, default_lesson, load_lesson
+from scenes.diagrams import fit_within
 from scenes.grammar import (
     FONT_TITLE,
     MEANING,
 )
-from scenes.mobjects import display_step
+from scenes.mobjects import STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH, display_step
 
 __all__ = [
     "FRAME_MARGIN",
@@ -123,6 +124,12 @@ class LectureScene(Slide):
         else:
             self.play(Transform(self.title, new))
         return self.title
+
+    def fit_stage(self, block: Mobject, top: float = STAGE_TOP) -> Mobject:
+        """Shrink ``block`` (never enlarge it) to the stage between ``top`` (default:
+        under the title) and the bottom margin, and centre it there."""
+        fit_within(block, STAGE_WIDTH, top - STAGE_BOTTOM)
+        return block.move_to([0.0, (top + STAGE_BOTTOM) / 2, 0.0])
 
     def clear_stage(self, keep: tuple[Mobject, ...] = ()) -> None:
         """Fade out everything except the title and ``keep``."""

@@ -16,9 +16,8 @@ from manim import DOWN, LEFT, FadeIn, Text, VGroup
 from rnncore import Lesson
 from scenes.base import LectureScene
 from scenes.curves import text_table
-from scenes.diagrams import fit_within
 from scenes.grammar import FONT_LABEL, MEANING
-from scenes.mobjects import STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH, display_step, fmt
+from scenes.mobjects import STAGE_WIDTH, display_step, fmt
 
 __all__ = ["TheLesson", "task_words", "weights_words"]
 
@@ -167,8 +166,3 @@ class TheLesson(LectureScene):
             k = int(lesson.targets[t])
             return lesson.output_labels[k] if lesson.output_labels else f"class {k + 1}"
         return "\n".join(fmt(v) for v in lesson.targets[t])
-
-    def fit_stage(self, block: VGroup) -> None:
-        """Scale ``block`` down to the stage under the title if needed, and centre it there."""
-        fit_within(block, STAGE_WIDTH, STAGE_TOP - STAGE_BOTTOM)
-        block.move_to([0.0, (STAGE_TOP + STAGE_BOTTOM) / 2, 0.0])

@@ -17,9 +17,8 @@ from manim import DOWN, RIGHT, UP, Create, FadeIn, Rectangle, Text, VGroup
 from rnncore import LongRangeResult, long_range_experiment
 from scenes.base import LectureScene
 from scenes.curves import CurvePlot, text_table
-from scenes.diagrams import fit_within
 from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING, Encoding
-from scenes.mobjects import STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH, Legend
+from scenes.mobjects import Legend
 
 __all__ = ["LongRange", "experiment"]
 
@@ -177,8 +176,3 @@ class LongRange(LectureScene):
             *(FadeIn(c) for c in captions),
             FadeIn(self.table),
         )
-
-    def fit_stage(self, block: VGroup) -> None:
-        """Scale ``block`` down to the stage under the title if needed, and centre it there."""
-        fit_within(block, STAGE_WIDTH, STAGE_TOP - STAGE_BOTTOM)
-        block.move_to([0.0, (STAGE_TOP + STAGE_BOTTOM) / 2, 0.0])

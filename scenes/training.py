@@ -21,7 +21,6 @@ from scenes.curves import CurvePlot, spans_decades, text_table
 from scenes.diagrams import fit_within
 from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING, Encoding
 from scenes.mobjects import (
-    STAGE_BOTTOM,
     STAGE_WIDTH,
     ColorBar,
     Legend,
@@ -129,6 +128,7 @@ class Training(LectureScene):
         )
         self.show_title("Training: BPTT and an update, again and again")
         fit_within(self.setting, STAGE_WIDTH, 1.0).next_to(self.title, DOWN, buff=0.25)
+        self.stage_top = self.setting.get_bottom()[1] - 0.3  # slides go under the run's line
         self.play(FadeIn(self.setting))
         entries = [(MEANING.loss.color, "loss L (mean per sequence)")]
         if len(parts) > 1:
@@ -140,7 +140,7 @@ class Training(LectureScene):
         legend = VGroup(*captions)
         self.loss_caption = Text(caption, font_size=FONT_LABEL, color=MEANING.text.color)
         block = VGroup(row, self.loss_caption).arrange(DOWN, buff=0.45)
-        self.fit_stage(block)
+        self.fit_stage(block, top=self.stage_top)
         self.play(*(Create(p.axes) for p in parts), *(FadeIn(p.axis_labels) for p in parts))
         self.play(*(Create(p.lines) for p in parts), FadeIn(legend), FadeIn(self.loss_caption))
 
@@ -182,7 +182,7 @@ class Training(LectureScene):
         legend = Legend(entries, kind="line", vertical=False)
         self.clip_caption = Text(said, font_size=FONT_SMALL, color=MEANING.text.color)
         block = VGroup(self.norm_plot, legend, self.clip_caption).arrange(DOWN, buff=0.35)
-        self.fit_stage(block)
+        self.fit_stage(block, top=self.stage_top)
         self.play(Create(self.norm_plot.axes), FadeIn(self.norm_plot.axis_labels))
         self.play(
             Create(self.norm_plot.lines),
@@ -216,7 +216,7 @@ class Training(LectureScene):
         )
         self.clear_stage(keep=(self.setting,))
         self.table = text_table(heads, rows)
-        self.fit_stage(self.table)
+        self.fit_stage(self.table, top=self.stage_top)
         self.play(FadeIn(self.table))
 
     def show_weights_growing(self) -> None:
@@ -254,14 +254,6 @@ class Training(LectureScene):
         self.clear_stage(keep=(self.setting,))
         bar = ColorBar(vmax, label="W", length=3.0)
         block = VGroup(grids, bar).arrange(DOWN, buff=0.4)
-        self.fit_stage(block)
+        self.fit_stage(block, top=self.stage_top)
         self.weights = grids
         self.play(FadeIn(grids), FadeIn(bar))
-
-    # --- drawing helpers ---------------------------------------------------------
-    def fit_stage(self, block: VGroup) -> None:
-        """Scale ``block`` down to the stage under the title if needed, and centre it there."""
-        top = self.setting.get_bottom()[1] - 0.3  # under the line that names the run
-        fit_within(block, STAGE_WIDTH, top - STAGE_BOTTOM).move_to(
-            [0.0, (top + STAGE_BOTTOM) / 2, 0.0]
-        )
