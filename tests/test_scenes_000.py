@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 from _scenes import build_scene, media_dir
+from manim import Text
 
 from rnncore import (
+    ORDER_ANSWERS,
+    ORDER_WORDS,
     bidirectional,
     default_lesson,
+    dense_forward,
     dense_mapping_demo,
     forward,
     load_lesson,
     load_weather,
+    order_demo,
     seq2seq,
-    shuffle_demo,
     steps_for,
     task_run,
 )
 from scenes import scene_class
 from scenes.base import LESSON_ENV
+from scenes.mobjects import fmt
 
 FRAME_X, FRAME_Y = 7.1, 4.0  # half of manim's 14.2 x 8 frame
 SLACK = 0.3  # the 0.4 margin, less a little for stroke widths
@@ -81,6 +87,11 @@ def _notes(scene) -> list[str]:
     return [s.notes for s in scene._slides]
 
 
+def _all_notes(scene) -> list[str]:
+    """Every slide's notes, the last one too (manim-slides adds it only when saving)."""
+    return [*_notes(scene), scene._base_slide_config.notes]
+
+
 def test_registered_in_lecture_order() -> None:
     from scenes import scene_names
 
@@ -104,21 +115,99 @@ def test_mapping(lesson_env, tmp_path: Path, media: Path) -> None:
     _assert_inside_frame(scene)
 
 
+def _outline(mob) -> list[np.ndarray]:
+    """Each glyph of a Text as points sampled along its curves, the Text at unit width."""
+    glyphs = [g.points[:, :2] for g in mob.family_members_with_points()]
+    every = np.concatenate(glyphs)
+    lo, width = every.min(axis=0), max(np.ptp(every[:, 0]), 1e-9)
+    t = np.linspace(0.0, 1.0, 33)[:, None, None]
+    out = []
+    for pts in glyphs:
+        p = ((pts - lo) / width).reshape(-1, 4, 2)  # cubic Bezier segments
+        curve = (
+            (1 - t) ** 3 * p[:, 0] + 3 * (1 - t) ** 2 * t * p[:, 1]
+            + 3 * (1 - t) * t**2 * p[:, 2] + t**3 * p[:, 3]
+        )  # fmt: skip
+        out.append(curve.reshape(-1, 2))
+    return out
+
+
+def _reads(mob, text: str) -> bool:
+    """Does the drawn Text ``mob`` show ``text``? Its glyphs against a fresh Text's.
+
+    (A VectorStrip refills its number Texts with ``become``, which keeps the first
+    string in ``original_text`` and resamples the curves: the glyph shapes are what
+    is drawn.) Glyph by glyph, every sampled point lies near the other outline.
+    """
+    ref, got = _reference(text), _outline(mob)
+    if len(ref) != len(got):
+        return False
+    for r, g in zip(ref, got, strict=True):
+        d = np.linalg.norm(r[:, None, :] - g[None, :, :], axis=2)  # (n_r, n_g)
+        if max(d.min(axis=0).max(), d.min(axis=1).max()) > 0.01:
+            return False
+    return True
+
+
+@functools.cache
+def _reference(text: str) -> list[np.ndarray]:
+    return _outline(Text(text, font_size=24))
+
+
+def _shows(strip, values: np.ndarray) -> bool:
+    """Does each cell of ``strip`` draw its value of ``values`` (2 decimals)?"""
+    return len(strip.numbers) == len(values) and all(
+        _reads(num, fmt(v)) for num, v in zip(strip.numbers, values, strict=True)
+    )
+
+
 def test_why_rnn_shuffle_claims(lesson_env, tmp_path: Path, media: Path) -> None:
-    lesson = lesson_env
+    """The order demo: answers that differ, an order-blind DCL, a trained RNN right on both."""
     scene = _render("WhyRNN", tmp_path, media)
-    demo = shuffle_demo(lesson.params, lesson.xs, lesson.h0, dense_hidden=4, seed=lesson.seed)
-    np.testing.assert_array_equal(scene.demo.perm, demo.perm)
-    # the DCL: the same output before and after the consistent shuffle (what is on screen)
+    demo = order_demo(dense_hidden=4)  # independent of the lesson
+    first, second = demo.sentences
+    answers = [ORDER_ANSWERS.index(words[0]) for words in demo.sentences]  # the subject
+    assert answers[0] != answers[1] and sorted(first) == sorted(second)
+    # the words as drawn one-hot columns, and the correct answer of each order on screen
+    for k, words in enumerate(demo.sentences):
+        columns = scene.word_columns[k]
+        assert [w.original_text for w in columns.words] == list(words)
+        for t, strip in enumerate(columns.strips):
+            assert _shows(strip, np.eye(3)[ORDER_WORDS.index(words[t])])
+        for out in (scene.bag_outputs[k], scene.rnn_outputs[k]):
+            assert out.verdict[0].original_text == f"correct: {words[0]}"
+            np.testing.assert_allclose(
+                out.frame.get_center(), out.strip.cell(answers[k]).get_center(), atol=1e-9
+            )
+    # the bag-of-words DCL: the same drawn sum and the same drawn output for both orders
+    bags = [xs.sum(axis=0) for xs in demo.xs]  # recomputed: the counts of each word
+    np.testing.assert_array_equal(bags[0], bags[1])
+    assert all(_shows(strip, bags[0]) for strip in scene.bag_strips)
+    bag_out = dense_forward(demo.bag_dcl, bags[1]).y_hat
+    assert all(_shows(o.strip, bag_out) for o in scene.bag_outputs)
+    assert sum(o.verdict_text.endswith("right") for o in scene.bag_outputs) <= 1
+    # the flattened-input DCL with each word's weights moved: the same output
+    assert _shows(scene.dense_before, demo.shuffle.dense_out)
+    assert _shows(scene.dense_after, demo.shuffle.dense_out)
     np.testing.assert_allclose(scene.dense_after.values, scene.dense_before.values, atol=1e-12)
-    np.testing.assert_array_equal(scene.dense_before.values, demo.dense_out)
-    # the RNN: the shuffled sequence gives a different output
-    before, after = (s.values for s in scene.rnn_strips)
-    np.testing.assert_array_equal(before, forward(lesson.params, lesson.xs, lesson.h0).y_hat[-1])
-    shuffled = lesson.xs[demo.perm]
-    np.testing.assert_array_equal(after, forward(lesson.params, shuffled, lesson.h0).y_hat[-1])
-    assert np.max(np.abs(before - after)) > 1e-3
-    assert not np.array_equal(shuffled, lesson.xs)
+    # the trained RNN: different drawn outputs, each the core's, both right
+    params = demo.rnn_run.params
+    rnn = [forward(params, xs).y_hat[-1] for xs in demo.xs]
+    for k, out in enumerate(scene.rnn_outputs):
+        assert _shows(out.strip, rnn[k])
+        assert not _shows(out.strip, rnn[1 - k])  # the two orders draw different numbers
+        assert int(np.argmax(rnn[k])) == answers[k]
+        assert out.verdict[1].original_text == f"says {ORDER_ANSWERS[answers[k]]}: right"
+    # the notes read out the core's numbers and answer the objection
+    notes = _all_notes(scene)
+    assert len(notes) == 5
+    assert all("Ask" in n and "Next" in n for n in notes[2:])
+    order_notes = " ".join(notes[2:])
+    for v in (*demo.bag_out[0], *demo.shuffle.dense_out, *rnn[0], *rnn[1]):
+        assert fmt(v) in order_notes
+    assert fmt(demo.rnn_run.loss[0]) in notes[4] and fmt(demo.rnn_run.loss[-1]) in notes[4]
+    assert "position i+1" in notes[3] and "fixed" in notes[3]
+    assert "not the lesson" in notes[4]
     _assert_inside_frame(scene)
 
 
