@@ -26,13 +26,9 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
-    RIGHT,
-    TAU,
     UL,
     UP,
-    AnimationGroup,
     Create,
-    CurvedArrow,
     FadeIn,
     FadeOut,
     Indicate,
@@ -45,23 +41,38 @@ from manim import (
 )
 
 from rnncore import DenseReview, count_parameters, dense_review, error_terms
-from scenes.base import FRAME_MARGIN, LectureScene
-from scenes.grammar import (
-    FONT_LABEL,
-    FONT_NUMBER,
-    FONT_SMALL,
-    MEANING,
-    value_color,
-    value_width,
+from scenes.base import LectureScene
+from scenes.dense_mobjects import (
+    EQ_FONT,
+    LAYER_SPAN,
+    LAYER_Y,
+    LEGEND_Y,
+    MAX_SPACING,
+    NET_X,
+    NEURON_RADIUS,
+    PANEL_HEIGHT,
+    PANEL_LEFT,
+    PANEL_TOP,
+    PANEL_WIDTH,
+    RADIUS_FRACTION,
+    RUN,
+    TARGET_BUFF,
+    UPDATE_HEIGHT,
+    VMAX,
+    ErrorArrows,
+    ErrorTags,
+    OuterProduct,
+    WeightConnections,
+    error_legend,
+    matrix_with_label,
+    tex_vec,
+    update_lines,
 )
+from scenes.grammar import FONT_LABEL, FONT_NUMBER, MEANING
 from scenes.mobjects import (
     ColorBar,
-    Connections,
     EquationPanel,
-    Legend,
-    MatrixGrid,
     NeuronLayer,
-    VectorStrip,
     fmt,
     neg_log_display,
     relation,
@@ -69,176 +80,7 @@ from scenes.mobjects import (
     tex_num,
 )
 
-__all__ = ["DenseBackprop", "ErrorArrows", "ErrorTags", "OuterProduct", "WeightConnections"]
-
-# --- layout (frame 14.2 x 8) ---------------------------------------------------
-NET_X = -2.9  # centre of the network, left part of the frame
-LAYER_Y = (-2.7, -0.55, 1.6)  # input, hidden, output: inputs at the bottom
-LAYER_SPAN = 5.5  # widest layer, first to last neuron centre
-MAX_SPACING = 1.5  # between neuron centres
-NEURON_RADIUS = 0.37
-RADIUS_FRACTION = 0.4  # of the spacing, at most
-VMAX = 1.0  # one diverging scale for values and weights
-PANEL_LEFT = 1.15  # equations and matrices live right of this (and of the error numbers)
-PANEL_TOP = 2.85
-PANEL_WIDTH = 7.1 - FRAME_MARGIN - PANEL_LEFT
-LEGEND_Y = -3.05
-PANEL_HEIGHT = PANEL_TOP - (LEGEND_Y + 1.2)  # down to the legends
-EQ_FONT = 36
-TAG_BUFF = 0.06  # error numbers beside the neurons
-TAG_DROP = 0.45  # low enough to pass under the next neuron
-TAG_MIN_SPACING = 1.3  # closer neurons get no error number (but the featured one)
-TARGET_BUFF = 0.12  # the target row above the output names
-ARROW_BEND = TAU / 14  # the red error arrows bow away from the connections
-CELL = (0.8, 0.32)  # width, height of a gradient-matrix cell
-OUTER_LABEL_ROOM = 0.8  # left of an outer product: the delta label
-OUTER_MAX_HEIGHT = 2.2  # the row and the matrix of one outer product
-FACTOR_FONT = 30  # the delta / h^T / x^T labels of an outer product
-RUN = 0.8  # default run time of one step
-WEIGHT_WIDTH = (0.6, 5.0)  # as in scenes.mobjects.Connections
-
-
-# --- dense-network mobjects (on top of scenes.mobjects) -------------------------
-class WeightConnections(Connections):
-    """``Connections`` whose weights can change (an update) and that can show one
-    neuron's outgoing lines."""
-
-    def set_weights(self, weights: np.ndarray) -> AnimationGroup:
-        """Animate every line to the colour and width of ``weights`` ``(n_b, n_a)``."""
-        weights = np.asarray(weights, dtype=float)
-        if weights.shape != self.weights.shape:
-            raise ValueError(f"weights: expected shape {self.weights.shape}, found {weights.shape}")
-        self.weights = weights
-        return AnimationGroup(
-            *(
-                line.animate.set_stroke(
-                    color=value_color(weights[j, i], self.vmax),
-                    width=value_width(weights[j, i], self.vmax, *WEIGHT_WIDTH),
-                    opacity=1.0,
-                )
-                for j, row in enumerate(self.lines)
-                for i, line in enumerate(row)
-            )
-        )
-
-    def highlight_from(self, i: int) -> AnimationGroup:
-        """Dim every line except those out of unit ``i`` of the lower layer."""
-        keep = set(map(id, self.outgoing(i)))
-        return AnimationGroup(
-            *(line.animate.set_stroke(opacity=1.0 if id(line) in keep else 0.12) for line in self)
-        )
-
-
-class ErrorTags(VGroup):
-    """The errors of a layer as red numbers beside its neurons.
-
-    When the neurons are too close for a number between them, only the neurons in
-    ``keep`` get one. ``texts`` keeps the strings shown ("" where none), for tests.
-    """
-
-    def __init__(self, values: np.ndarray, layer: NeuronLayer, keep: Sequence[int] = ()) -> None:
-        super().__init__()
-        self.values = np.asarray(values, dtype=float)  # (n,)
-        centers = [c.get_center()[0] for c in layer.shapes]
-        roomy = len(centers) < 2 or centers[1] - centers[0] >= TAG_MIN_SPACING
-        self.texts = [fmt(v) if roomy or i in keep else "" for i, v in enumerate(self.values)]
-        for text, circle in zip(self.texts, layer.shapes, strict=True):
-            tag = Text(text or "0", font_size=FONT_SMALL, color=MEANING.error.color)
-            tag.set_stroke(MEANING.background.color, width=4, background=True)
-            tag.next_to(circle, RIGHT, buff=TAG_BUFF).shift(TAG_DROP * DOWN)
-            if not text:
-                tag.set_opacity(0.0)
-            self.add(tag)
-
-
-class ErrorArrows(VGroup):
-    """Red arrows from every neuron of ``upper`` back to neuron ``j`` of ``lower``."""
-
-    def __init__(self, upper: NeuronLayer, lower: NeuronLayer, j: int) -> None:
-        super().__init__()
-        end_c = lower.shapes[j].get_center()
-        for k in range(len(upper)):
-            d = end_c - upper.shapes[k].get_center()
-            self.add(
-                CurvedArrow(
-                    upper.boundary(k, d),
-                    lower.boundary(j, -d),
-                    angle=-ARROW_BEND,
-                    color=MEANING.error.color,
-                    stroke_width=5,
-                    tip_length=0.2,
-                )
-            )
-
-
-class OuterProduct(VGroup):
-    """A gradient ``delta v^T`` laid out as an outer product.
-
-    The error column ``delta`` (red outline) on the left, the row ``v^T`` on top, and
-    the matrix ``gradient`` where they cross, each cell coloured by its value.
-
-    Parameters
-    ----------
-    label
-        TeX of the left-hand side, e.g. ``\\partial L / \\partial V``.
-    delta, v
-        The factors, ``(n,)`` and ``(m,)``.
-    gradient
-        ``(n, m)``, the core's gradient (never recomputed here).
-    v_color
-        Outline of the row (the layer it comes from).
-    """
-
-    def __init__(
-        self,
-        label: str,
-        delta_tex: str,
-        v_tex: str,
-        delta: np.ndarray,
-        v: np.ndarray,
-        gradient: np.ndarray,
-        v_color: ManimColor,
-    ) -> None:
-        super().__init__()
-        self.gradient = np.asarray(gradient, dtype=float)
-        n_rows, n_cols = self.gradient.shape
-        # cells shrink for large layers (numbers hide when too small; colours stay)
-        w = min(CELL[0], (PANEL_WIDTH - OUTER_LABEL_ROOM) / (n_cols + 1))
-        h = min(CELL[1], OUTER_MAX_HEIGHT / (n_rows + 1))
-        kw = {"cell_width": w, "cell_height": h, "vmax": VMAX}
-        self.column = VectorStrip(delta, vertical=True, outline=MEANING.error.color, **kw)
-        self.row = VectorStrip(v, vertical=False, outline=v_color, **kw)
-        self.matrix = MatrixGrid(self.gradient, **kw)
-        self.row.next_to(self.matrix, UP, buff=0.12)
-        self.column.next_to(self.matrix, LEFT, buff=0.12)
-        self.factor_labels = VGroup(
-            MathTex(delta_tex, font_size=FACTOR_FONT, color=MEANING.error.color).next_to(
-                self.column, LEFT, buff=0.1
-            ),
-            MathTex(v_tex, font_size=FACTOR_FONT, color=v_color).next_to(self.row, LEFT, 0.1),
-        )
-        self.label = MathTex(label, font_size=EQ_FONT, color=MEANING.text.color)
-        body = VGroup(self.factor_labels, self.column, self.row, self.matrix)
-        self.label.next_to(body, UP, buff=0.15).align_to(body, LEFT)
-        self.add(self.label, body)
-
-    def shown_numbers(self) -> list[list[str]]:
-        """The strings of the matrix cells, row by row (for tests)."""
-        flat = self.matrix.shown_numbers()
-        n_cols = self.gradient.shape[1]
-        return [flat[i : i + n_cols] for i in range(0, len(flat), n_cols)]
-
-
-def error_legend() -> Legend:
-    """The legend of the red arrows and numbers: a ``Legend`` line with an arrow tip."""
-    legend = Legend([(MEANING.error.color, "errors δ, sent back")], kind="line")
-    legend.entries[0][0].add_tip(tip_length=0.16, tip_width=0.16)
-    return legend
-
-
-def tex_vec(values: Sequence[float]) -> str:
-    """A vector as a TeX row ``(0.25,\\ -0.67)``."""
-    return "(" + r",\ ".join(fmt(v) for v in values) + ")"
+__all__ = ["DenseBackprop"]
 
 
 # --- the scene -----------------------------------------------------------------
@@ -258,7 +100,9 @@ class DenseBackprop(LectureScene):
         self.show_output_errors()
         self.show_hidden_errors()
         self.show_gradients()
-        self.update_parameters()
+        self.update_weights()
+        self.update_biases()
+        self.forward_again()
 
     # --- beats -------------------------------------------------------------------
     def show_network(self) -> None:
@@ -611,55 +455,58 @@ class DenseBackprop(LectureScene):
         self.play(FadeOut(self.arrows), run_time=RUN / 2)
         self.set_panel(self.gradients["V"], self.gradients["U"], buff=0.25)
 
-    def update_parameters(self) -> None:
+    def update_weights(self) -> None:
         r = self.review
         lr = r.learning_rate
-        self.beat(
-            "One step of gradient descent: every weight moves against its gradient, "
-            f"scaled by the learning rate {lr:g}. The connections change colour and width. "
-            "Propagating forward again, the estimate is closer to the target and the loss "
-            "is smaller."
-        )
-        V, V_new = r.params.weights[1], r.updated.weights[1]
-        gV = r.backprop.grads.weights[1]
+        U, V = r.params.weights
+        U_new, V_new = r.updated.weights
+        gU, gV = r.backprop.grads.weights
         k, j = np.unravel_index(np.argmax(np.abs(gV)), gV.shape)
+        m = self.focus_unit
+        i = int(np.argmax(np.abs(gU[m])))
+        unmoved = int(np.sum(gU == 0) + np.sum(gV == 0))
+        question = (
+            f"Which {unmoved} weights did not move at all, and why? (Their input was 0, so "
+            "their gradient is 0.)"
+            if unmoved
+            else "Which weight moved the most, and why that one?"
+        )
+        self.beat(
+            "One step of gradient descent, first the weights: every weight moves against "
+            f"its gradient, scaled by the learning rate eta = {lr:g}. Point at V{k + 1}{j + 1}: "
+            f"{fmt(V[k, j])} minus {lr:g} times {fmt(gV[k, j])} gives {fmt(V_new[k, j])}; "
+            f"and U{m + 1}{i + 1}: {fmt(U[m, i])} minus {lr:g} times {fmt(gU[m, i])} gives "
+            f"{fmt(U_new[m, i])}. The grids are the new U' and V'; the connections change "
+            f"colour and width. Ask: {question} Next: the biases b and c change too."
+        )
         panel = EquationPanel(
             [
                 [
-                    ("V", MEANING.text.color),
-                    (r"\leftarrow", MEANING.text.color),
-                    (r"V - \eta\, \partial L / \partial V", MEANING.text.color),
-                ],
-                [
-                    ("U", MEANING.text.color),
-                    (r"\leftarrow", MEANING.text.color),
-                    (r"U - \eta\, \partial L / \partial U", MEANING.text.color),
-                ],
-                [
-                    (r"\eta", MEANING.text.color),
-                    ("=", MEANING.text.color),
-                    (f"{lr:g}", MEANING.text.color),
-                ],
-                [
-                    (rf"V_{{{k + 1}{j + 1}}}", MEANING.text.color),
+                    ("W'", MEANING.text.color),
                     ("=", MEANING.text.color),
                     (
-                        rf"{tex_num(V[k, j])} - {lr:g}\cdot{tex_num(gV[k, j])} "
-                        + relation(shown(V[k, j]) - lr * shown(gV[k, j]), fmt(V_new[k, j]))
-                        + f" {fmt(V_new[k, j])}",
+                        rf"W - \eta\, \partial L / \partial W,\quad \eta = {lr:g}",
                         MEANING.text.color,
                     ),
                 ],
+                self.weight_update_line("V", k, j, V, gV, V_new),
+                self.weight_update_line("U", m, i, U, gU, U_new),
             ],
             {"lr": lr, "v": V[k, j], "grad": gV[k, j], "v_new": V_new[k, j]},
             font_size=EQ_FONT,
             max_width=PANEL_WIDTH,
         )
         self.panels["update"] = panel
-        self.set_panel(panel)
+        self.new_weights = {
+            "V": matrix_with_label(V_new, "V' ="),
+            "U": matrix_with_label(U_new, "U' ="),
+        }
+        self.set_panel(
+            panel, self.new_weights["V"], self.new_weights["U"], max_height=UPDATE_HEIGHT
+        )
         self.play(
-            self.links[0].set_weights(r.updated.weights[0]),
-            self.links[1].set_weights(r.updated.weights[1]),
+            self.links[0].set_weights(U_new),
+            self.links[1].set_weights(V_new),
             FadeOut(VGroup(*self.error_tags.values())),
             FadeOut(self.error_legend),
             run_time=1.5,
@@ -668,10 +515,90 @@ class DenseBackprop(LectureScene):
             Indicate(self.links[1].lines[k][j], color=MEANING.text.color, scale_factor=1.0),
             run_time=RUN,
         )
+
+    def update_biases(self) -> None:
+        r = self.review
+        lr = r.learning_rate
+        b, c = r.params.biases
+        gb, gc = r.backprop.grads.biases
+        b_new, c_new = r.updated.biases
+        m = self.focus_unit
+        self.beat(
+            "Then the biases. A bias is a weight whose input is always 1, so its gradient "
+            "is just the error of its neuron: dL/db is delta-h and dL/dc is delta-o, the red "
+            f"numbers beside the neurons again. Read b{m + 1}: {fmt(b[m])} minus {lr:g} times "
+            f"{fmt(gb[m])} gives {fmt(b_new[m])}; c1: {fmt(c[0])} minus {lr:g} times "
+            f"{fmt(gc[0])} gives {fmt(c_new[0])}. Ask: why do the output biases move by "
+            "opposite amounts here? (The output errors of softmax with cross-entropy sum to 0.)"
+            if r.trace.output == "softmax"
+            else f"{fmt(gc[0])} gives {fmt(c_new[0])}. Ask: which bias moves the most, and why?"
+        )
+        panel = EquationPanel(
+            [
+                [
+                    (r"\partial L / \partial b", MEANING.text.color),
+                    ("=", MEANING.text.color),
+                    (r"\delta^{h},\quad \partial L / \partial c = \delta^{o}", MEANING.error.color),
+                ],
+                *update_lines("b", b, gb, lr, b_new, MEANING.hidden.color),
+                *update_lines("c", c, gc, lr, c_new, MEANING.output.color),
+            ],
+            {"b": b.copy(), "db": gb.copy(), "b_new": b_new.copy(), "c": c.copy()}
+            | {"dc": gc.copy(), "c_new": c_new.copy(), "lr": lr},
+            font_size=EQ_FONT,
+            max_width=PANEL_WIDTH,
+        )
+        self.panels["bias_update"] = panel
+        self.set_panel(panel)  # above the error legend
         self.play(
-            self.layers[1].set_values(r.trace_after.h[1]),
-            self.layers[2].set_values(r.trace_after.y_hat),
-            run_time=RUN,
+            FadeIn(VGroup(*self.error_tags.values())), FadeIn(self.error_legend), run_time=RUN
+        )
+
+    def forward_again(self) -> None:
+        r = self.review
+        x = r.trace.h[0]
+        U_new = r.updated.weights[0]
+        b_new = r.updated.biases[0]
+        a_new, h_new = r.trace_after.a[0], r.trace_after.h[1]
+        self.beat(
+            "Propagating forward again with the new U' and b' (and V', c'): a' = U' x + b', "
+            f"h' = tanh(a'): the hidden values are now {', '.join(fmt(v) for v in h_new)}. "
+            f"The estimate moves from {', '.join(fmt(v) for v in r.trace.y_hat)} to "
+            f"{', '.join(fmt(v) for v in r.trace_after.y_hat)}, closer to the target, and the "
+            f"loss falls from {fmt(r.loss)} to {fmt(r.loss_after)}. Ask: would a larger "
+            "learning rate always lower the loss more? Next: the same idea in an RNN, "
+            "where the errors also flow back through time."
+        )
+        a_hand = [shown(b_new[j]) + shown(U_new[j]) @ shown(x) for j in range(len(b_new))]
+        h_hand = np.tanh(shown(a_new))
+        self.after_relations = (
+            relation(a_hand, [fmt(v) for v in a_new]),
+            relation(h_hand, [fmt(v) for v in h_new]),
+        )
+        forward = EquationPanel(
+            [
+                [
+                    ("a'", MEANING.hidden.color),
+                    ("=", MEANING.text.color),
+                    ("U' x + b'", MEANING.text.color),
+                ],
+                [
+                    (self.after_relations[0], MEANING.text.color),
+                    (tex_vec(a_new), MEANING.hidden.color),
+                ],
+                [
+                    ("h'", MEANING.hidden.color),
+                    ("=", MEANING.text.color),
+                    (r"\tanh(a')", MEANING.text.color),
+                ],
+                [
+                    (self.after_relations[1], MEANING.text.color),
+                    (tex_vec(h_new), MEANING.hidden.color),
+                ],
+            ],
+            {"a": a_new.copy(), "h": h_new.copy()},
+            font_size=EQ_FONT,
+            max_width=PANEL_WIDTH,
         )
         after = EquationPanel(
             [
@@ -693,10 +620,30 @@ class DenseBackprop(LectureScene):
             font_size=EQ_FONT,
             max_width=PANEL_WIDTH,
         )
+        self.panels["forward_after"] = forward
         self.panels["after"] = after
-        after.next_to(self.panel, DOWN, buff=0.45, aligned_edge=LEFT)
-        self.play(FadeIn(after, shift=0.1 * DOWN), run_time=RUN)
+        self.play(
+            FadeOut(VGroup(*self.error_tags.values())), FadeOut(self.error_legend), run_time=RUN / 2
+        )
+        self.set_panel(forward, after, buff=0.45, max_height=UPDATE_HEIGHT)
+        self.play(self.layers[1].set_values(h_new), run_time=RUN)
+        self.play(self.layers[2].set_values(r.trace_after.y_hat), run_time=RUN)
         self.wait(0.1)  # the last frame shows everything settled
+
+    def weight_update_line(
+        self, name: str, k: int, j: int, old: np.ndarray, grad: np.ndarray, new: np.ndarray
+    ) -> list[tuple[str, ManimColor]]:
+        """``name'_{kj} = old - lr * grad = new`` for one weight, holding on its digits."""
+        lr = self.review.learning_rate
+        rel = relation(shown(old[k, j]) - lr * shown(grad[k, j]), fmt(new[k, j]))
+        return [
+            (rf"{name}'_{{{k + 1}{j + 1}}}", MEANING.text.color),
+            ("=", MEANING.text.color),
+            (
+                rf"{tex_num(old[k, j])} - {lr:g}\cdot{tex_num(grad[k, j])} {rel} {fmt(new[k, j])}",
+                MEANING.text.color,
+            ),
+        ]
 
     # --- helpers -----------------------------------------------------------------
     def beat(self, notes: str) -> None:
@@ -761,13 +708,16 @@ class DenseBackprop(LectureScene):
             )
         return lines
 
-    def set_panel(self, *lines: Mobject, buff: float = 0.3) -> None:
-        """Replace the right-hand panel by ``lines``, top-left aligned."""
+    def set_panel(
+        self, *lines: Mobject, buff: float = 0.3, max_height: float = PANEL_HEIGHT
+    ) -> None:
+        """Replace the right-hand panel by ``lines``, top-left aligned, at most
+        ``PANEL_WIDTH`` wide and ``max_height`` high."""
         new = VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=buff)
         if new.width > PANEL_WIDTH:
             new.scale_to_fit_width(PANEL_WIDTH)
-        if new.height > PANEL_HEIGHT:
-            new.scale_to_fit_height(PANEL_HEIGHT)
+        if new.height > max_height:
+            new.scale_to_fit_height(max_height)
         new.move_to([PANEL_LEFT, PANEL_TOP, 0], aligned_edge=UL)
         if self.panel is not None:
             self.play(FadeOut(self.panel), run_time=RUN / 2)

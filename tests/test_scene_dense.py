@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from _scenes import build_scene, media_dir
@@ -162,7 +164,7 @@ def test_scene_shows_the_core_numbers(scene) -> None:
 
 
 def test_scene_has_one_slide_per_beat_with_notes(scene) -> None:
-    assert len(scene.notes) == 9
+    assert len(scene.notes) == 11  # the update on three slides: weights, biases, forward
     assert all(len(n) > 40 for n in scene.notes)
     assert [s.notes for s in scene._slides] == scene.notes[:-1]  # the last one is added on save
 
@@ -190,3 +192,88 @@ def test_every_shown_equation_holds_on_its_digits(scene) -> None:
         checked += n
     assert failures == []
     assert checked >= 5  # a_j, tanh, -log p = L, the hidden error's sum and factor, V update
+
+
+# --- the update: weights, biases, forward again (issue 9) -----------------------------
+
+_NUM = r"\(?(-?\d+\.\d+)\)?"
+
+
+def _drawn_updates(scene, name: str) -> list[tuple[str, str, str, str, str]]:
+    """``(old, lr, grad, relation, new)`` as drawn on the line ``name'_i = old - lr grad = new``."""
+    from test_views_issue9 import panel_tex
+
+    tex = panel_tex(scene.panels["bias_update"])
+    pattern = rf"{name}'_\{{(\d+)\}} = {_NUM} - ([\d.]+)\\cdot{_NUM} (=|\\approx) (-?\d+\.\d+)"
+    found = re.findall(pattern, tex)
+    assert [int(f[0]) for f in found] == list(range(1, len(found) + 1)), tex
+    return [f[1:] for f in found]
+
+
+def _drawn_vector(tex: str) -> list[str]:
+    return re.findall(r"-?\d+\.\d+", tex)
+
+
+def test_update_shows_the_bias_gradients_and_updates(scene) -> None:
+    """dL/db = delta-h, dL/dc = delta-o, b' and c' as drawn are rnncore's, and hold."""
+    from scenes.mobjects import holds
+
+    lesson = scene.lesson
+    params, x, target = review_network(lesson)
+    bp = dense_backward(params, dense_forward(params, x, output=lesson.output), target)
+    new = dense_sgd_step(params, bp.grads, lesson.learning_rate)
+    np.testing.assert_array_equal(bp.grads.biases[0], bp.deltas[0])  # dL/db = delta-h
+    np.testing.assert_array_equal(bp.grads.biases[1], bp.deltas[1])  # dL/dc = delta-o
+    for name, old, grad, after in zip(
+        "bc", params.biases, bp.grads.biases, new.biases, strict=True
+    ):
+        drawn = _drawn_updates(scene, name)
+        assert [d[0] for d in drawn] == strings(old)
+        assert {d[1] for d in drawn} == {f"{lesson.learning_rate:g}"}
+        assert [d[2] for d in drawn] == strings(grad)
+        assert [d[4] for d in drawn] == strings(after)
+        for p, lr, g, rel, q in drawn:  # "=" exactly when the shown digits give the result
+            assert (rel == "=") == holds(float(p) - float(lr) * float(g), q), (p, g, q)
+    # the new weights, drawn as grids with numbers
+    for name, w in zip("UV", new.weights, strict=True):
+        assert scene.new_weights[name].grid.shown_matrix() == [strings(row) for row in w]
+
+
+def test_hidden_values_after_the_update_follow_from_the_drawn_numbers(scene) -> None:
+    """a' = U'x + b' and h' = tanh(a') from the drawn (rounded) numbers give the drawn
+    values, or the slide says ≈; the drawn h' are rnncore's and the loss falls."""
+    from test_views_issue9 import panel_tex
+
+    from scenes.mobjects import holds
+
+    lesson = scene.lesson
+    review = dense_review(lesson)
+    U_new = np.array(
+        [[float(v) for v in row] for row in scene.new_weights["U"].grid.shown_matrix()]
+    )
+    b_new = np.array([float(d[4]) for d in _drawn_updates(scene, "b")])
+    x = np.array([float(v) for v in scene.layers[0].shown_numbers()])
+    h_drawn = scene.layers[1].shown_numbers()
+    assert h_drawn == strings(review.trace_after.h[1])
+
+    lines = [line.tex_string for line in scene.panels["forward_after"].lines]
+    a_rel, a_drawn = lines[1].split()[0], _drawn_vector(lines[1])
+    h_rel, h_panel = lines[3].split()[0], _drawn_vector(lines[3])
+    assert a_drawn == strings(review.trace_after.a[0])
+    assert h_panel == h_drawn
+    a_hand = U_new @ x + b_new
+    a_holds = all(holds(v, s) for v, s in zip(a_hand, a_drawn, strict=True))
+    assert (a_rel == "=") == a_holds, (a_hand, a_drawn)
+    assert a_rel in ("=", r"\approx")
+    h_hand = np.tanh([float(v) for v in a_drawn])
+    h_holds = all(holds(v, s) for v, s in zip(h_hand, h_drawn, strict=True))
+    assert (h_rel == "=") == h_holds, (h_hand, h_drawn)
+    # close even when rounded: one unit of the last digit per rounded term
+    assert np.all(np.abs(np.tanh(a_hand) - np.array(h_drawn, dtype=float)) <= 0.01 * (len(x) + 2))
+
+    # the loss after the update (lesson's learning rate) is lower, as drawn and in the core
+    loss_line = scene.panels["after"].lines[1].tex_string
+    before, after = (float(v) for v in _drawn_vector(loss_line))
+    assert [before, after] == [float(fmt) for fmt in strings([review.loss, review.loss_after])]
+    assert after < before and review.loss_after < review.loss
+    assert "forward_after" in scene.panels and r"\approx" not in panel_tex(scene.panels["after"])
