@@ -6,12 +6,16 @@ V, c and softmax, fed the RNN's first input with its first target. The scene cou
 the parameters, runs the forward pass with the values on the neurons, takes the loss,
 sends the errors back (the article's red arrows: the errors of all the output neurons
 converge on one hidden neuron), forms the gradients as outer products and makes one
-update, with the loss before and after.
+update on three slides: the weights (the new U' and V' as grids with numbers), the
+biases (dL/db = delta-h and dL/dc = delta-o, b' and c' element by element) and the
+forward pass again (a' = U'x + b', h' = tanh(a'), the estimate and the loss before and
+after), so that every number after the update follows from numbers on the slides.
 
 Every number comes from ``rnncore``. The scene keeps what it shows, for tests:
 ``self.layers`` (neuron values), ``self.error_tags`` (the errors beside the neurons),
-``self.gradients`` (the gradient matrices) and ``self.panels`` (equations with their
-``numbers``).
+``self.gradients`` (the gradient matrices), ``self.new_weights`` (the updated U' and
+V' grids) and ``self.panels`` (equations with their ``numbers``). The mobjects are in
+``scenes.dense_mobjects``.
 
 Render::
 
@@ -538,7 +542,9 @@ class DenseBackprop(LectureScene):
                 [
                     (r"\partial L / \partial b", MEANING.text.color),
                     ("=", MEANING.text.color),
-                    (r"\delta^{h},\quad \partial L / \partial c = \delta^{o}", MEANING.error.color),
+                    (r"\delta^{h},", MEANING.error.color),
+                    (r"\quad \partial L / \partial c =", MEANING.text.color),
+                    (r"\delta^{o}", MEANING.error.color),
                 ],
                 *update_lines("b", b, gb, lr, b_new, MEANING.hidden.color),
                 *update_lines("c", c, gc, lr, c_new, MEANING.output.color),
