@@ -358,6 +358,12 @@ class LongRangeResult:
     last_step_error: np.ndarray  # (D, S, E) mean ||dL/da(d)||, where the loss enters
     settings: dict[str, float | int | bool]  # everything else the runs used
 
+    @property
+    def surviving_error(self) -> np.ndarray:
+        """(D,) the part of the error entering at step d that reaches step 1 in the first
+        epoch, ||dL/da(1)|| / ||dL/da(d)||, the mean over seeds."""
+        return (self.first_step_error[:, :, 0] / self.last_step_error[:, :, 0]).mean(axis=1)
+
 
 def long_range_experiment(
     distances: Sequence[int] = (2, 4, 6, 8, 10),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from functools import cache
 
-import numpy as np
 from manim import DOWN, RIGHT, UP, Create, FadeIn, Rectangle, Text, VGroup
 
 from rnncore import LongRangeResult, long_range_experiment
@@ -43,12 +42,6 @@ def _small_percent(fraction: float) -> str:
     return f"{100 * fraction:.2g}%"
 
 
-def surviving(result: LongRangeResult) -> np.ndarray:
-    """(D,) the part of the error at step d that reaches step 1, first epoch, seed mean."""
-    ratio = result.first_step_error[:, :, 0] / result.last_step_error[:, :, 0]  # (D, S)
-    return ratio.mean(axis=1)
-
-
 class LongRange(LectureScene):
     """Accuracy and the surviving error against the distance between cue and answer."""
 
@@ -60,7 +53,7 @@ class LongRange(LectureScene):
     def run_experiment(self) -> None:
         self.result = experiment()
         self.accuracy = self.result.accuracy.mean(axis=1)  # (D,) mean over seeds
-        self.surviving = surviving(self.result)  # (D,)
+        self.surviving = self.result.surviving_error  # (D,)
 
     def show_the_task(self) -> None:
         r = self.result
