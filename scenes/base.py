@@ -13,13 +13,19 @@ from typing import Any
 
 from manim import (
     UP,
+    Animation,
     AnimationGroup,
+    Create,
     FadeIn,
     FadeOut,
+    GrowArrow,
+    Indicate,
+    LaggedStart,
     Mobject,
     Scene,
     Text,
     Transform,
+    Write,
     config,
 )
 from manim_slides import Slide
@@ -70,6 +76,7 @@ class LectureScene(Slide):
     """
 
     skip_reversing = True  # no reversed animations: halves the rendering work
+    land_skipped = True  # skipped animations that end unchanged are not begun (dry runs)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.writes_movie = bool(config.write_to_movie)  # Slide() forces it on: remember
@@ -102,6 +109,44 @@ class LectureScene(Slide):
         kept = [a for a in animations if not _is_empty(a)]
         if kept:
             super().play(*kept, **kwargs)
+
+    def begin_animations(self) -> None:
+        """Begin this ``play``'s animations; when skipping, land the ones that end
+        where they started without animating them.
+
+        A skipped animation still ``begin()``s, and that deep-copies its whole
+        mobject (most of a dry run's time) only to interpolate back to the same
+        points and colours. For those animations (``_lands_unchanged``) the scene
+        does what manim does around them (adds what they introduce, removes what
+        they remove, in the same order) and leaves the mobjects as they are.
+        """
+        self._landing = self.land_skipped and self.renderer.skip_animations and self._can_land()
+        if not self._landing:
+            super().begin_animations()
+            return
+        for animation in self.animations or ():
+            animation._setup_scene(self)
+
+    def play_internal(self, skip_rendering: bool = False) -> None:
+        """Finish this ``play``; landed animations only clean up (see
+        ``begin_animations``)."""
+        if not getattr(self, "_landing", False):
+            super().play_internal(skip_rendering)
+            return
+        for animation in self.animations or ():
+            _clean_up(animation, self)
+        self.renderer.static_image = None
+
+    def _can_land(self) -> bool:
+        """Every animation ends unchanged and no updater could run meanwhile."""
+        animations = self.animations or []
+        if not animations or not all(_lands_unchanged(a) for a in animations):
+            return False
+        if self.updaters:
+            return False
+        family = self.get_mobject_family_members()
+        family += [m for a in animations for m in a.mobject.get_family()]
+        return not any(m.updaters for m in family)
 
     def beat(self, notes: str) -> None:
         """Start a new slide whose speaker notes are ``notes``."""
@@ -136,6 +181,36 @@ class LectureScene(Slide):
         gone = [m for m in self.mobjects if m is not self.title and m not in keep]
         if gone:
             self.play(*(FadeOut(m) for m in gone))
+
+
+# Animations whose final frame shows their mobject exactly as it was (fades, growth
+# and drawing end on the mobject itself; Indicate goes there and back), by exact type:
+# a subclass may end elsewhere.
+_UNCHANGED_LEAVES = (FadeIn, FadeOut, Create, Write, GrowArrow, Indicate)
+_GROUPS = (AnimationGroup, LaggedStart)  # all begin together, all clean up together
+
+
+def _lands_unchanged(animation: Animation) -> bool:
+    """``animation`` leaves every mobject's points and colours as they were."""
+    if type(animation) in _GROUPS:
+        return all(_lands_unchanged(a) for a in animation.animations)
+    return type(animation) in _UNCHANGED_LEAVES
+
+
+def _clean_up(animation: Animation, scene: Scene) -> None:
+    """What ``clean_up_from_scene`` does to the scene, without restoring a start state.
+
+    (FadeOut's own clean-up interpolates back to its untouched start; these
+    animations never left it.)
+    """
+    if isinstance(animation, AnimationGroup):
+        animation._on_finish(scene)
+        for child in animation.animations:
+            if animation.remover:
+                child.remover = animation.remover
+            _clean_up(child, scene)
+        return
+    Animation.clean_up_from_scene(animation, scene)
 
 
 def _is_empty(animation: Any) -> bool:

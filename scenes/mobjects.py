@@ -39,6 +39,7 @@ scenes fill; every mobject can be scaled/moved into a part of it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
@@ -226,14 +227,23 @@ def _number(value: float, font_size: float, fill: ManimColor | None = None) -> T
     """A value as Text; on a cell filled with ``fill``, in the colour that reads on it.
 
     Without a fill the number sits on the background, with a dark outline behind it.
+    A slide repeats few distinct numbers many times: each is drawn once
+    (``_number_template``) and copied.
     """
-    if fill is None:
-        text = Text(fmt(value), font_size=font_size, color=MEANING.text.color)
-        text.set_stroke(MEANING.background.color, width=NUMBER_STROKE, background=True)
-        return text
-    text = Text(fmt(value), font_size=font_size, color=text_color_on(fill))
-    text.set_stroke(fill, width=NUMBER_STROKE, background=True)
-    return text
+    rgba = None if fill is None else tuple(float(v) for v in ManimColor(fill).to_rgba())
+    return _number_template(fmt(value), float(font_size), rgba).copy()
+
+
+@functools.lru_cache(maxsize=4096)
+def _number_template(text: str, font_size: float, rgba: tuple[float, ...] | None) -> Text:
+    if rgba is None:
+        number = Text(text, font_size=font_size, color=MEANING.text.color)
+        number.set_stroke(MEANING.background.color, width=NUMBER_STROKE, background=True)
+        return number
+    fill = ManimColor.from_rgba(np.array(rgba))  # exactly the fill passed in
+    number = Text(text, font_size=font_size, color=text_color_on(fill))
+    number.set_stroke(fill, width=NUMBER_STROKE, background=True)
+    return number
 
 
 # ======================================================================================

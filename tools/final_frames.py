@@ -30,7 +30,11 @@ QUALITIES = {"low": "low_quality", "medium": "medium_quality", "high": "high_qua
 
 
 def final_frames(
-    scene_name: str, out: Path, lesson: Path | None = None, quality: str = "low"
+    scene_name: str,
+    out: Path,
+    lesson: Path | None = None,
+    quality: str = "low",
+    land: bool = True,
 ) -> list[Path]:
     """Build ``scene_name`` and save each slide's final frame under ``out``.
 
@@ -44,6 +48,9 @@ def final_frames(
         A lesson file; None: the default lesson.
     quality
         ``low`` (854x480), ``medium`` or ``high``.
+    land
+        False: every skipped animation begins and finishes as in a real render
+        (``LectureScene.land_skipped``), for comparing against the fast dry run.
 
     Returns
     -------
@@ -64,6 +71,8 @@ def final_frames(
 
     class Captured(base):  # type: ignore[misc, valid-type]
         """Saves the frame on screen whenever a slide ends."""
+
+        land_skipped = land
 
         def capture(self) -> None:
             self.renderer.update_frame(self, ignore_skipping=True)
