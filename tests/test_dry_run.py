@@ -1,6 +1,6 @@
 """The dry run's shortcuts end exactly where a real render ends.
 
-Scene tests, ``tools/final_frames.py`` and the lesson-space sweep build scenes with
+Scene tests, ``render.py preview`` (``scenes.preview``) and the lesson-space sweep build scenes with
 ``skip_animations``. Two shortcuts make that several times faster, and both must
 be invisible:
 
@@ -14,15 +14,12 @@ without it.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tools"))
-
-from final_frames import final_frames
+from scenes.preview import final_frames
 
 
 def _pixels(paths: list[Path]) -> list[np.ndarray]:
