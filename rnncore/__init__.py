@@ -6,6 +6,11 @@ Goodfellow, Bengio & Courville, *Deep Learning*, 10.2::
     o(t) = c + V h(t)                 y_hat(t) = softmax(o(t))   (identity for mse)
     L = sum_t L(t)                    d_o(t) = y_hat(t) - y(t)
 
+and the LSTM cell (PyTorch's layout, gates i, f, g, o; ``rnncore.lstm``)::
+
+    [i, f, g, o](t) = [sigma, sigma, tanh, sigma](W_ih x(t) + b_ih + W_hh h(t-1) + b_hh)
+    c(t) = f(t) * c(t-1) + i(t) * g(t)     h(t) = o(t) * tanh(c(t))    o(t) = c + V h(t)
+
 Pure functions over frozen dataclasses; no manim, no printing, no global state.
 """
 
@@ -47,10 +52,26 @@ from rnncore.dense import (
     dense_forward,
     dense_sgd_step,
 )
+from rnncore.importers import WeightsError, import_lesson, imported_lesson, read_params
 from rnncore.lesson import LIMITS, TASKS, Lesson, LessonError, default_lesson, load_lesson
 from rnncore.lesson_fit import LessonTraining, train_lesson
 from rnncore.lesson_io import write_lesson
 from rnncore.lesson_train import TrainedRecord, TrainSpec
+from rnncore.lstm import LSTMBackprop, LSTMTrace, lstm_backward, lstm_forward, sigmoid
+from rnncore.lstm_analysis import (
+    LSTMJacobians,
+    lstm_grad_check,
+    lstm_jacobian_norms,
+    lstm_step_jacobians,
+)
+from rnncore.lstm_params import (
+    GATES,
+    LSTM_PARAM_NAMES,
+    GateWeights,
+    LSTMParams,
+    LSTMPerStep,
+    lstm_sgd_step,
+)
 from rnncore.optim import clip_grads, sgd_step
 from rnncore.order import (
     ORDER_ANSWERS,
@@ -104,8 +125,10 @@ from rnncore.train import (
 
 __all__ = [
     "CTC_BLANK",
+    "GATES",
     "LIMITS",
     "LOSSES",
+    "LSTM_PARAM_NAMES",
     "ORDER_ANSWERS",
     "ORDER_WORDS",
     "PARAM_NAMES",
@@ -124,6 +147,12 @@ __all__ = [
     "DhParts",
     "ErrorTerms",
     "Evaluation",
+    "GateWeights",
+    "LSTMBackprop",
+    "LSTMJacobians",
+    "LSTMParams",
+    "LSTMPerStep",
+    "LSTMTrace",
     "Lesson",
     "LessonError",
     "LessonTraining",
@@ -141,6 +170,7 @@ __all__ = [
     "TrainSpec",
     "TrainedRecord",
     "Weather",
+    "WeightsError",
     "backward",
     "bag_of_words",
     "bidirectional",
@@ -165,6 +195,8 @@ __all__ = [
     "grad_check",
     "grads_difference",
     "horizon_mask",
+    "import_lesson",
+    "imported_lesson",
     "jacobian_norms",
     "largest_entries",
     "largest_singular_value",
@@ -172,18 +204,26 @@ __all__ = [
     "load_lesson",
     "load_weather",
     "long_range_experiment",
+    "lstm_backward",
+    "lstm_forward",
+    "lstm_grad_check",
+    "lstm_jacobian_norms",
+    "lstm_sgd_step",
+    "lstm_step_jacobians",
     "norms_by_distance",
     "order_changing_perm",
     "order_demo",
     "parity_dataset",
     "pascanu_bound",
     "radius_cases",
+    "read_params",
     "review_network",
     "scale_recurrence",
     "sentiment_dataset",
     "seq2seq",
     "sgd_step",
     "shuffle_demo",
+    "sigmoid",
     "softmax",
     "spectral_radius",
     "steps_for",
