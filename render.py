@@ -9,6 +9,7 @@
     python render.py lecture [SCENE...] [same options]
     python render.py check FILE
     python render.py train LESSON --out FILE [--epochs N] [--lr X] [--seed N]
+    python render.py import FILE --out LESSON [--data LESSON] [--format torch|keras] [--seed N]
 
 The module is thin: it parses and validates everything first (bad input: exit 2,
 one line on stderr, nothing written), then hands each scene to ``manim`` and each
@@ -58,6 +59,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rnncore import LessonError, load_lesson, train_lesson, write_lesson
+from rnncore.importers import import_lesson
 from rnncore.lesson_io import WRITE_FORMATS
 from scenes import LECTURE, scene_class
 from scenes.outline import DECK_MODULE, DECK_SCENES, DECK_TITLES, deck_order
@@ -360,6 +362,29 @@ def build_parser() -> Parser:
     p.add_argument(
         "--seed", type=seed_int, metavar="N",
         help="seed of the order of the sequences in each epoch (default: [train] seed)",
+    )  # fmt: skip
+    p = sub.add_parser(
+        "import", help="a lesson file with the weights of a PyTorch or Keras simple RNN"
+    )
+    p.add_argument(
+        "file", type=Path, metavar="FILE",
+        help="nn.RNN + nn.Linear state dict (.safetensors) or SimpleRNN + Dense weights (.h5)",
+    )  # fmt: skip
+    p.add_argument(
+        "--out", type=Path, required=True, metavar="LESSON",
+        help="the lesson file to write (.toml, .json or .npz)",
+    )  # fmt: skip
+    p.add_argument(
+        "--data", type=Path, metavar="LESSON",
+        help="take the sequence, targets, task and loss from this lesson (default: placeholders)",
+    )  # fmt: skip
+    p.add_argument(
+        "--format", choices=("torch", "keras"),
+        help="default: from FILE's suffix (.safetensors torch, .h5 keras)",
+    )  # fmt: skip
+    p.add_argument(
+        "--seed", type=seed_int, default=0, metavar="N",
+        help="seed of the placeholder sequence without --data (default: 0)",
     )  # fmt: skip
     return parser
 
@@ -928,6 +953,29 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    out = check_out_file(args.out)
+    try:
+        lesson = import_lesson(args.file, args.format, args.data, args.seed)
+    except LessonError as e:  # WeightsError included
+        raise CliError(str(e)) from None
+    with SIGNALS.deferred():  # written whole, or (signal before this block) not at all
+        try:
+            write_lesson(out, lesson)
+        except (OSError, ValueError) as e:
+            raise CliError(f"--out {out}: {getattr(e, 'strerror', None) or e}", code=1) from None
+        SIGNALS.disarm()
+    p = lesson.params
+    data = (
+        f"the sequence of {args.data}"
+        if args.data
+        else f"a placeholder sequence (seed {args.seed})"
+    )
+    print(f"imported {args.file}: {p.n_in} inputs, {p.n_hidden} hidden, {p.n_out} outputs; {data}")
+    print(f"wrote {out}")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "list": cmd_list,
     "video": cmd_render,
@@ -935,6 +983,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "lecture": cmd_render,
     "check": cmd_check,
     "train": cmd_train,
+    "import": cmd_import,
 }
 
 
