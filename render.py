@@ -7,6 +7,7 @@
                              [--out DIR] [--jobs N]
     python render.py slides  [SCENE...] --to html|pptx|pdf [same options]
     python render.py lecture [SCENE...] [same options]
+    python render.py preview [SCENE...] [-q Q] [--config FILE] [--seed N] [--out DIR]
     python render.py check FILE
     python render.py train LESSON --out FILE [--epochs N] [--lr X] [--seed N]
     python render.py import FILE --out LESSON [--data LESSON] [--format torch|keras] [--seed N]
@@ -32,6 +33,7 @@ Output layout under ``--out`` (default ``out/``)::
     slides/<Scene>.pptx, slides/<Scene>.pdf slides --to pptx / pdf
     lecture.html + lecture_assets/          lecture: every slide, in order
     lecture.pptx, lecture.pdf
+    preview/<Scene>/slide-NN.png            preview: each slide's final frame (no video)
 
 HTML decks are self-contained: their ``*_assets`` folder holds the slide videos and
 a copy of reveal.js (from ``build/reveal.js-<version>``, which ``make`` fetches with
@@ -311,6 +313,8 @@ def build_parser() -> Parser:
     render_opts.add_argument(
         "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="output folder (default: out)"
     )
+    preview_opts = render_opts  # the same options, without --jobs (one process draws)
+    render_opts = Parser(add_help=False, parents=[preview_opts])
     render_opts.add_argument(
         "--jobs", "-j", type=positive_int, default=1, metavar="N",
         help="render N scenes in parallel (default: 1)",
@@ -345,6 +349,10 @@ def build_parser() -> Parser:
     sub.add_parser(
         "lecture", parents=[render_opts],
         help="every scene: videos plus one html, pptx and pdf deck with title and section slides",
+    )  # fmt: skip
+    p = sub.add_parser(
+        "preview", parents=[preview_opts],
+        help="each slide's final frame as PNG, from a dry run (seconds; no video)",
     )  # fmt: skip
     p = sub.add_parser("check", help="validate a lesson file and summarise it")
     p.add_argument("file", type=Path, metavar="FILE")
@@ -805,7 +813,7 @@ def measure(name: str) -> tuple[int, float]:
             }
         ),
     ):
-        scene = cls()
+        scene = cls(skip_animations=True)  # each animation jumps to its end; time still counts
         config.write_to_movie = False  # Slide.__init__ turns it on, which a dry run cannot do
         Scene.render(scene)  # the plain render: no slides folder is written
         scene._add_last_slide()
@@ -881,6 +889,48 @@ def cmd_render(args: argparse.Namespace) -> int:
     print(f"done in {time.monotonic() - start:.0f} s:")
     for path in installed:
         print(f"  {path}")
+    return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    """Final frames of each scene into ``--out``/preview/<Scene>/ (a scene's folder is
+    replaced whole, and only once every scene has been drawn)."""
+    from scenes.preview import final_frames
+
+    names = check_scenes(args.scenes, [info.name for info in LECTURE])
+    check_lesson(args.config, args.seed)
+    out = check_out(args.out)
+    created = [p for p in (out, *out.parents) if not p.exists()]
+    start = time.monotonic()
+    work: Path | None = None
+    try:
+        with SIGNALS.deferred():  # the scratch folder exists only once clean-up knows it
+            out.mkdir(parents=True, exist_ok=True)
+            work = Path(tempfile.mkdtemp(prefix=".preview-", dir=out))
+        staged = work / "preview"
+        for i, name in enumerate(names, start=1):
+            say(f"[{i}/{len(names)}] {name} ...")
+            with contextlib.redirect_stdout(sys.stderr):  # manim's warnings are not results
+                frames = final_frames(name, staged / name, args.config, args.quality, args.seed)
+            say(f"[{i}/{len(names)}] {name}: {len(frames)} slides")
+        with SIGNALS.deferred():  # every scene's folder, or none
+            (out / "preview").mkdir(exist_ok=True)
+            for name in names:
+                old = out / "preview" / name
+                if old.exists():
+                    os.replace(old, work / f"old-{name}")
+                os.replace(staged / name, old)
+            SIGNALS.disarm()
+    except BaseException:
+        with SIGNALS.deferred():  # a signal during the clean-up is raised after it
+            if work is not None:
+                shutil.rmtree(work, ignore_errors=True)
+            for folder in created:  # leave no empty folders this run made
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+        raise
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"done in {time.monotonic() - start:.0f} s: {out / 'preview'}")
     return 0
 
 
@@ -981,6 +1031,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "video": cmd_render,
     "slides": cmd_render,
     "lecture": cmd_render,
+    "preview": cmd_preview,
     "check": cmd_check,
     "train": cmd_train,
     "import": cmd_import,
