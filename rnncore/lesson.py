@@ -34,6 +34,9 @@ like the fields below, never unpickled)::
     generator = "parity"         # ``render.py train`` (see rnncore.lesson_train);
     n = 32                       # [trained] is what that command wrote
 
+    [lstm]                       # only with cell = "lstm" (top level; "rnn" by default):
+    W_ih = [[...], ...]          # LSTM weights by name, see rnncore.lesson_lstm
+
 Every problem raises ``LessonError`` (a ``ValueError``) with one line naming the
 file, the field, what was expected and what was found. That holds for files of any
 shape or size: only regular files of at most ``MAX_BYTES`` are read (a FIFO or a
@@ -60,6 +63,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from rnncore.lstm import LSTMBackprop, LSTMTrace, lstm_backward, lstm_forward
+from rnncore.lstm_params import LSTM_PARAM_NAMES, LSTMParams
 from rnncore.params import PARAM_NAMES, RNNParams
 from rnncore.rnn import LOSSES, Backprop, Trace, backward, forward
 
@@ -113,12 +118,15 @@ _TOP = {
     "labels",
     "train",
     "trained",
+    "cell",
+    "lstm",
 }
 _TABLES = {
     "network": {"n_in", "n_hidden", "n_out", "seed", "scale"},
     "weights": set(PARAM_NAMES),
     "data": {"xs", "targets", "h0"},
     "labels": {"inputs", "outputs", "steps"},
+    "lstm": {*LSTM_PARAM_NAMES, "c0"},  # rnncore.lesson_lstm
 }
 
 
@@ -150,6 +158,10 @@ class Lesson:
     scale: float = 0.5  # the random weights are uniform in [-scale, scale]
     train: TrainSpec | None = None  # the [train] table (None: the lesson's own sequence)
     trained: TrainedRecord | None = None  # the [trained] table
+    cell: str = "rnn"  # "rnn" or "lstm": the [lstm] table gives the LSTM's weights
+    lstm: LSTMParams | None = None  # the [lstm] weights (None: seeded, see lstm_params)
+    lstm_given: tuple[str, ...] = ()  # the [lstm] fields the file gives
+    c0: np.ndarray | None = None  # (H,) the LSTM's initial cell state (None: zeros)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -191,6 +203,36 @@ class Lesson:
             )
         return self._cache[key]
 
+    @property
+    def lstm_params(self) -> LSTMParams:
+        """The LSTM of this lesson: [lstm]'s weights, else random from seed and scale."""
+        if self.lstm is not None:
+            return self.lstm
+        p = self.params
+        return LSTMParams.random(p.n_in, p.n_hidden, p.n_out, seed=self.seed, scale=self.scale)
+
+    def lstm_trace(self) -> LSTMTrace:
+        """The LSTM's forward pass of this lesson, from h0 and c0 (computed once)."""
+        if "lstm_trace" not in self._cache:
+            self._cache["lstm_trace"] = lstm_forward(
+                self.lstm_params, self.xs, self.h0, self.c0, output=self.output
+            )
+        return self._cache["lstm_trace"]
+
+    def lstm_backprop(self, truncate: int | None = None) -> LSTMBackprop:
+        """The LSTM's BPTT of this lesson, full or truncated (computed once each)."""
+        key = f"lstm_backprop-{truncate}"
+        if key not in self._cache:
+            self._cache[key] = lstm_backward(
+                self.lstm_params,
+                self.lstm_trace(),
+                self.targets,
+                self.loss,
+                self.loss_mask,
+                truncate,
+            )
+        return self._cache[key]
+
     def training_set(self) -> Dataset:
         """The sequences ``render.py train`` trains on (``rnncore.lesson_fit``)."""
         from rnncore.lesson_fit import training_set
@@ -203,6 +245,7 @@ class Lesson:
         n_params = sum(v.size for _, v in p.items())
         bp = self.backprop()
         from rnncore.lesson_fit import describe_training
+        from rnncore.lesson_lstm import describe_lstm
 
         return "\n".join(
             [
@@ -214,6 +257,7 @@ class Lesson:
                 f"  learning rate {self.learning_rate:g}, truncate k = {self.truncate}, "
                 f"clip {self.clip:g}",
                 f"  total loss L = {bp.loss:.4f}, gradient norm {bp.grads.global_norm():.4f}",
+                *describe_lstm(self),
                 *describe_training(self),
             ]
         )
@@ -404,6 +448,7 @@ def _read_npz(where: str, data: bytes) -> dict[str, Any]:
     homes = {**{k: "weights" for k in PARAM_NAMES}, "xs": "data", "targets": "data", "h0": "data"}
     homes |= {f"labels_{k}": "labels" for k in _TABLES["labels"]}
     homes |= {k: "network" for k in _TABLES["network"]}
+    homes |= {f"lstm_{k}": "lstm" for k in _TABLES["lstm"]}
     values = {k: arr.item() if arr.ndim == 0 else arr.tolist() for k, arr in arrays.items()}
     raw = npz_train_tables(where, values)  # takes the train_* and trained_* keys
     for key, value in values.items():
@@ -411,7 +456,7 @@ def _read_npz(where: str, data: bytes) -> dict[str, Any]:
         if table is None:
             raw[key] = value
         else:
-            raw.setdefault(table, {})[key.removeprefix("labels_")] = value
+            raw.setdefault(table, {})[key.removeprefix(f"{table}_")] = value
     return raw
 
 
@@ -525,6 +570,10 @@ def _one_input(where: str, xs: np.ndarray, T: int | None) -> np.ndarray:
 def _build(raw: dict[str, Any], where: str, stem: str, seed_override: int | None) -> Lesson:
     _check_keys(where, "", raw, _TOP)
     network, weights = _table(where, raw, "network"), _table(where, raw, "weights")
+    from rnncore.lesson_lstm import lstm_sizes, parse_cell, parse_lstm  # imports this module
+
+    cell = parse_cell(where, raw)
+    network = lstm_sizes(where, raw, network)  # sizes may come from [lstm]'s weights
     data, labels = _table(where, raw, "data"), _table(where, raw, "labels")
 
     name = raw.get("name", stem)
@@ -584,6 +633,7 @@ def _build(raw: dict[str, Any], where: str, stem: str, seed_override: int | None
         for k in PARAM_NAMES
     }
     params = RNNParams(**arrays)
+    lstm, lstm_given, c0 = parse_lstm(where, raw, cell, (I, H, O), seed, scale)
 
     if "xs" not in data:
         raise _fail(where, "data.xs", f"missing (expected the input sequence, shape (T, {I}))")
@@ -646,4 +696,8 @@ def _build(raw: dict[str, Any], where: str, stem: str, seed_override: int | None
         scale=scale,
         train=train,
         trained=trained,
+        cell=cell,
+        lstm=lstm,
+        lstm_given=lstm_given,
+        c0=c0,
     )

@@ -43,22 +43,27 @@ __all__ = [
 ]
 
 WRITE_FORMATS = (".toml", ".json", ".npz")
-_ORDER = ("network", "weights", "data", "labels", "train", "trained")
+_ORDER = ("network", "weights", "lstm", "data", "labels", "train", "trained")
 
 
 def lesson_tables(lesson: Lesson) -> dict[str, Any]:
     """The tables of a lesson file that loads back to ``lesson`` (weights all explicit).
 
-    The network's seed is kept only when it is not 0 (it no longer makes any weight;
-    the scenes' other random demos still use it); the scale is dropped.
+    The network's seed is kept only when it is not 0 and the scale only when it is not
+    0.5 (they no longer make any RNN weight, but the scenes' other random demos and a
+    cell = "rnn" lesson's seeded LSTM still use them). A cell = "lstm" lesson gets
+    ``cell`` and an ``[lstm]`` table with every LSTM weight (and c0 when it has one).
     """
     p = lesson.params
     network: dict[str, Any] = {"n_in": p.n_in, "n_hidden": p.n_hidden, "n_out": p.n_out}
     if lesson.seed:
         network["seed"] = lesson.seed
+    if lesson.scale != 0.5:
+        network["scale"] = lesson.scale
     tables: dict[str, Any] = {
         "name": lesson.name,
         **({"description": lesson.description} if lesson.description else {}),
+        **({"cell": lesson.cell} if lesson.cell != "rnn" else {}),
         "task": lesson.task,
         "loss": lesson.loss,
         "learning_rate": lesson.learning_rate,
@@ -76,6 +81,10 @@ def lesson_tables(lesson: Lesson) -> dict[str, Any]:
     }
     if any(labels.values()):
         tables["labels"] = {k: v for k, v in labels.items() if v}
+    if lesson.cell == "lstm":
+        tables["lstm"] = {k: v.tolist() for k, v in lesson.lstm_params.items()}
+        if lesson.c0 is not None:
+            tables["lstm"]["c0"] = lesson.c0.tolist()
     if lesson.train is not None:
         tables["train"] = lesson.train.table()
     if lesson.trained is not None:
@@ -162,7 +171,7 @@ def npz_bytes(tables: dict[str, Any]) -> bytes:
     """An NPZ archive of a lesson's tables (the flat names ``load_lesson`` reads).
 
     weights, data and network fields by their own names; ``labels_<name>``,
-    ``train_<key>``, ``train_sequences_<i>_xs`` / ``_targets``, ``trained_<key>``.
+    ``lstm_<name>``, ``train_<key>``, ``train_sequences_<i>_xs`` / ``_targets``, ``trained_<key>``.
     """
     arrays: dict[str, np.ndarray] = {}
     for key, value in tables.items():
@@ -177,7 +186,7 @@ def npz_bytes(tables: dict[str, Any]) -> bytes:
                 else:
                     arrays[f"{key}_{k}"] = np.array(v)
         else:
-            prefix = "labels_" if key == "labels" else ""
+            prefix = f"{key}_" if key in ("labels", "lstm") else ""
             for k, v in value.items():
                 arrays[prefix + k] = np.array(v)
     buf = io.BytesIO()
@@ -198,7 +207,13 @@ def lesson_difference(a: Lesson, b: Lesson) -> str | None:
         x, y = getattr(a, name), getattr(b, name)
         if x.dtype != y.dtype or x.shape != y.shape or x.tobytes() != y.tobytes():
             return f"data.{name}"
+    lstm_a, lstm_b = dict(a.lstm_params.items()), dict(b.lstm_params.items())
+    for name, x in (lstm_a | {"c0": a.c0}).items():
+        y = (lstm_b | {"c0": b.c0})[name]
+        if (x is None) != (y is None) or (x is not None and x.tobytes() != y.tobytes()):
+            return f"lstm.{name}"
     fields = ("name", "description", "task", "loss", "learning_rate", "truncate", "clip", "seed")
+    fields += ("cell",)
     fields += ("input_labels", "output_labels", "step_labels", "trained")
     for name in fields:
         if getattr(a, name) != getattr(b, name):
