@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from rnncore.lesson import LIMITS, LessonError, _array, _choice, _fail, _table
+from rnncore.lesson import LIMITS
+from rnncore.lesson_fields import LessonError, _array, _choice, _fail, _table
 from rnncore.lstm_params import LSTM_PARAM_NAMES, LSTMParams
 
 if TYPE_CHECKING:

@@ -36,8 +36,8 @@ from typing import Any
 import numpy as np
 
 from rnncore.datasets import SENTIMENT_WORDS
-from rnncore.lesson import (
-    LIMITS,
+from rnncore.lesson import LIMITS
+from rnncore.lesson_fields import (
     _array,
     _check_keys,
     _choice,
