@@ -97,6 +97,7 @@ class Meanings:
     text: Encoding  # all text and numbers on the background
     neutral: Encoding  # axes, outlines, captions, equation numbers
     background: Encoding  # the slide
+    cell: Encoding  # c(t), the LSTM's cell state: its line, strips and labels
 
 
 MEANING = Meanings(
@@ -117,6 +118,7 @@ MEANING = Meanings(
     text=_enc("#F2F2F2"),
     neutral=_enc("#A1A1A1", width=2.0),
     background=_enc("#111418"),
+    cell=_enc("#E6AFCD", width=6.0),  # searched: >= 20 / 10 (CVD) from every checked meaning
 )
 
 BACKGROUND = MEANING.background.color
