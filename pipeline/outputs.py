@@ -18,6 +18,7 @@ i spans [sum of the earlier slides' lengths, + its own length] in it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from fractions import Fraction
@@ -33,6 +34,7 @@ __all__ = [
     "TEMPLATE",
     "CaptionError",
     "caption_video",
+    "code_digest",
     "deck_cues",
     "scene_cues",
     "write_deck_captions",
@@ -45,6 +47,16 @@ SIDECAR = ".captions.json"  # suffix of a slide video's cue file, read by TEMPLA
 
 class CaptionError(Exception):
     """The slides and the video disagree, or the captioned file did not come out right."""
+
+
+def code_digest() -> str:
+    """SHA-256 of everything that shapes the captions besides the notes and the slide
+    videos (these modules and the template): for a cache of decks to key on."""
+    h = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for path in (here / "captions.py", here / "media.py", here / "outputs.py", TEMPLATE):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
 
 
 def load_slides(slides: Path, scene: str) -> PresentationConfig:

@@ -45,6 +45,7 @@ from pipeline.media import add_subtitles, read_subtitles, video_digest, video_se
 from pipeline.outputs import (
     SIDECAR,
     TEMPLATE,
+    code_digest,
     deck_cues,
     write_deck_captions,
     write_slide_captions,
@@ -230,6 +231,15 @@ def test_the_template_is_upstreams_plus_marked_blocks() -> None:
     )
     assert FORK_BLOCK.sub("", fork) == upstream
     assert len(FORK_BLOCK.findall(fork)) == 3  # header, the section attribute, the script
+
+
+def test_code_digest_covers_the_template(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    before = code_digest()
+    assert re.fullmatch(r"[0-9a-f]{64}", before) and code_digest() == before
+    changed = tmp_path / "revealjs.html"
+    changed.write_text(TEMPLATE.read_text(encoding="utf-8") + " ", encoding="utf-8")
+    monkeypatch.setattr("pipeline.outputs.TEMPLATE", changed)
+    assert code_digest() != before
 
 
 def deck_fixture(tmp_path: Path, notes: list[str]) -> tuple[Path, Path]:
