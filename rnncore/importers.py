@@ -17,17 +17,25 @@ A Keras ``SimpleRNN`` + ``Dense`` from a weights file (Keras 3 ``model.save_weig
     SimpleRNN kernel (I, H) -> U = kernel.T     recurrent_kernel (H, H) -> W = recurrent_kernel.T
     SimpleRNN bias (H,) -> b                    Dense kernel (H, O) -> V = kernel.T, bias -> c
 
+An ``nn.LSTM`` (or ``nn.LSTMCell``) or Keras ``LSTM`` in their place becomes a
+``cell = "lstm"`` lesson with ``LSTMParams`` (gates i, f, g, o in both frameworks)::
+
+    weight_ih_l0 -> W_ih (4H, I)    weight_hh_l0 -> W_hh (4H, H)    bias_*_l0 -> b_ih, b_hh
+    Keras: W_ih = kernel.T, W_hh = recurrent_kernel.T, b_ih = bias, b_hh = 0
+
 A layer without a bias (``bias=False``, ``use_bias=False``) imports with zeros there.
 The files are read by ``rnncore.weight_files``.
 
 A weights file does not say which nonlinearity the network used: the importers assume
-tanh (the default of ``nn.RNN`` and ``SimpleRNN``); a network trained with ReLU imports
-without complaint and computes something else here. Weights are converted to float64,
+tanh (the default of ``nn.RNN`` and ``SimpleRNN``), and for an LSTM sigmoid gates with
+tanh (PyTorch's only choice, Keras 3's default; Keras 2 before 2.3 defaulted to
+hard_sigmoid); a network trained with ReLU imports without complaint and computes
+something else here. Weights are converted to float64,
 which is exact from F16, BF16 and F32, and never rounded.
 
 Every problem raises ``WeightsError`` (a ``LessonError``) with one line naming the file
-and the tensor. An LSTM or GRU, a stacked or bidirectional RNN, extra layers and sizes
-beyond ``LIMITS`` are refused by name.
+and the tensor. A GRU, a stacked or bidirectional RNN, an LSTM with ``proj_size``, extra
+layers and sizes beyond ``LIMITS`` are refused by name.
 """
 
 from __future__ import annotations
@@ -35,10 +43,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from rnncore.lesson import LIMITS, Lesson, load_lesson
+from rnncore.lstm_params import LSTM_PARAM_NAMES, LSTMParams
 from rnncore.params import PARAM_NAMES, RNNParams
 from rnncore.weight_files import (
     MAX_WEIGHT_BYTES,
@@ -64,7 +74,7 @@ __all__ = [
 
 FORMATS = {".safetensors": "torch", ".h5": "keras"}  # by suffix; --format overrides
 PLACEHOLDER_STEPS = 5  # time steps of the seeded sequence when no --data is given
-_WHAT = {"torch": "PyTorch nn.RNN + nn.Linear", "keras": "Keras SimpleRNN + Dense"}
+_WHAT = {"torch": "PyTorch network (nn.Linear head)", "keras": "Keras network (Dense head)"}
 
 
 # --- PyTorch state dicts ---------------------------------------------------------------
@@ -75,7 +85,9 @@ _RNN_KEY = re.compile(
 )
 
 
-def torch_params(tensors: dict[str, np.ndarray], where: str = "<state dict>") -> RNNParams:
+def torch_params(
+    tensors: dict[str, np.ndarray], where: str = "<state dict>"
+) -> RNNParams | LSTMParams:
     """An ``RNNParams`` from the state dict of an ``nn.RNN`` (or ``nn.RNNCell``) + ``nn.Linear``.
 
     The recurrent module is found by its keys' suffixes (``weight_ih_l0`` ...), the head
@@ -112,16 +124,17 @@ def torch_params(tensors: dict[str, np.ndarray], where: str = "<state dict>") ->
             f"{w_hh.shape} do not fit one recurrent layer"
         )
     H = w_hh.shape[1]
-    _check_cell(where, rnn["weight_hh"], w_hh.shape[0], H, "PyTorch")
+    G = _gates(where, rnn["weight_hh"], w_hh.shape[0], H, "PyTorch") * H
     if ("bias_ih" in rnn) != ("bias_hh" in rnn):
         missing = "bias_hh" if "bias_ih" in rnn else "bias_ih"
         raise WeightsError(f"{where}: {missing}_l0 is missing beside the other RNN bias")
-    if "bias_ih" in rnn:  # nn.RNN(bias=False) has neither: b = 0
-        b = _vector(where, rnn["bias_ih"], tensors, H) + _vector(where, rnn["bias_hh"], tensors, H)
-    else:
-        b = np.zeros(H)
+    b_ih = b_hh = np.zeros(G)  # bias=False has neither
+    if "bias_ih" in rnn:
+        b_ih, b_hh = (_vector(where, rnn[k], tensors, G) for k in ("bias_ih", "bias_hh"))
     V, c = _torch_head(where, {k: v for k, v in tensors.items() if k not in found}, H)
-    return _params(where, U=w_ih, W=w_hh, V=V, b=b, c=c)
+    if G == 4 * H:
+        return _lstm(where, W_ih=w_ih, W_hh=w_hh, b_ih=b_ih, b_hh=b_hh, V=V, c=c)
+    return _params(where, U=w_ih, W=w_hh, V=V, b=b_ih + b_hh, c=c)
 
 
 def _torch_head(where: str, rest: dict[str, np.ndarray], H: int) -> tuple[np.ndarray, np.ndarray]:
@@ -156,40 +169,52 @@ def _vector(where: str, key: str, tensors: dict[str, np.ndarray], n: int) -> np.
     return v
 
 
-def _check_cell(where: str, key: str, rows: int, H: int, framework: str) -> None:
-    """Refuse gated cells: an LSTM stacks 4 blocks of H, a GRU 3."""
-    if rows == H:
-        return
-    kind = {4 * H: "an LSTM", 3 * H: "a GRU"}.get(rows)
-    if kind:
+def _gates(where: str, key: str, rows: int, H: int, framework: str) -> int:
+    """1 for a simple RNN, 4 for an LSTM (blocks of H rows: i, f, g, o); a GRU (3) is refused."""
+    if rows in (H, 4 * H):
+        return rows // H
+    if rows == 3 * H:
         raise WeightsError(
-            f"{where}: {quoted(key)} has {rows} = {rows // H} x {H} gate rows: {kind} "
-            f"({framework}); only a simple tanh RNN can be imported"
+            f"{where}: {quoted(key)} has {rows} = 3 x {H} gate rows: a GRU ({framework}); "
+            "only a simple tanh RNN or an LSTM can be imported"
         )
     raise WeightsError(
         f"{where}: {quoted(key)}: expected {H} x {H} recurrent weights, found {rows}"
     )
 
 
-def _params(where: str, **arrays: np.ndarray) -> RNNParams:
-    """RNNParams from float64 arrays: finite, and no larger than the scenes can draw."""
-    for name in PARAM_NAMES:
-        if not np.all(np.isfinite(arrays[name])):
-            raise WeightsError(f"{where}: {name} holds NaN or inf")
-    U, V = arrays["U"], arrays["V"]
-    for key, n in (("n_in", U.shape[1]), ("n_hidden", U.shape[0]), ("n_out", V.shape[0])):
+def _limits(where: str, I: int, H: int, O: int) -> None:
+    for key, n in (("n_in", I), ("n_hidden", H), ("n_out", O)):
         if not 1 <= n <= LIMITS[key]:
             raise WeightsError(
                 f"{where}: {key} = {n}: the scenes draw 1..{LIMITS[key]} (rnncore.LIMITS)"
             )
+
+
+def _params(where: str, **arrays: np.ndarray) -> RNNParams:
+    """RNNParams from float64 arrays, no larger than the scenes can draw."""
+    _limits(where, arrays["U"].shape[1], arrays["U"].shape[0], arrays["V"].shape[0])
     try:
         return RNNParams(**arrays)
     except ValueError as e:
         raise WeightsError(f"{where}: {e}") from None
 
 
-def keras_params(records: list[Record], where: str = "<keras weights>") -> RNNParams:
-    """An ``RNNParams`` from a SimpleRNN's (kernel, recurrent_kernel[, bias]) and a Dense."""
+def _lstm(where: str, **arrays: np.ndarray) -> LSTMParams:
+    """LSTMParams (PyTorch's layout) from float64 arrays, no larger than the scenes can draw."""
+    _limits(where, arrays["W_ih"].shape[1], arrays["W_hh"].shape[1], arrays["V"].shape[0])
+    try:
+        return LSTMParams(**arrays)
+    except ValueError as e:
+        raise WeightsError(f"{where}: {e}") from None
+
+
+def keras_params(records: list[Record], where: str = "<keras weights>") -> RNNParams | LSTMParams:
+    """Params from a SimpleRNN's or LSTM's (kernel, recurrent_kernel[, bias]) and a Dense.
+
+    Keras' LSTM stacks its gates i, f, c, o like PyTorch's i, f, g, o, in columns: W_ih =
+    kernel.T, W_hh = recurrent_kernel.T, b_ih = bias, b_hh = 0.
+    """
     for label, arrays in records:
         for i, value in enumerate(arrays):
             if not np.all(np.isfinite(value)):
@@ -208,12 +233,12 @@ def keras_params(records: list[Record], where: str = "<keras weights>") -> RNNPa
     label, arrays = rnns[0]
     kernel, recurrent = arrays[0], arrays[1]
     H = recurrent.shape[0]
-    _check_cell(where, f"{label}/recurrent_kernel", recurrent.shape[1], H, "Keras")
-    b = np.zeros(H)  # SimpleRNN(use_bias=False)
+    G = _gates(where, f"{label}/recurrent_kernel", recurrent.shape[1], H, "Keras") * H
+    b = np.zeros(G)  # use_bias=False
     if len(arrays) == 3:
-        if arrays[2].shape != (H,):
+        if arrays[2].shape != (G,):
             bias = quoted(f"{label}/bias")
-            raise WeightsError(f"{where}: {bias}: expected shape ({H},), found {arrays[2].shape}")
+            raise WeightsError(f"{where}: {bias}: expected shape ({G},), found {arrays[2].shape}")
         b = arrays[2]
     rest = [(lab, a) for lab, a in records if lab != label]
     if len(rest) != 1:
@@ -234,6 +259,10 @@ def keras_params(records: list[Record], where: str = "<keras weights>") -> RNNPa
         bias = quoted(f"{dense_label}/bias")
         raise WeightsError(f"{where}: {bias}: expected shape ({O},), found {dense[1].shape}")
     c = dense[1] if len(dense) == 2 else np.zeros(O)
+    if G == 4 * H:
+        return _lstm(
+            where, W_ih=kernel.T, W_hh=recurrent.T, b_ih=b, b_hh=np.zeros(G), V=dense[0].T, c=c
+        )
     return _params(where, U=kernel.T, W=recurrent.T, V=dense[0].T, b=b, c=c)
 
 
@@ -248,7 +277,7 @@ def _recurrent(arrays: list[np.ndarray]) -> bool:
 # --- lessons ---------------------------------------------------------------------------
 
 
-def read_params(path: str | Path, fmt: str | None = None) -> tuple[RNNParams, str]:
+def read_params(path: str | Path, fmt: str | None = None) -> tuple[RNNParams | LSTMParams, str]:
     """The weights of a PyTorch (.safetensors) or Keras (.h5) file, and which it was.
 
     ``fmt`` is ``"torch"`` or ``"keras"``; by default it comes from the suffix.
@@ -276,27 +305,48 @@ def read_params(path: str | Path, fmt: str | None = None) -> tuple[RNNParams, st
 
 
 def imported_lesson(
-    params: RNNParams, name: str, fmt: str, data: Lesson | None = None, seed: int = 0
+    params: RNNParams | LSTMParams,
+    name: str,
+    fmt: str,
+    data: Lesson | None = None,
+    seed: int = 0,
 ) -> Lesson:
     """A lesson with ``params`` exactly, and ``data``'s sequence, or a seeded placeholder one.
 
-    ``data`` must have the same n_in and n_out (and n_hidden, unless its h0 is zero);
-    its task, loss, labels and settings are kept, its ``[trained]`` record dropped.
-    Without ``data``: a one-hot input sequence of PLACEHOLDER_STEPS steps and random
-    targets from ``seed`` (cross-entropy, or mse for a single output).
+    ``data`` must have the same n_in and n_out, and the same n_hidden unless its h0 is
+    zero and it has no LSTM of its own to keep; its task, loss, labels and settings are
+    kept. Without ``data``: a one-hot input sequence of PLACEHOLDER_STEPS steps and
+    random targets from ``seed`` (cross-entropy, or mse for a single output).
+
+    An ``LSTMParams`` makes a ``cell = "lstm"`` lesson; its simple RNN is ``data``'s
+    (same sizes), else random from the seed, as in any lesson.
     """
+    lstm = params if isinstance(params, LSTMParams) else None
     I, H, O = params.n_in, params.n_hidden, params.n_out
-    if data is not None:
-        d = data.params
-        if (d.n_in, d.n_out) != (I, O) or (d.n_hidden != H and np.any(data.h0)):
-            raise WeightsError(
-                f"{data.source}: its network is n_in {d.n_in}, n_hidden {d.n_hidden}, "
-                f"n_out {d.n_out}; the weights are n_in {I}, n_hidden {H}, n_out {O}"
-            )
-        h0 = data.h0 if d.n_hidden == H else np.zeros(H)
-        return dataclasses.replace(
-            data, params=params, h0=h0, given_weights=PARAM_NAMES, trained=None, _cache={}
+    if data is None:
+        data = _placeholder(I, H, O, name, fmt, seed)
+    d = data.params
+    same_h = d.n_hidden == H
+    if (d.n_in, d.n_out) != (I, O) or not (
+        same_h or (not np.any(data.h0) and (lstm is not None or data.cell == "rnn"))
+    ):
+        raise WeightsError(
+            f"{data.source}: its network is n_in {d.n_in}, n_hidden {d.n_hidden}, "
+            f"n_out {d.n_out}; the weights are n_in {I}, n_hidden {H}, n_out {O}"
         )
+    h0 = data.h0 if same_h else np.zeros(H)
+    if lstm is None:
+        fields: dict[str, Any] = {"params": params, "given_weights": PARAM_NAMES, "trained": None}
+    else:
+        rnn = d if same_h else RNNParams.random(I, H, O, seed=data.seed, scale=data.scale)
+        fields = {"params": rnn, "cell": "lstm", "lstm": lstm, "lstm_given": LSTM_PARAM_NAMES}
+        fields["c0"] = data.c0 if same_h else None
+        fields["trained"] = data.trained if same_h else None  # a record of the RNN's training
+    return dataclasses.replace(data, h0=h0, _cache={}, **fields)
+
+
+def _placeholder(I: int, H: int, O: int, name: str, fmt: str, seed: int) -> Lesson:
+    """A seeded lesson of the given sizes: random simple-RNN weights and sequence."""
     rng = np.random.default_rng(seed)
     T = PLACEHOLDER_STEPS
     xs = np.eye(I)[rng.integers(0, I, T)]
@@ -304,16 +354,17 @@ def imported_lesson(
     targets = rng.integers(0, O, T) if O >= 2 else np.round(rng.uniform(-1, 1, (T, O)), 2)
     return Lesson(
         name=name.strip()[:60] or "imported",
-        params=params,
+        params=RNNParams.random(I, H, O, seed=seed),
         xs=xs,
         targets=targets,
         h0=np.zeros(H),
         loss=loss,
         seed=seed,
+        source=f"<placeholder, seed {seed}>",
+        given_weights=(),
         description=(
-            f"Weights imported from a {_WHAT[fmt]} (tanh assumed). The inputs and targets "
-            f"are placeholders drawn from seed {seed}: render.py import --data LESSON gives "
-            "a real sequence."
+            f"Weights imported from a {_WHAT[fmt]}. The inputs and targets are placeholders "
+            f"drawn from seed {seed}: render.py import --data LESSON gives a real sequence."
         ),
     )
 
