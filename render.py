@@ -29,6 +29,7 @@ started (``nohup``) stays ignored.
 Output layout under ``--out`` (default ``out/``)::
 
     videos/<Scene>.mp4                      video and lecture
+    videos/<Scene>.vtt, <Scene>.srt         its captions (the MP4 carries them too)
     slides/<Scene>.html + <Scene>_assets/   slides --to html (one deck per scene)
     slides/<Scene>.pptx, slides/<Scene>.pdf slides --to pptx / pdf
     lecture.html + lecture_assets/          lecture: every slide, in order
@@ -630,12 +631,20 @@ def convert(runner: Runner, deck: Deck, fmt: str, dest: Path, reveal: Path | Non
     cmd = [sys.executable, "-m", "manim_slides", "-S", "convert", "--folder", "slides"]
     cmd += ["--to", fmt]
     if fmt == "html":
+        from pipeline import outputs as captions
+
         assets = f"{dest.stem}_assets"
         cmd += ["-c", f"title={deck.title}", "-c", f"assets_dir={assets}"]
+        cmd += ["--use-template", str(captions.TEMPLATE)]  # manim-slides' own, plus captions
         if reveal is not None:
             cmd += ["-c", f"cdn_url={assets}/reveal.js"]
     cmd += [*deck.scenes, str(dest)]
     runner.run(cmd, f"converting {dest.name}", f"convert-{dest.stem}-{fmt}")
+    if fmt == "html":  # a .vtt and .srt beside each slide video of the deck
+        try:
+            captions.write_deck_captions(dest, runner.cwd / "slides", list(deck.scenes))
+        except captions.CaptionError as e:
+            raise CliError(f"captions: {e}", code=1) from None
     if fmt == "html" and reveal is not None:
         for rel in REVEAL_FILES:
             target = dest.parent / f"{dest.stem}_assets" / "reveal.js" / rel
@@ -722,9 +731,17 @@ def render_plan(
     ]
     run_steps(runner, steps, args.jobs, echo)
     staged.mkdir()
-    for name in plan.videos:
-        (staged / "videos").mkdir(exist_ok=True)
-        os.replace(videos[name], staged / "videos" / f"{name}.mp4")
+    from pipeline import outputs as captions  # (pydantic, PyAV: loaded only to render)
+
+    try:  # captions from the slides' notes: in each MP4, beside it, in the HTML decks
+        for name in plan.videos:
+            (staged / "videos").mkdir(exist_ok=True)
+            mp4 = staged / "videos" / f"{name}.mp4"
+            captions.caption_video(work / "slides", name, videos[name], mp4)
+        if any("html" in deck.formats for deck in plan.decks):
+            captions.write_slide_captions(work / "slides", list(plan.scenes))
+    except captions.CaptionError as e:
+        raise CliError(f"captions: {e}", code=1) from None
     for deck in plan.decks:
         (staged / deck.name).parent.mkdir(parents=True, exist_ok=True)
     steps = [

@@ -32,12 +32,13 @@ from manim_slides import Slide
 
 import scenes.manim_fixes  # noqa: F401  (before any mobject is built)
 from rnncore import Lesson, default_lesson, load_lesson
-from scenes.diagrams import fit_within
 from scenes.grammar import (
     FONT_TITLE,
     MEANING,
 )
-from scenes.mobjects import STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH, display_step
+from scenes.layout import FRAME_MARGIN, STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH, TITLE_BUFF, fit_within
+from scenes.mobjects.numbers import display_step
+from scenes.record import recording, write_record
 
 __all__ = [
     "FRAME_MARGIN",
@@ -50,8 +51,6 @@ __all__ = [
 
 LESSON_ENV = "RNN_LECTURE_LESSON"
 SEED_ENV = "RNN_LECTURE_SEED"
-FRAME_MARGIN = 0.4  # keep everything this far inside the 14.2 x 8 frame
-TITLE_BUFF = 0.35  # distance of the title line from the top edge
 
 
 def current_lesson() -> Lesson:
@@ -96,8 +95,12 @@ class LectureScene(Slide):
     def setup(self) -> None:
         super().setup()
         self.camera.background_color = MEANING.background.color
-        self.lesson: Lesson = current_lesson()
+        self.lesson: Lesson = recording(current_lesson())  # notes what it reads, when asked
         self.title: Text | None = None
+
+    def tear_down(self) -> None:
+        super().tear_down()
+        write_record(type(self).__name__)  # the lesson fields this scene read (render cache)
 
     def play(self, *animations: Any, **kwargs: Any) -> None:
         """``Slide.play`` without the empty groups a lesson can make (then nothing plays).

@@ -35,7 +35,7 @@ from rnncore.bptt_views import (
     target_prediction,
     update_report,
 )
-from scenes.base import FRAME_MARGIN, LectureScene
+from scenes.base import LectureScene
 from scenes.errorflow import (
     LEGEND_WIDTH,
     NET_HEIGHT,
@@ -55,20 +55,11 @@ from scenes.grammar import (
     MEANING,
     source_color,
 )
-from scenes.mobjects import (
-    STAGE_BOTTOM,
-    STAGE_TOP,
-    STAGE_WIDTH,
-    ColorBar,
-    EquationPanel,
-    Legend,
-    VectorStrip,
-    display_step,
-    fmt,
-    relation,
-    shown,
-    tex_num,
-)
+from scenes.layout import FRAME_MARGIN, STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH
+from scenes.mobjects.equations import EquationPanel
+from scenes.mobjects.keys import ColorBar, Legend
+from scenes.mobjects.numbers import display_step, fmt, relation, shown, tex_num
+from scenes.mobjects.value_shapes import VectorStrip
 
 __all__ = ["BackpropThroughTime"]
 

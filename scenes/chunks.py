@@ -35,19 +35,10 @@ from rnncore.bptt_views import ClipReport
 from rnncore.train import ChunkedBPTT, ChunkStep
 from scenes.errorflow import MatrixFrame
 from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING
-from scenes.mobjects import (
-    CELL_HEIGHT,
-    CELL_WIDTH,
-    STAGE_WIDTH,
-    ColorBar,
-    Legend,
-    VectorStrip,
-    display_step,
-    fmt,
-    relation,
-    shown,
-    tex_num,
-)
+from scenes.layout import STAGE_WIDTH
+from scenes.mobjects.keys import ColorBar, Legend
+from scenes.mobjects.numbers import display_step, fmt, relation, shown, tex_num
+from scenes.mobjects.value_shapes import CELL_HEIGHT, CELL_WIDTH, VectorStrip
 
 __all__ = ["ChunkTimeline", "ChunkUpdate", "matrix_cell", "timeline_key"]
 

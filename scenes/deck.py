@@ -13,13 +13,14 @@ from __future__ import annotations
 from manim import DOWN, LEFT, UP, Arc, Circle, FadeIn, LaggedStart, Text, VGroup, Write
 
 from scenes import LECTURE
-from scenes.base import FRAME_MARGIN, LectureScene
+from scenes.base import LectureScene
 from scenes.grammar import (
     FONT_LABEL,
     FONT_SMALL,
     FONT_TITLE,
     MEANING,
 )
+from scenes.layout import FRAME_MARGIN, FRAME_WIDTH
 from scenes.outline import ARTICLES, Article, article_of
 
 __all__ = [
@@ -45,7 +46,7 @@ ICON_RADIUS = 0.55  # the folded-RNN icon: one hidden unit with its recurrent lo
 ICON_LOOP_RADIUS = 0.35
 BLOCK_BUFF = 0.45  # vertical space between the blocks of a slide
 LIST_BUFF = 0.22  # between the lines of a section's table of contents
-TEXT_WIDTH = 14.2 - 2 * FRAME_MARGIN - 0.6  # widest a line of text may get
+TEXT_WIDTH = FRAME_WIDTH - 2 * FRAME_MARGIN - 0.6  # widest a line of text may get
 
 
 class LectureTitle(LectureScene):

@@ -73,16 +73,10 @@ from scenes.dense_mobjects import (
     update_lines,
 )
 from scenes.grammar import FONT_LABEL, FONT_NUMBER, MEANING
-from scenes.mobjects import (
-    ColorBar,
-    EquationPanel,
-    NeuronLayer,
-    fmt,
-    neg_log_display,
-    relation,
-    shown,
-    tex_num,
-)
+from scenes.mobjects.equations import EquationPanel
+from scenes.mobjects.keys import ColorBar
+from scenes.mobjects.numbers import fmt, neg_log_display, relation, shown, tex_num
+from scenes.mobjects.value_shapes import NeuronLayer
 
 __all__ = ["DenseBackprop"]
 

@@ -27,19 +27,12 @@ from manim import (
     VGroup,
 )
 
-from scenes.base import FRAME_MARGIN
 from scenes.grammar import FONT_SMALL, MEANING, value_color, value_width
-from scenes.mobjects import (
-    Connections,
-    Legend,
-    MatrixGrid,
-    NeuronLayer,
-    VectorStrip,
-    fmt,
-    relation,
-    shown,
-    tex_num,
-)
+from scenes.layout import FRAME_MARGIN, FRAME_WIDTH
+from scenes.mobjects.keys import Legend
+from scenes.mobjects.network import WEIGHT_WIDTH, Connections
+from scenes.mobjects.numbers import fmt, relation, shown, tex_num
+from scenes.mobjects.value_shapes import MatrixGrid, NeuronLayer, VectorStrip
 
 __all__ = [
     "ARROW_BEND",
@@ -79,7 +72,7 @@ RADIUS_FRACTION = 0.4  # of the spacing, at most
 VMAX = 1.0  # one diverging scale for values and weights
 PANEL_LEFT = 1.15  # equations and matrices live right of this (and of the error numbers)
 PANEL_TOP = 2.85
-PANEL_WIDTH = 7.1 - FRAME_MARGIN - PANEL_LEFT
+PANEL_WIDTH = FRAME_WIDTH / 2 - FRAME_MARGIN - PANEL_LEFT
 LEGEND_Y = -3.05
 PANEL_HEIGHT = PANEL_TOP - (LEGEND_Y + 1.2)  # down to the legends
 UPDATE_HEIGHT = PANEL_TOP - (LEGEND_Y + 0.8)  # down to the colour bar (no error legend)
@@ -94,7 +87,6 @@ OUTER_LABEL_ROOM = 0.8  # left of an outer product: the delta label
 OUTER_MAX_HEIGHT = 2.2  # the row and the matrix of one outer product
 FACTOR_FONT = 30  # the delta / h^T / x^T labels of an outer product
 RUN = 0.8  # default run time of one step
-WEIGHT_WIDTH = (0.6, 5.0)  # as in scenes.mobjects.Connections
 
 
 # --- dense-network mobjects (on top of scenes.mobjects) -------------------------

@@ -44,7 +44,8 @@ from scenes.grammar import (
     FONT_SMALL,
     MEANING,
 )
-from scenes.mobjects import VectorStrip
+from scenes.layout import ARROW_TIP
+from scenes.mobjects.value_shapes import VectorStrip
 
 __all__ = [
     "DataCells",
@@ -54,7 +55,6 @@ __all__ = [
     "SheetStack",
     "TaskDiagram",
     "arrow_between",
-    "fit_within",
     "math_label",
 ]
 
@@ -71,7 +71,6 @@ TASK_PITCH = 1.1  # distance between two time steps
 TASK_STUB = 0.5  # length of the input / output arrows
 ROW_GAP = 0.55  # vertical gap between the forward and the backward row
 FEEDBACK_TAP = 0.55  # where along an output arrow the decoder's feedback branches off
-ARROW_TIP = 0.14
 ARROW_STROKE = 3.0
 
 
@@ -421,11 +420,3 @@ def math_label(
 ) -> MathTex:
     """A short LaTeX label (``x^{(t)}``) in the lecture's colours."""
     return MathTex(tex, color=color, font_size=font_size)
-
-
-def fit_within(mob: Mobject, width: float, height: float) -> Mobject:
-    """Scale ``mob`` down (never up) so that it fits a ``width`` x ``height`` box."""
-    factor = min(1.0, width / max(mob.width, 1e-9), height / max(mob.height, 1e-9))
-    if factor < 1.0:
-        mob.scale(factor)
-    return mob

@@ -52,7 +52,6 @@ from manim import (
 )
 from manim.mobject.graphing.scale import LogBase
 
-from scenes.base import FRAME_MARGIN
 from scenes.grammar import (
     FONT_LABEL,
     FONT_NUMBER,
@@ -62,19 +61,11 @@ from scenes.grammar import (
     text_color_on,
     value_color,
 )
-from scenes.mobjects import (
-    STAGE_BOTTOM,
-    STAGE_TOP,
-    STAGE_WIDTH,
-    Connections,
-    Legend,
-    RecurrentConnections,
-    RNNNeuronsView,
-    UnrolledRNN,
-    display_step,
-    fmt,
-    relation,
-)
+from scenes.layout import ARROW_TIP, FRAME_MARGIN, STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH
+from scenes.mobjects.keys import Legend
+from scenes.mobjects.network import Connections, RecurrentConnections, RNNNeuronsView
+from scenes.mobjects.numbers import display_step, fmt, relation
+from scenes.mobjects.unrolled import UnrolledRNN
 
 __all__ = [
     "LEGEND_WIDTH",
@@ -101,7 +92,6 @@ CELL_STROKE = 0.6
 NUMBER_CELL_OPACITY = 0.55  # numbers stay readable on a tinted cell
 LANE_GAP = 0.13  # vertical distance between two source lanes
 ARROW_WIDTH = (1.2, 9.0)  # stroke width of the weakest / strongest error
-ARROW_TIP = 0.14
 DOWN_SHIFT = -0.2  # the o(s) -> h(s) arrow runs this far right of the column centre
 SWATCH = 0.42  # length of a legend swatch
 BAR_WIDTH = 0.42

@@ -35,17 +35,11 @@ from scenes.grammar import (
     FONT_SMALL,
     MEANING,
 )
-from scenes.mobjects import (
-    STAGE_BOTTOM,
-    STAGE_CENTER,
-    STAGE_TOP,
-    STAGE_WIDTH,
-    ColorBar,
-    EquationPanel,
-    Legend,
-    UnrolledRNN,
-    display_step,
-)
+from scenes.layout import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH
+from scenes.mobjects.equations import EquationPanel
+from scenes.mobjects.keys import ColorBar, Legend
+from scenes.mobjects.numbers import display_step
+from scenes.mobjects.unrolled import UnrolledRNN
 
 __all__ = ["ForwardPropagation"]
 

@@ -17,7 +17,8 @@ from rnncore import Lesson
 from scenes.base import LectureScene
 from scenes.curves import text_table
 from scenes.grammar import FONT_LABEL, MEANING
-from scenes.mobjects import STAGE_WIDTH, display_step, fmt
+from scenes.layout import STAGE_WIDTH
+from scenes.mobjects.numbers import display_step, fmt
 
 __all__ = ["TheLesson", "task_words", "weights_words"]
 

@@ -17,7 +17,7 @@ from rnncore import LongRangeResult, long_range_experiment
 from scenes.base import LectureScene
 from scenes.curves import CurvePlot, text_table
 from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING, Encoding
-from scenes.mobjects import Legend
+from scenes.mobjects.keys import Legend
 
 __all__ = ["LongRange", "experiment"]
 

@@ -28,23 +28,17 @@ from manim import (
 
 from rnncore import dense_mapping_demo
 from scenes.base import LectureScene
-from scenes.diagrams import MappingBox, Sheet, SheetStack, arrow_between, fit_within
+from scenes.diagrams import MappingBox, Sheet, SheetStack, arrow_between
 from scenes.grammar import (
     FONT_LABEL,
     FONT_SMALL,
     IMAGE_CHANNELS,
     MEANING,
 )
-from scenes.mobjects import (
-    STAGE_BOTTOM,
-    STAGE_CENTER,
-    STAGE_TOP,
-    STAGE_WIDTH,
-    ColorBar,
-    Legend,
-    VectorStrip,
-    display_step,
-)
+from scenes.layout import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH, fit_within
+from scenes.mobjects.keys import ColorBar, Legend
+from scenes.mobjects.numbers import display_step
+from scenes.mobjects.value_shapes import VectorStrip
 
 __all__ = ["Mapping"]
 

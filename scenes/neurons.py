@@ -32,16 +32,11 @@ from scenes.grammar import (
     FONT_SMALL,
     MEANING,
 )
-from scenes.mobjects import (
-    STAGE_CENTER,
-    STAGE_TOP,
-    STAGE_WIDTH,
-    ColorBar,
-    Legend,
-    MatrixGrid,
-    RNNNeuronsView,
-    display_step,
-)
+from scenes.layout import STAGE_CENTER, STAGE_TOP, STAGE_WIDTH
+from scenes.mobjects.keys import ColorBar, Legend
+from scenes.mobjects.network import RNNNeuronsView
+from scenes.mobjects.numbers import display_step
+from scenes.mobjects.value_shapes import MatrixGrid
 
 __all__ = ["SimpleRNNNeurons"]
 

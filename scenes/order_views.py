@@ -21,7 +21,8 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Line, ManimColor, SurroundingRectangle, Text, VGroup
 
 from scenes.grammar import FONT_SMALL, MEANING
-from scenes.mobjects import TARGET_FRAME, ColorBar, Legend, NeuronLayer, VectorStrip
+from scenes.mobjects.keys import ColorBar, Legend
+from scenes.mobjects.value_shapes import TARGET_FRAME, NeuronLayer, VectorStrip
 
 __all__ = ["DENSE_HIDDEN", "ClassOutput", "FlatDCLView", "OneHotWords", "order_keys", "verdict"]
 

@@ -27,13 +27,14 @@ from manim import (
 
 from rnncore import load_weather
 from scenes.base import LectureScene
-from scenes.diagrams import DataCells, SentenceVectors, TaskDiagram, fit_within
+from scenes.diagrams import DataCells, SentenceVectors, TaskDiagram
 from scenes.grammar import (
     FONT_LABEL,
     FONT_SMALL,
     MEANING,
 )
-from scenes.mobjects import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH, Legend
+from scenes.layout import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH, fit_within
+from scenes.mobjects.keys import Legend
 
 __all__ = ["SequenceData"]
 

@@ -38,23 +38,17 @@ from rnncore import (
     task_run,
 )
 from scenes.base import LectureScene
-from scenes.diagrams import SheetStack, TaskDiagram, arrow_between, fit_within
+from scenes.diagrams import SheetStack, TaskDiagram, arrow_between
 from scenes.grammar import (
     FONT_LABEL,
     FONT_SMALL,
     IMAGE_CHANNELS,
     MEANING,
 )
-from scenes.mobjects import (
-    STAGE_BOTTOM,
-    STAGE_TOP,
-    STAGE_WIDTH,
-    ColorBar,
-    Legend,
-    VectorStrip,
-    display_step,
-    fmt,
-)
+from scenes.layout import STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH, fit_within
+from scenes.mobjects.keys import ColorBar, Legend
+from scenes.mobjects.numbers import display_step, fmt
+from scenes.mobjects.value_shapes import VectorStrip
 
 __all__ = ["TaskTypes"]
 

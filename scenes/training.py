@@ -18,15 +18,11 @@ from rnncore.lesson_fit import LessonTraining, train_lesson
 from rnncore.lesson_train import TrainSpec
 from scenes.base import LectureScene
 from scenes.curves import CurvePlot, spans_decades, text_table
-from scenes.diagrams import fit_within
 from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING, Encoding
-from scenes.mobjects import (
-    STAGE_WIDTH,
-    ColorBar,
-    Legend,
-    MatrixGrid,
-    fmt,
-)
+from scenes.layout import STAGE_WIDTH, fit_within
+from scenes.mobjects.keys import ColorBar, Legend
+from scenes.mobjects.numbers import fmt
+from scenes.mobjects.value_shapes import MatrixGrid
 
 __all__ = ["Training", "snapshot_epochs"]
 

@@ -35,7 +35,7 @@ from rnncore.bptt_views import (
     largest_entries,
     truncation_chunks,
 )
-from scenes.base import FRAME_MARGIN, TITLE_BUFF, LectureScene
+from scenes.base import LectureScene
 from scenes.chunks import ChunkTimeline, ChunkUpdate, matrix_cell, timeline_key
 from scenes.errorflow import (
     LEGEND_WIDTH,
@@ -46,7 +46,16 @@ from scenes.errorflow import (
     place_panel,
 )
 from scenes.grammar import FONT_LABEL, FONT_SMALL, FONT_TITLE, MEANING
-from scenes.mobjects import STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH, ColorBar, Legend, fmt
+from scenes.layout import (
+    FRAME_MARGIN,
+    STAGE_BOTTOM,
+    STAGE_CENTER,
+    STAGE_TOP,
+    STAGE_WIDTH,
+    TITLE_BUFF,
+)
+from scenes.mobjects.keys import ColorBar, Legend
+from scenes.mobjects.numbers import fmt
 
 __all__ = ["TEXT_WORDS", "TruncatedBPTT", "speaker_notes"]
 
@@ -59,7 +68,6 @@ ARTICLE_TEXT = (
 )
 TEXT_WORDS = ARTICLE_TEXT.split()
 WORD_SIZE = 24
-STAGE_MIDDLE = (STAGE_TOP + STAGE_BOTTOM) / 2 * UP
 
 
 def fit_width(mob: VGroup, width: float = STAGE_WIDTH) -> VGroup:
@@ -211,7 +219,7 @@ class TruncatedBPTT(LectureScene):
         self.titled(title, "full" if one else "chunks")
         self.timeline = ChunkTimeline(run, lesson.loss_mask, lesson.step_labels, height=4.6)
         self.key = fit_width(timeline_key())
-        VGroup(self.timeline, self.key).arrange(DOWN, buff=0.5).move_to(STAGE_MIDDLE)
+        VGroup(self.timeline, self.key).arrange(DOWN, buff=0.5).move_to(STAGE_CENTER)
         self.play(FadeIn(self.timeline), FadeIn(self.key))
 
     def update_on_chunk(self, j: int) -> None:
@@ -415,9 +423,7 @@ class TruncatedBPTT(LectureScene):
             kind="line",
         )
         key = VGroup(key, ColorBar(vmax, label="dL/dW values", length=2.0)).arrange(RIGHT, buff=0.8)
-        VGroup(row, summary, key).arrange(DOWN, buff=0.5).move_to(
-            (STAGE_TOP + STAGE_BOTTOM) / 2 * UP
-        )
+        VGroup(row, summary, key).arrange(DOWN, buff=0.5).move_to(STAGE_CENTER)
         self.summary_numbers = big
         self.play(FadeIn(row), Write(summary), FadeIn(key))
 

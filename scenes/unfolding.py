@@ -33,17 +33,11 @@ from scenes.grammar import (
     FONT_LABEL,
     MEANING,
 )
-from scenes.mobjects import (
-    STAGE_BOTTOM,
-    STAGE_CENTER,
-    STAGE_TOP,
-    STAGE_WIDTH,
-    BlackboxChain,
-    ColorBar,
-    FoldedRNN,
-    MatrixGrid,
-    UnrolledRNN,
-)
+from scenes.layout import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH
+from scenes.mobjects.blackbox import BlackboxChain, FoldedRNN
+from scenes.mobjects.keys import ColorBar
+from scenes.mobjects.unrolled import UnrolledRNN
+from scenes.mobjects.value_shapes import MatrixGrid
 
 __all__ = ["Unfolding"]
 

@@ -28,7 +28,7 @@ from manim import (
 )
 
 from rnncore.bptt_views import ClipReport, RadiusCase, clip_report, radius_cases
-from scenes.base import FRAME_MARGIN, LectureScene
+from scenes.base import LectureScene
 from scenes.errorflow import ErrorFlow, LogNormPlot
 from scenes.grammar import (
     FONT_LABEL,
@@ -37,7 +37,8 @@ from scenes.grammar import (
     curve_color,
     source_color,
 )
-from scenes.mobjects import display_step, fmt
+from scenes.layout import FRAME_MARGIN
+from scenes.mobjects.numbers import display_step, fmt
 
 __all__ = ["RADII", "VanishingExploding"]
 

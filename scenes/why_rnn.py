@@ -30,21 +30,16 @@ from manim import (
 
 from rnncore import ORDER_ANSWERS, ORDER_WORDS, OrderDemo, order_demo
 from scenes.base import LectureScene
-from scenes.diagrams import MappingBox, SentenceVectors, TaskDiagram, arrow_between, fit_within
+from scenes.diagrams import MappingBox, SentenceVectors, TaskDiagram, arrow_between
 from scenes.grammar import (
     FONT_LABEL,
     FONT_SMALL,
     MEANING,
 )
-from scenes.mobjects import (
-    STAGE_BOTTOM,
-    STAGE_CENTER,
-    STAGE_TOP,
-    STAGE_WIDTH,
-    Legend,
-    VectorStrip,
-    fmt,
-)
+from scenes.layout import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH, fit_within
+from scenes.mobjects.keys import Legend
+from scenes.mobjects.numbers import fmt
+from scenes.mobjects.value_shapes import VectorStrip
 from scenes.order_views import DENSE_HIDDEN, ClassOutput, FlatDCLView, OneHotWords, order_keys
 
 __all__ = ["SENTENCES", "WhyRNN"]
