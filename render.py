@@ -61,7 +61,8 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
-from rnncore import LessonError, load_lesson, train_lesson, write_lesson
+from pipeline.cache import Cache, restore
+from rnncore import Lesson, LessonError, default_lesson, load_lesson, train_lesson, write_lesson
 from rnncore.importers import import_lesson
 from rnncore.lesson_io import WRITE_FORMATS
 from scenes import LECTURE, scene_class
@@ -105,6 +106,7 @@ LOG_DIR = Path(tempfile.gettempdir()) / "rnn-lecture-logs"
 # How the lesson reaches the scenes (scenes.base reads them; not imported: it loads manim).
 LESSON_ENV = "RNN_LECTURE_LESSON"
 SEED_ENV = "RNN_LECTURE_SEED"
+RECORD_ENV = "RNN_LECTURE_RECORD"  # scenes.record: where a scene notes the lesson fields it read
 
 
 class CliError(Exception):
@@ -317,8 +319,12 @@ def build_parser() -> Parser:
     preview_opts = render_opts  # the same options, without --jobs (one process draws)
     render_opts = Parser(add_help=False, parents=[preview_opts])
     render_opts.add_argument(
-        "--jobs", "-j", type=positive_int, default=1, metavar="N",
-        help="render N scenes in parallel (default: 1)",
+        "--force", action="store_true",
+        help="render every scene and deck again, even those the cache holds",
+    )  # fmt: skip
+    render_opts.add_argument(
+        "--jobs", "-j", type=positive_int, default=os.cpu_count() or 1, metavar="N",
+        help="render N scenes in parallel (default: the number of CPU cores)",
     )  # fmt: skip
 
     parser = Parser(
@@ -436,6 +442,14 @@ def check_lesson(config: Path | None, seed: int | None) -> dict[str, str]:
     return env
 
 
+def chosen_lesson(config: Path | None, seed: int | None) -> Lesson:
+    """The lesson the scenes will draw (``check_lesson`` has validated it)."""
+    if config is not None:
+        return load_lesson(config, seed=seed)
+    lesson = default_lesson()
+    return lesson if seed is None else load_lesson(lesson.source, seed=seed)
+
+
 def check_out(out: Path) -> Path:
     """``out`` as an absolute path, if it is (or can become) a writable folder."""
     out = out.expanduser().absolute()
@@ -489,9 +503,14 @@ def reveal_dir() -> Path | None:
 # --- running --------------------------------------------------------------------------
 
 
+def scene_module(name: str) -> str:
+    """The module that holds scene ``name`` (a lecture scene or a deck slide)."""
+    return DECK_MODULE if name in DECK_SCENES else {s.name: s.module for s in LECTURE}[name]
+
+
 def scene_file(name: str) -> Path:
     """The source file of a scene's module, found without importing it."""
-    module = DECK_MODULE if name in DECK_SCENES else {s.name: s.module for s in LECTURE}[name]
+    module = scene_module(name)
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
         raise CliError(f"scene {name}: module {module} not found", code=1)
@@ -693,7 +712,7 @@ def execute(plan: Plan, args: argparse.Namespace, lesson_env: dict[str, str]) ->
             out.mkdir(parents=True, exist_ok=True)
             work = Path(tempfile.mkdtemp(prefix=".render-", dir=out))
             runner.cwd = work
-        installed = render_plan(plan, args, runner, work, reveal)
+        installed = render_plan(plan, args, runner, work, reveal, lesson_env)
     except BaseException:
         with SIGNALS.deferred():  # a signal during the clean-up is raised after it
             runner.stop()
@@ -708,7 +727,12 @@ def execute(plan: Plan, args: argparse.Namespace, lesson_env: dict[str, str]) ->
 
 
 def render_plan(
-    plan: Plan, args: argparse.Namespace, runner: Runner, work: Path, reveal: Path | None
+    plan: Plan,
+    args: argparse.Namespace,
+    runner: Runner,
+    work: Path,
+    reveal: Path | None,
+    lesson_env: dict[str, str],
 ) -> list[Path]:
     """Render every step of ``plan`` in ``work``, then move the results into ``args.out``."""
     out: Path = args.out
@@ -716,13 +740,44 @@ def render_plan(
     staged = work / "staged"
     bar = echo and sys.stderr.isatty()
     videos: dict[str, Path] = {}
+    keys: dict[str, str] = {}  # scene -> its cache key
+    config, seed = lesson_env.get(LESSON_ENV), lesson_env.get(SEED_ENV)
+    lesson = chosen_lesson(config and Path(config), None if seed is None else int(seed))
+    cache = Cache(args.quality, lesson)
+    record = work / "record"  # scenes.record writes <Scene>.json here
+    record.mkdir()
+    runner.env = {**runner.env, RECORD_ENV: str(record)}
 
     def render_step(name: str) -> None:
+        module = scene_module(name)
+        hit = None if getattr(args, "force", False) else cache.find_scene(name, module)
+        if hit is not None:  # nothing it reads changed: its video and slides as they were
+            keys[name], folder = hit
+            videos[name] = work / "cached" / f"{name}.mp4"
+            restore(folder, scene_outputs(name, work, videos[name]))
+            say(f"  {name}: unchanged, from the cache")
+            return
         videos[name] = render_scene(runner, name, args.quality, work, bar)
+        fields = json.loads((record / f"{name}.json").read_text(encoding="utf-8"))["fields"]
+        keys[name] = cache.store_scene(
+            name, module, fields, scene_outputs(name, work, videos[name])
+        )
 
     def convert_step(deck: Deck, fmt: str) -> Callable[[], None]:
         dest = staged / f"{deck.name}.{fmt}"
-        return lambda: convert(runner, deck, fmt, dest, reveal)
+
+        def step() -> None:
+            key = cache.deck_key(deck.name, fmt, [keys[s] for s in deck.scenes], deck_code(deck))
+            files = deck_outputs(dest)
+            folder = None if getattr(args, "force", False) else cache.find_deck(deck.name, key)
+            if folder is not None:
+                restore(folder, files)
+                say(f"  {dest.name}: unchanged, from the cache")
+                return
+            convert(runner, deck, fmt, dest, reveal)
+            cache.store_deck(deck.name, key, files)
+
+        return step
 
     n = len(plan.scenes)
     steps = [
@@ -756,6 +811,32 @@ def render_plan(
         installed = install(staged, out, trash)
         SIGNALS.disarm()  # done: a signal from now on changes nothing
     return installed
+
+
+def scene_outputs(name: str, work: Path, video: Path) -> dict[str, Path]:
+    """A rendered scene's files: cache name -> where they are in ``work``."""
+    return {
+        "video.mp4": video,
+        "slides.json": work / "slides" / f"{name}.json",
+        "files": work / "slides" / "files" / name,
+    }
+
+
+def deck_outputs(dest: Path) -> dict[str, Path]:
+    """A converted deck's files: cache name -> where they are staged."""
+    files = {"deck": dest}
+    if dest.suffix == ".html":
+        files["assets"] = dest.parent / f"{dest.stem}_assets"
+    return files
+
+
+def deck_code(deck: Deck) -> str:
+    """What shapes a deck besides its scenes: its title, this converter, reveal.js, the
+    captions and the deck template."""
+    from pipeline.outputs import code_digest
+
+    source = Path(__file__).read_text(encoding="utf-8")
+    return json.dumps([deck.title, REVEAL_VERSION, source, code_digest()])
 
 
 _SAY = threading.Lock()

@@ -99,7 +99,9 @@ def test_video_decodes_at_the_frame_rate_and_length_of_the_scene(
     video_out: Path, scene: dict
 ) -> None:
     files = sorted(p.relative_to(video_out) for p in video_out.rglob("*"))
-    assert files == [Path("videos"), Path("videos") / f"{scene['name']}.mp4"]  # no scratch
+    name = scene["name"]
+    videos = [Path("videos") / f"{name}.{ext}" for ext in ("mp4", "srt", "vtt")]  # + captions
+    assert files == [Path("videos"), *videos]  # no scratch
     path = video_out / "videos" / f"{scene['name']}.mp4"
     with av.open(str(path)) as container:
         stream = container.streams.video[0]

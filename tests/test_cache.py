@@ -1,0 +1,123 @@
+"""The render cache: nothing changed, nothing rendered; a change re-renders exactly
+the scenes that read what changed (``pipeline.cache``, ``scenes.record``)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+
+from pipeline.cache import Cache, code_digest, module_closure, value_digest
+from rnncore import default_lesson, write_lesson
+from tests._cli_support import run_cli, snapshot
+
+SCENES = ("SequenceData", "TheLesson")  # short; the first never reads the weights
+
+
+def test_a_scene_module_brings_every_module_of_ours_it_imports() -> None:
+    closure = module_closure("scenes.forward")
+    for name in ("scenes.forward", "scenes.base", "scenes.grammar", "scenes.record"):
+        assert name in closure
+    assert "rnncore.rnn" in closure  # through rnncore/__init__.py
+    assert not any(n.split(".")[0] in ("manim", "numpy") for n in closure)
+
+
+def test_code_digest_follows_every_imported_module_and_no_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pkg = tmp_path / "lectpkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("", "utf-8")
+    (pkg / "scene.py").write_text("from lectpkg.helper import draw\nimport numpy\n", "utf-8")
+    (pkg / "helper.py").write_text("from . import deep\ndef draw(): ...\n", "utf-8")
+    (pkg / "deep.py").write_text("X = 1\n", "utf-8")
+    (pkg / "other.py").write_text("Y = 1\n", "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def digest() -> str:
+        return code_digest("lectpkg.scene", packages=("lectpkg",))
+
+    assert set(module_closure("lectpkg.scene", ("lectpkg",))) == {
+        "lectpkg", "lectpkg.scene", "lectpkg.helper", "lectpkg.helper.draw", "lectpkg.deep"
+    }  # fmt: skip
+    before = digest()
+    (pkg / "other.py").write_text("Y = 2\n", "utf-8")
+    assert digest() == before  # not imported: not part of the key
+    (pkg / "deep.py").write_text("X = 2\n", "utf-8")
+    assert digest() != before  # imported through helper's relative import
+
+
+def test_value_digest_sees_one_changed_bit() -> None:
+    lesson = default_lesson()
+    W = lesson.params.W.copy()
+    same = value_digest(lesson.params)
+    assert value_digest(lesson.params) == same
+    W.view(np.uint64)[0, 0] ^= 1  # the last bit of one weight
+    changed = type(lesson.params)(**{**vars(lesson.params), "W": W})
+    assert value_digest(changed) != same
+    assert value_digest((1, 2)) != value_digest([1, 2])
+    assert value_digest(np.zeros(3)) != value_digest(np.zeros((3, 1)))
+
+
+def _frames(path: Path) -> list[np.ndarray]:
+    with av.open(str(path)) as c:
+        return [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+
+
+@pytest.mark.render
+def test_unchanged_is_reused_and_a_weight_re_renders_only_its_scenes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["slides", *SCENES, "--to", "html", "--jobs", "1", "--out", out]
+    first = run_cli(*args)
+    assert first.returncode == 0, first.stderr
+    assert "from the cache" not in first.stdout
+    rendered = snapshot(out)
+
+    again = run_cli(*args)
+    assert again.returncode == 0, again.stderr
+    reused = [ln.strip() for ln in again.stdout.splitlines() if "from the cache" in ln]
+    assert reused == [
+        "SequenceData: unchanged, from the cache",
+        "TheLesson: unchanged, from the cache",
+        "SequenceData.html: unchanged, from the cache",
+        "TheLesson.html: unchanged, from the cache",
+    ]
+    assert snapshot(out) == rendered  # byte for byte
+
+    # one weight of the default lesson, changed, written as a lesson file
+    base = default_lesson()
+    W = base.params.W.copy()
+    W[0, 0] += 0.25
+    lesson = tmp_path / "changed.toml"
+    write_lesson(lesson, dataclasses.replace(base, params=dataclasses.replace(base.params, W=W)))
+    changed = run_cli(*args, "--config", lesson)
+    assert changed.returncode == 0, changed.stderr
+    reused = {ln.strip().split(":")[0] for ln in changed.stdout.splitlines() if "cache" in ln}
+    assert reused == {"SequenceData", "SequenceData.html"}  # TheLesson draws W: rendered
+
+    # and reusing was right: SequenceData rendered afresh for that lesson is the same film
+    fresh = run_cli("video", "SequenceData", "--force", "--config", lesson, "--out", tmp_path / "f")
+    assert fresh.returncode == 0, fresh.stderr
+    assert "from the cache" not in fresh.stdout
+    kept = tmp_path / "kept"
+    again = run_cli("video", "SequenceData", "--config", lesson, "--out", kept)
+    assert "SequenceData: unchanged, from the cache" in again.stdout
+    a = _frames(tmp_path / "f" / "videos" / "SequenceData.mp4")
+    b = _frames(kept / "videos" / "SequenceData.mp4")
+    assert len(a) == len(b) > 0
+    assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+
+
+def test_a_lesson_without_a_field_a_record_names_is_a_miss(tmp_path: Path) -> None:
+    cache = Cache("low", default_lesson(), root=tmp_path)
+    src = tmp_path / "video.mp4"
+    src.write_bytes(b"not a film")
+    cache.store_scene("SequenceData", "scenes.sequence_data", ["xs"], {"video.mp4": src})
+    assert cache.find_scene("SequenceData", "scenes.sequence_data") is not None
+    cache._store("scene-SequenceData", "0" * 64, {"fields": ["no_such_field"]}, {})
+    assert cache.find_scene("SequenceData", "scenes.sequence_data") is not None  # the valid one
+    other = Cache("medium", default_lesson(), root=tmp_path)
+    assert other.find_scene("SequenceData", "scenes.sequence_data") is None  # quality is key
