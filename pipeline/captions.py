@@ -39,6 +39,9 @@ __all__ = [
 ]
 
 LINE_WIDTH = 42
+# Characters a second that viewers read captions at (about 160-180 words a minute, the
+# usual subtitle guideline for adults): each slide lasts at least its notes' reading time.
+READING_RATE = 17.0
 MAX_LINES = 2
 
 
@@ -129,6 +132,11 @@ def plain_text(notes: str) -> str:
 
 
 # --- cutting into cues ------------------------------------------------------------------
+
+
+def reading_seconds(notes: str) -> float:
+    """Seconds to read ``notes`` as captions (their plain text at ``READING_RATE``)."""
+    return len(plain_text(notes)) / READING_RATE
 
 
 def wrap(text: str, width: int = LINE_WIDTH) -> list[str]:

@@ -31,6 +31,7 @@ from manim import (
 from manim_slides import Slide
 
 import scenes.manim_fixes  # noqa: F401  (before any mobject is built)
+from pipeline.captions import reading_seconds
 from rnncore import Lesson, default_lesson, load_lesson
 from scenes.grammar import (
     FONT_TITLE,
@@ -97,8 +98,11 @@ class LectureScene(Slide):
         self.camera.background_color = MEANING.background.color
         self.lesson: Lesson = recording(current_lesson())  # notes what it reads, when asked
         self.title: Text | None = None
+        self.slide_notes = ""  # the notes of the slide being built
+        self.slide_start = 0.0  # when it began (seconds of video)
 
     def tear_down(self) -> None:
+        self.hold_for_reading()  # the last slide, too
         super().tear_down()
         write_record(type(self).__name__)  # the lesson fields this scene read (render cache)
 
@@ -153,7 +157,20 @@ class LectureScene(Slide):
 
     def beat(self, notes: str) -> None:
         """Start a new slide whose speaker notes are ``notes``."""
+        self.hold_for_reading()
         self.next_slide(notes=notes)
+        self.slide_notes, self.slide_start = notes, self.renderer.time
+
+    def hold_for_reading(self) -> None:
+        """Hold the slide's last frame until its notes can be read as captions.
+
+        The captions of a video are the slides' notes (``pipeline.captions``), shown
+        while the slide plays: a slide shorter than its notes' reading time would
+        flash them past. In a deck the presenter moves on when ready.
+        """
+        needed = reading_seconds(self.slide_notes) - (self.renderer.time - self.slide_start)
+        if needed > 1 / config.frame_rate:
+            self.wait(needed)
 
     def step_name(self, t: int) -> str:
         """The on-screen name of the lesson's step ``t`` (its label, or x(t))."""
