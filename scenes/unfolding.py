@@ -140,10 +140,11 @@ class Unfolding(LectureScene):
     def show_shared_parameters(self) -> None:
         self.beat(
             "A very important point: every time step uses the same parameters. There is "
-            "one matrix U, one W and one V (and the biases b and c), shown here with the "
-            "lesson's numbers, and every U, W and V arrow of the unfolded network is that "
-            "same matrix. Parameters do not depend on the time step; only the values of the "
-            "neurons do."
+            "one matrix U, one W and one V, shown here with the lesson's numbers, and every "
+            "U, W and V arrow of the unfolded network is that same matrix; the biases b and "
+            "c (not drawn here) are shared the same way. Parameters do not depend on the "
+            "time step; only the values of the neurons do. Ask: how many numbers would the "
+            "network need if every step had its own U, W and V?"
         )
         params = self.lesson.params
         top = STAGE_TOP - 0.05
