@@ -36,15 +36,13 @@ from rnncore.bptt_views import (
     update_report,
 )
 from scenes.base import LectureScene
-from scenes.errorflow import (
+from scenes.errorflow.flow import ErrorFlow
+from scenes.errorflow.gradients import GradientTable, MatrixFrame
+from scenes.errorflow.sources import ContributionSum, SourceBars
+from scenes.errorflow.stage import (
     LEGEND_WIDTH,
     NET_HEIGHT,
-    ContributionSum,
-    ErrorFlow,
-    GradientTable,
-    MatrixFrame,
     SharedScaleNeuronsView,
-    SourceBars,
     error_stage,
     place_panel,
     source_legend,

@@ -33,7 +33,7 @@ from manim import (
 
 from rnncore.bptt_views import ClipReport
 from rnncore.train import ChunkedBPTT, ChunkStep
-from scenes.errorflow import MatrixFrame
+from scenes.errorflow.gradients import MatrixFrame
 from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING
 from scenes.layout import STAGE_WIDTH
 from scenes.mobjects.keys import ColorBar, Legend

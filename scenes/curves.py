@@ -3,7 +3,8 @@
 ``CurvePlot`` draws series of values against x on a linear or a logarithmic y axis,
 with round tick spacings (``nice_step``) so that 100 epochs do not become 100 labels.
 A horizontal reference (a clipping threshold, chance level) is a dashed line across
-the axes.
+the axes. ``LogNormPlot`` draws norms against a distance on a log axis (vanishing /
+exploding gradients).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from manim import (
     Axes,
     DashedLine,
     DashedVMobject,
+    Dot,
     MathTex,
     Text,
     VGroup,
@@ -24,10 +26,9 @@ from manim import (
 )
 from manim.mobject.graphing.scale import LogBase
 
-from scenes.errorflow import nice_step
 from scenes.grammar import FONT_LABEL, FONT_NUMBER, FONT_SMALL, MEANING, Encoding
 
-__all__ = ["CurvePlot", "Series", "spans_decades", "text_table"]
+__all__ = ["CurvePlot", "LogNormPlot", "Series", "nice_step", "spans_decades", "text_table"]
 
 Series = tuple[np.ndarray, np.ndarray, Encoding]  # x (n,), y (n,), how it is drawn
 
@@ -37,6 +38,18 @@ def spans_decades(values: np.ndarray, decades: float = 1.0) -> bool:
     v = np.asarray(values, dtype=float)
     v = v[v > 0]
     return v.size > 0 and np.log10(v.max() / v.min()) > decades
+
+
+def nice_step(span: float, ticks: int = 4) -> float:
+    """A round tick spacing (1, 2, 2.5 or 5 times a power of ten) for about ``ticks`` ticks."""
+    if span <= 0:
+        return 1.0
+    raw = span / ticks
+    base = 10.0 ** np.floor(np.log10(raw))
+    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if m * base >= raw:
+            return float(m * base)
+    return float(10.0 * base)
 
 
 class CurvePlot(VGroup):
@@ -146,6 +159,74 @@ class CurvePlot(VGroup):
                 )
             )
         self.add(self.axes, self.axis_labels, self.lines, self.reference_line, self.guides)
+
+
+class LogNormPlot(VGroup):
+    """Series of positive values against a distance, on a logarithmic y axis.
+
+    Parameters
+    ----------
+    series
+        ``[(x, y, color, dashed), ...]``; ``y`` must be positive (log axis).
+    x_label, y_label
+        LaTeX axis labels.
+
+    Attributes
+    ----------
+    axes
+        The manim ``Axes`` (log10 y scale); ``axes.c2p(x, y)`` takes real y values.
+    lines
+        One polyline per series (dashed where asked).
+    dots
+        ``dots[i]`` the points of series i (empty group for dashed series).
+    """
+
+    def __init__(
+        self,
+        series: Sequence[tuple[np.ndarray, np.ndarray, object, bool]],
+        x_length: float = 6.0,
+        y_length: float = 4.0,
+        x_label: str = "x",
+        y_label: str = "y",
+    ) -> None:
+        super().__init__()
+        self.series = [(np.asarray(x, float), np.asarray(y, float), c, d) for x, y, c, d in series]
+        ys = np.concatenate([y for _, y, _, _ in self.series])
+        lo = int(np.floor(np.log10(ys[ys > 0].min())))
+        hi = int(np.ceil(np.log10(ys.max())))
+        hi = max(hi, lo + 1)
+        x_max = max(1.0, *(float(x.max()) for x, _, _, _ in self.series))  # T = 1: only 0
+        self.axes = Axes(
+            x_range=[0, x_max, 1],
+            y_range=[lo, hi, 1],
+            x_length=x_length,
+            y_length=y_length,
+            tips=False,
+            axis_config={"color": MEANING.neutral.color, "font_size": FONT_NUMBER},
+            x_axis_config={"include_numbers": True, "numbers_to_exclude": []},
+            y_axis_config={"scaling": LogBase(custom_labels=True), "include_numbers": True},
+        )
+        self.axis_labels = VGroup(
+            MathTex(x_label, font_size=FONT_LABEL, color=MEANING.text.color).next_to(
+                self.axes.x_axis, RIGHT, buff=0.2
+            ),
+            MathTex(y_label, font_size=FONT_LABEL, color=MEANING.text.color).next_to(
+                self.axes.y_axis, UP, buff=0.15
+            ),
+        )
+        self.lines = VGroup()
+        self.dots = VGroup()
+        for x, y, color, dashed in self.series:
+            points = [self.axes.c2p(xi, yi) for xi, yi in zip(x, y, strict=True)]
+            line = VMobject(color=color, stroke_width=4 if not dashed else 3)
+            line.set_points_as_corners(points if len(points) > 1 else points * 2)
+            if dashed and len(points) > 1:  # one point (T = 1): nothing to dash
+                line = DashedVMobject(line, num_dashes=6 * len(points), dashed_ratio=0.55)
+                self.dots.add(VGroup())
+            else:
+                self.dots.add(VGroup(*(Dot(p, radius=0.06, color=color) for p in points)))
+            self.lines.add(line)
+        self.add(self.axes, self.axis_labels, self.lines, self.dots)
 
 
 def text_table(

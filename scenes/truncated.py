@@ -37,14 +37,9 @@ from rnncore.bptt_views import (
 )
 from scenes.base import LectureScene
 from scenes.chunks import ChunkTimeline, ChunkUpdate, matrix_cell, timeline_key
-from scenes.errorflow import (
-    LEGEND_WIDTH,
-    NET_HEIGHT,
-    ErrorFlow,
-    MatrixFrame,
-    error_stage,
-    place_panel,
-)
+from scenes.errorflow.flow import ErrorFlow
+from scenes.errorflow.gradients import MatrixFrame
+from scenes.errorflow.stage import LEGEND_WIDTH, NET_HEIGHT, error_stage, place_panel
 from scenes.grammar import FONT_LABEL, FONT_SMALL, FONT_TITLE, MEANING
 from scenes.layout import (
     FRAME_MARGIN,

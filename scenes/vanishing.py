@@ -29,7 +29,8 @@ from manim import (
 
 from rnncore.bptt_views import ClipReport, RadiusCase, clip_report, radius_cases
 from scenes.base import LectureScene
-from scenes.errorflow import ErrorFlow, LogNormPlot
+from scenes.curves import LogNormPlot
+from scenes.errorflow.flow import ErrorFlow
 from scenes.grammar import (
     FONT_LABEL,
     FONT_SMALL,
