@@ -42,6 +42,8 @@ LECTURE: tuple[SceneInfo, ...] = (
     SceneInfo("TruncatedBPTT", "scenes.truncated", "001 §3", "Truncated BPTT"),
     SceneInfo("VanishingExploding", "scenes.vanishing", "001 end", "Vanishing/exploding gradients"),
     SceneInfo("LongRange", "scenes.long_range", "001 end", "Remember the first symbol: d steps"),
+    SceneInfo("LSTMCell", "scenes.lstm_cell", "002 §1", "The LSTM cell: a circuit with valves"),
+    SceneInfo("LSTMForward", "scenes.lstm_forward", "002 §1", "LSTM forward propagation"),
 )
 
 

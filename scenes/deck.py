@@ -28,6 +28,7 @@ __all__ = [
     "LectureTitle",
     "Section000",
     "Section001",
+    "Section002",
     "SectionSlide",
 ]
 
@@ -117,6 +118,10 @@ class Section000(SectionSlide):
 
 class Section001(SectionSlide):
     article_key = "001"
+
+
+class Section002(SectionSlide):
+    article_key = "002"
 
 
 def fit(text: Text) -> Text:

@@ -57,6 +57,16 @@ ARTICLES: dict[str, Article] = {
             "propagation with real numbers, and backpropagation through time with the "
             "errors colour-coded by the loss they come from.",
         ),
+        Article(
+            "002",
+            3,
+            "LSTM: forward propagation and backpropagation",
+            "Part three: the mountain the simple RNN was the foothold for. The LSTM cell drawn "
+            "two ways, as a circuit whose valves are the gates and as the compact diagram of "
+            "the papers; its forward propagation with the lesson's numbers; then "
+            "backpropagation, following every route a variable takes to the loss, and why "
+            "the cell state lets the gradient reach early steps.",
+        ),
     )
 }
 

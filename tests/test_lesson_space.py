@@ -40,9 +40,12 @@ ALL_SCENES = (
     "TruncatedBPTT",
     "VanishingExploding",
     "LongRange",
+    "LSTMCell",
+    "LSTMForward",
     "LectureTitle",
     "Section000",
     "Section001",
+    "Section002",
 )
 DRAWN_IN_MAKE_TEST = 1  # drawn lessons that build every scene here; the sweep draws more
 

@@ -1,0 +1,231 @@
+"""LSTMCell: the LSTM cell as a circuit with valves, then as the compact diagram.
+
+One unit of the lesson's LSTM at one step, with its real numbers: the cell state
+line c(t-1) -> c(t), the forget, input and output gates as valves whose opening is
+the gate's value, the block input z; then the same unit as Greff et al.'s compact
+diagram next to the equations (series' notation, PyTorch's names once), the numbers
+of both pictures in the equations. Every number is the core's
+(``Lesson.lstm_trace()``, ``rnncore.lstm_views``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    FadeOut,
+    MathTex,
+    ReplacementTransform,
+    VGroup,
+    Write,
+)
+
+from rnncore.lstm_views import cell_update
+from scenes.base import LectureScene
+from scenes.grammar import FONT_SMALL, MEANING
+from scenes.layout import STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH, fit_within
+from scenes.lstm_mobjects import CompactLSTM, LSTMCircuit, ValveKey
+from scenes.lstm_steps import PYTORCH_NAMES, cell_unit_panel, gate_value_lines, lstm_equations
+from scenes.mobjects.equations import EquationPanel
+from scenes.mobjects.keys import ColorBar, Legend
+from scenes.mobjects.numbers import display_step, fmt
+
+__all__ = ["LSTMCell"]
+
+KEY_WIDTH = 3.0  # the key column on the right of the circuit
+KEY_GAP = 0.3
+COMPACT_WIDTH = 4.6  # the compact diagram on the left of the equations
+EQ_FONT = 28
+
+
+def detail_step(lesson) -> int:
+    """The step shown in detail: one with a previous state, the last for many-to-one."""
+    return lesson.T - 1 if lesson.task == "many_to_one" else min(1, lesson.T - 1)
+
+
+def shown_unit(lesson, t: int) -> int:
+    """The unit drawn: the one whose cell state moves most at step ``t`` (first on ties)."""
+    trace = lesson.lstm_trace()
+    return int(np.argmax(np.abs(trace.c[t] - trace.c_prev[t])))
+
+
+class LSTMCell(LectureScene):
+    """One LSTM unit at one step: the circuit with valves, then the compact diagram."""
+
+    def construct(self) -> None:
+        self.t = detail_step(self.lesson)
+        self.j = shown_unit(self.lesson, self.t)
+        self.build_circuit()
+        self.show_cell_line()
+        self.open_valves()
+        self.follow_the_flow()
+        self.fold_into_compact_diagram()
+        self.substitute_the_numbers()
+
+    # --- helpers ----------------------------------------------------------------------
+    def numbers(self) -> dict[str, str]:
+        u = cell_update(self.lesson.lstm_trace(), self.t).unit(self.j)
+        return {k: fmt(v) for k, v in u.items()}
+
+    def build_circuit(self) -> None:
+        lesson = self.lesson
+        self.circuit = LSTMCircuit(lesson.lstm_params, lesson.lstm_trace(), self.t, self.j)
+        width = STAGE_WIDTH - KEY_WIDTH - KEY_GAP
+        fit_within(self.circuit, width, STAGE_TOP - STAGE_BOTTOM)
+        self.circuit.move_to([-STAGE_WIDTH / 2 + width / 2, (STAGE_TOP + STAGE_BOTTOM) / 2, 0])
+        self.circuit.align_to([-STAGE_WIDTH / 2, 0, 0], LEFT)
+        self.key_x = STAGE_WIDTH / 2 - KEY_WIDTH / 2
+
+    def place_key(self, key: VGroup, top: float = STAGE_TOP) -> VGroup:
+        fit_within(key, KEY_WIDTH, STAGE_TOP - STAGE_BOTTOM)
+        key.move_to([self.key_x, top - key.height / 2, 0])
+        return key
+
+    # --- beats ------------------------------------------------------------------------
+    def show_cell_line(self) -> None:
+        n = self.numbers()
+        self.beat(
+            "This is one unit of an LSTM drawn as an electronic circuit, at time step "
+            f"{display_step(self.t)} of the lesson. The line along the top is the cell state "
+            f"c: it comes in from the previous step with the value {n['c_prev']} and leaves "
+            f"with {n['c']}. Unlike h in the simple RNN, c is not squashed by a weight "
+            "matrix and a tanh at every step: it only passes a valve and an addition. "
+            "Question: what could that mean for the gradient travelling back along it?"
+        )
+        self.show_title("The LSTM cell as a circuit")
+        c = self.circuit
+        legend = Legend([(MEANING.cell.color, "cell state c")], kind="line")
+        self.cell_key = self.place_key(legend)
+        self.play(Create(c.cell_line), FadeIn(c.plus), run_time=1.5)
+        self.play(FadeIn(c.boxes["c_prev"]), FadeIn(c.boxes["c"]), FadeIn(self.cell_key))
+
+    def open_valves(self) -> None:
+        n = self.numbers()
+        self.beat(
+            "Below the line are four neurons, each a weighted sum of the input x(t) and, "
+            "through the yellow recurrent connections, the previous output h(t-1), plus a "
+            "bias. Three of them are gates: a sigmoid squashes them into 0 to 1, and each "
+            "drives a valve. The opening of a valve is the gate's value: the forget gate "
+            f"is {n['f']}, the input gate {n['i']}, the output gate {n['o']}. The fourth, "
+            f"the block input z = {n['z']}, is a tanh neuron like the simple RNN's hidden "
+            "unit: it is what the cell may write."
+        )
+        c = self.circuit
+        bar = ColorBar(label="value (fills, weights)", length=2.4)
+        legend = Legend(
+            [
+                (MEANING.cell.color, "cell state c"),
+                (MEANING.recurrent.color, "recurrent: R h(t-1)"),
+                (MEANING.input.color, "input x(t)"),
+                (MEANING.hidden.color, "output h"),
+                (MEANING.neutral.color, "gate neuron, valve"),
+                (MEANING.text.color, "signal wire"),
+            ],
+            kind="line",
+        )
+        key = VGroup(legend, ValveKey(), bar).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
+        self.place_key(key)
+        self.play(FadeIn(c.x), FadeIn(c.h_prev), Create(c.inputs_x), Create(c.inputs_h))
+        self.play(*(FadeIn(g) for g in c.gates.values()), ReplacementTransform(self.cell_key, key))
+        self.key = key
+        self.play(Create(c.controls), Create(c.branches), FadeIn(c.tanh_box), FadeIn(c.tanh))
+        self.play(*(FadeIn(v) for v in c.valves.values()))
+
+    def follow_the_flow(self) -> None:
+        n = self.numbers()
+        self.beat(
+            f"Now follow the numbers. The forget valve lets f times c(t-1) = {n['forget_part']} "
+            f"through; the input valve lets i times z = {n['input_part']} through; the two "
+            f"add up to the new cell state c(t) = {n['c']}. Then tanh(c(t)) = {n['c_tanh']} "
+            f"passes the output valve and becomes the output h(t) = {n['h']}, which goes up "
+            "to the output layer and, like c(t), on to the next step."
+        )
+        c = self.circuit
+        for key in ("forget_part", "input_part", "c_tanh", "h"):
+            self.play(FadeIn(c.boxes[key]), run_time=0.6)
+
+    def fold_into_compact_diagram(self) -> None:
+        self.beat(
+            "Most papers draw the same unit compactly, as Greff and colleagues do in 'LSTM: "
+            "A Search Space Odyssey': the block input z and the gates i, f, o at the edge of "
+            "the block, each fed by x(t) and h(t-1); the valves become multiplications; the "
+            "cell c keeps its own loop through the forget gate. The equations on the right "
+            "are both pictures: W are input weights, R recurrent weights, b biases, sigma "
+            "the sigmoid, and the circle-dot an element-wise product. PyTorch calls the "
+            "block input g and stores the four gates' weights stacked in W_ih and W_hh."
+        )
+        lesson, c = self.lesson, self.circuit
+        compact = CompactLSTM(lesson.lstm_trace(), self.t, self.j)
+        fit_within(compact, COMPACT_WIDTH, STAGE_TOP - STAGE_BOTTOM)
+        compact.move_to([-STAGE_WIDTH / 2 + compact.width / 2, (STAGE_TOP + STAGE_BOTTOM) / 2, 0])
+        self.compact = compact
+        right = STAGE_WIDTH - compact.width - KEY_GAP
+        eqs = EquationPanel(lstm_equations(), font_size=EQ_FONT, max_width=right)
+        names = VGroup(*(_names_line(tex, right) for tex in PYTORCH_NAMES))
+        names.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        legend = Legend(
+            [
+                (MEANING.input.color, "x(t) into every gate"),
+                (MEANING.recurrent.color, "h(t-1) into every gate"),
+                (MEANING.cell.color, "cell state c"),
+            ],
+            kind="line",
+            vertical=False,
+        )
+        bar = ColorBar(label="value", length=2.0)
+        side = VGroup(eqs, names, VGroup(legend, bar).arrange(DOWN, buff=0.2))
+        side.arrange(DOWN, buff=0.35, aligned_edge=LEFT)
+        fit_within(side, right, STAGE_TOP - STAGE_BOTTOM)
+        side.move_to([STAGE_WIDTH / 2 - right / 2, (STAGE_TOP + STAGE_BOTTOM) / 2, 0])
+        self.equations, self.names, self.side = eqs, names, side
+        self.show_title("The same cell, compact: one set of equations")
+        pairs = [(c.gates[g], compact.gates[g]) for g in ("z", "i", "f", "o")]
+        pairs += [(c.valves[g], compact.products[g]) for g in ("i", "f", "o")]
+        pairs += [(c.plus, compact.plus), (c.boxes["c"], compact.cell)]
+        # copies move, so the circuit keeps what it drew (its valves' openings)
+        rest = [m for m in self.mobjects if m is not self.title]
+        self.play(
+            *(ReplacementTransform(a.copy(), b) for a, b in pairs),
+            *(FadeOut(m) for m in rest),
+            run_time=2,
+        )
+        others = [m for m in compact if all(m is not b for _, b in pairs)]
+        self.play(*(FadeIn(m) for m in others), Write(eqs), FadeIn(names), FadeIn(side[2]))
+
+    def substitute_the_numbers(self) -> None:
+        n = self.numbers()
+        self.beat(
+            "The same equations with this unit's numbers: every value here is on both "
+            f"pictures. The forget gate {n['f']} keeps that share of c(t-1) = {n['c_prev']}, "
+            f"the input gate {n['i']} lets in that share of z = {n['z']}, and their sum is "
+            f"c(t) = {n['c']}; the output gate {n['o']} opens tanh(c(t)) onto h(t) = {n['h']}. "
+            "Ask the class: which gate would have to be near 1, and which near 0, for the "
+            "cell to carry a value unchanged over many steps?"
+        )
+        lesson = self.lesson
+        trace = lesson.lstm_trace()
+        right = self.side.width
+        lines = gate_value_lines(trace, self.t, self.j)
+        halves = [EquationPanel(lines[k : k + 2], font_size=EQ_FONT) for k in (0, 2)]
+        panel = VGroup(*halves).arrange(RIGHT, buff=0.6, aligned_edge=UP)
+        cell = cell_unit_panel(trace, self.t, self.j, font_size=EQ_FONT, max_width=right)
+        block = VGroup(panel, cell).arrange(DOWN, buff=0.35, aligned_edge=LEFT)
+        keys = self.side[2]
+        fit_within(block, right, STAGE_TOP - keys.get_top()[1] - 0.3)
+        block.move_to([self.side.get_center()[0], (STAGE_TOP + keys.get_top()[1] + 0.3) / 2, 0])
+        block.align_to(self.side, LEFT)
+        self.values_panel, self.cell_panel = panel, cell
+        self.play(FadeOut(self.equations), FadeOut(self.names))
+        self.play(Write(panel), Write(cell), run_time=2)
+
+
+def _names_line(tex: str, width: float) -> MathTex:
+    """One line of PyTorch's names in the caption colour, at most ``width`` wide."""
+    line = MathTex(tex, font_size=FONT_SMALL + 2, color=MEANING.neutral.color)
+    fit_within(line, width, 1.0)
+    return line
