@@ -36,10 +36,12 @@ TORCH := torch==2.13.0
 UV := uv==0.13.9
 
 # cairo/pango headers for pycairo and manimpango (built from source), LaTeX for MathTex,
-# a CJK font so that Japanese text draws as glyphs (Pango finds it through fontconfig).
+# a CJK font so that Japanese text draws as glyphs (Pango finds it through fontconfig),
+# chromium for the browser test of the HTML deck (driven by playwright's Python package,
+# which cannot download a browser of its own here: tests/test_browser.py).
 APT_PACKAGES := build-essential libcairo2-dev libpango1.0-dev pkg-config \
 	texlive-latex-base texlive-latex-extra texlive-fonts-recommended dvisvgm cm-super-minimal \
-	fonts-noto-cjk
+	fonts-noto-cjk chromium
 
 .PHONY: help setup system venv reveal torch lecture test lint format bench lock clean distclean
 
