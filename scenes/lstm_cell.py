@@ -27,7 +27,7 @@ from manim import (
 
 from rnncore.lstm_views import cell_update
 from scenes.base import LectureScene
-from scenes.grammar import FONT_SMALL, MEANING
+from scenes.grammar import FONT_LABEL, MEANING
 from scenes.layout import STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH, fit_within
 from scenes.lstm_mobjects import CompactLSTM, LSTMCircuit, ValveKey
 from scenes.lstm_steps import PYTORCH_NAMES, cell_unit_panel, gate_value_lines, lstm_equations
@@ -226,6 +226,6 @@ class LSTMCell(LectureScene):
 
 def _names_line(tex: str, width: float) -> MathTex:
     """One line of PyTorch's names in the caption colour, at most ``width`` wide."""
-    line = MathTex(tex, font_size=FONT_SMALL + 2, color=MEANING.neutral.color)
+    line = MathTex(tex, font_size=FONT_LABEL, color=MEANING.neutral.color)
     fit_within(line, width, 1.0)
     return line

@@ -46,9 +46,8 @@ __all__ = [
 
 GATE_NAMES = {"z": "block input", "i": "input gate", "f": "forget gate", "o": "output gate"}
 PYTORCH_NAMES = (
-    r"\text{PyTorch: } z = g_t,\ W_z = W_{ig},\ R_z = W_{hg},\ b_z = b_{ig} + b_{hg}"
-    r"\ \ (i, f, o\text{ alike: } W_{ii}, W_{hf}, \dots)",
-    r"c^{(t)} = c_t,\ h^{(t)} = h_t,\ "
+    r"\text{PyTorch: } z = g_t,\ \ W_z = W_{ig},\ \ R_z = W_{hg},\ \ b_z = b_{ig} + b_{hg}",
+    r"i, f, o \text{ alike: } W_{ii}, W_{hi}, \dots;\ \ c^{(t)} = c_t,\ \ h^{(t)} = h_t",
     r"\text{rows of } W_{ih}, W_{hh} \text{ in the order } i, f, g, o",
 )
 _T, _CELL, _X, _REC, _H = (
