@@ -320,7 +320,11 @@ class LSTMForward(LectureScene):
             ],
             kind="line",
         )
-        key = VGroup(ColorBar(label="value", vertical=True, length=2.0), legend)
+        marks = [(MEANING.text.color, "target class")] if lesson.loss == "cross_entropy" else []
+        if not lesson.loss_mask.all():
+            marks.append((MEANING.neutral.color, "– no loss"))
+        frames = [Legend(marks, kind="frame")] if marks else []
+        key = VGroup(ColorBar(label="value", vertical=True, length=2.0), legend, *frames)
         key.arrange(DOWN, buff=0.35, aligned_edge=LEFT)
         fit_within(key, KEY_WIDTH, STAGE_HEIGHT)
         view = UnrolledLSTM(
