@@ -44,6 +44,10 @@ LECTURE: tuple[SceneInfo, ...] = (
     SceneInfo("LongRange", "scenes.long_range", "001 end", "Remember the first symbol: d steps"),
     SceneInfo("LSTMCell", "scenes.lstm_cell", "002 §1", "The LSTM cell: a circuit with valves"),
     SceneInfo("LSTMForward", "scenes.lstm_forward", "002 §1", "LSTM forward propagation"),
+    SceneInfo(
+        "LSTMBackprop", "scenes.lstm_backprop", "002 §2", "LSTM backprop: following the flows"
+    ),
+    SceneInfo("WhyLSTM", "scenes.why_lstm", "002 §2", "Why LSTM: the error along the cell line"),
 )
 
 

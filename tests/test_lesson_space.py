@@ -42,6 +42,8 @@ ALL_SCENES = (
     "LongRange",
     "LSTMCell",
     "LSTMForward",
+    "LSTMBackprop",
+    "WhyLSTM",
     "LectureTitle",
     "Section000",
     "Section001",
