@@ -554,9 +554,7 @@ class BackpropThroughTime(LectureScene):
         )
         bottom = VGroup(bar, key).arrange(RIGHT, buff=1.0)
         group = VGroup(self.table, bottom).arrange(DOWN, buff=0.4)
-        if group.height > STAGE_TOP - STAGE_BOTTOM:
-            group.scale_to_fit_height(STAGE_TOP - STAGE_BOTTOM)
-        group.move_to((STAGE_TOP + STAGE_BOTTOM) / 2 * UP)
+        self.fit_stage(group)  # T = 10 steps and the sums: as wide as the stage, not wider
         cols = [VGroup(*(self.table.cells[(n, t)] for n in "UWVbc")) for t in range(T)]
         self.play(FadeIn(self.table.row_labels), FadeIn(self.table.column_labels), FadeIn(bottom))
         for col in cols:

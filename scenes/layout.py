@@ -26,6 +26,7 @@ __all__ = [
     "STAGE_WIDTH",
     "TITLE_BUFF",
     "fit_within",
+    "keep_inside",
 ]
 
 # --- the frame: manim's 14.2 x 8 units, everything kept inside a margin -------------
@@ -50,3 +51,13 @@ def fit_within(mob: Mobject, width: float, height: float) -> Mobject:
     if factor < 1.0:
         mob.scale(factor)
     return mob
+
+
+def keep_inside(mob: Mobject, top: float = STAGE_TOP) -> Mobject:
+    """Shrink ``mob`` into the stage if it is larger, then shift it (the least) so that
+    it lies between ``-STAGE_WIDTH/2 .. STAGE_WIDTH/2`` and ``STAGE_BOTTOM .. top``."""
+    fit_within(mob, STAGE_WIDTH, top - STAGE_BOTTOM)
+    half = STAGE_WIDTH / 2
+    dx = max(0.0, -half - mob.get_left()[0]) - max(0.0, mob.get_right()[0] - half)
+    dy = max(0.0, STAGE_BOTTOM - mob.get_bottom()[1]) - max(0.0, mob.get_top()[1] - top)
+    return mob.shift(np.array([dx, dy, 0.0]))

@@ -247,9 +247,9 @@ class SequenceData(LectureScene):
             kind="line",
             vertical=False,
         )
+        cell_key = Legend([(MEANING.hidden.color, "RNN cell")], kind="frame", vertical=False)
         legend.entries.arrange(RIGHT, buff=0.5)
-        legend.move_to([0, CAPTION_Y, 0])
-        cell_key = Text("RNN cell", font_size=FONT_SMALL, color=MEANING.hidden.color)
-        cell_key.next_to(chain.cells[0], LEFT, buff=0.4)
+        keys = VGroup(cell_key, legend).arrange(RIGHT, buff=0.7)  # one key row, in the frame
+        keys.move_to([0, CAPTION_Y, 0])
         self.play(FadeIn(xs), FadeIn(chain), FadeIn(legend), FadeIn(cell_key))
         self.play(FadeIn(ys))

@@ -33,7 +33,7 @@ from scenes.grammar import (
     FONT_LABEL,
     MEANING,
 )
-from scenes.layout import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH
+from scenes.layout import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH, keep_inside
 from scenes.mobjects.blackbox import BlackboxChain, FoldedRNN
 from scenes.mobjects.keys import ColorBar
 from scenes.mobjects.unrolled import UnrolledRNN
@@ -135,6 +135,7 @@ class Unfolding(LectureScene):
         self.colorbar.move_to(
             [STAGE_WIDTH / 2 - COLORBAR_WIDTH / 2 + 0.1, unrolled.get_center()[1], 0]
         )
+        keep_inside(self.colorbar)  # a one-step lesson's network sits low
         self.play(FadeIn(others), FadeIn(self.colorbar))
 
     def show_shared_parameters(self) -> None:

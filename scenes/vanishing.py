@@ -36,10 +36,9 @@ from scenes.grammar import (
     FONT_SMALL,
     MEANING,
     curve_color,
-    source_color,
 )
-from scenes.layout import FRAME_MARGIN
-from scenes.mobjects.numbers import display_step, fmt
+from scenes.layout import FRAME_MARGIN, keep_inside
+from scenes.mobjects.numbers import fmt
 
 __all__ = ["RADII", "VanishingExploding"]
 
@@ -133,7 +132,7 @@ class VanishingExploding(LectureScene):
                 color=MEANING.text.color,
                 line_spacing=0.8,
             )
-            note.next_to(self.plot.axes, RIGHT, buff=0.6)
+            keep_inside(note.next_to(self.plot.axes, RIGHT, buff=0.6))
             self.one_step_note = note
             self.play(FadeIn(note))
 
@@ -248,37 +247,7 @@ class VanishingExploding(LectureScene):
             "understanding LSTM backprop."
         )
         self.clear_stage()
-        T = self.lesson.T
-        steps = VGroup(
-            *(
-                MathTex(f"h^{{({display_step(t)})}}", font_size=EQ_SIZE, color=MEANING.hidden.color)
-                for t in range(T)
-            )
-        ).arrange(RIGHT, buff=1.1)
-        fading = VGroup(
-            *(
-                Line(
-                    steps[t].get_left() + 0.1 * LEFT,
-                    steps[t - 1].get_right() + 0.1 * RIGHT,
-                    color=source_color(T - 1),
-                    stroke_width=8 * 0.55 ** (T - t),
-                )
-                for t in range(1, T)
-            )
-        )
-        cell = Line(
-            steps.get_right() + 0.9 * UP + 0.3 * RIGHT,
-            steps.get_left() + 0.9 * UP + 0.3 * LEFT,
-            color=MEANING.text.color,
-            stroke_width=8,
-        )
-        cell_label = MathTex(r"c^{(t)}", font_size=EQ_SIZE, color=MEANING.text.color).next_to(
-            cell, LEFT, buff=0.15
-        )
-        diagram = VGroup(steps, fading, cell, cell_label).move_to(0.6 * UP)
-        heading = Text("Next: LSTM", font_size=FONT_LABEL + 10, color=MEANING.text.color).next_to(
-            diagram, UP, buff=0.6
-        )
+        heading = Text("Next: LSTM", font_size=FONT_LABEL + 10, color=MEANING.text.color)
         lines = VGroup(
             Text(
                 "simple RNN: the error is multiplied by diag(1-h²) W at every step",
@@ -291,9 +260,10 @@ class VanishingExploding(LectureScene):
                 color=MEANING.text.color,
             ),
         ).arrange(DOWN, buff=0.25)
-        lines.next_to(diagram, DOWN, buff=0.6)
-        self.play(FadeIn(heading), FadeIn(steps), Create(fading))
-        self.play(Create(cell), FadeIn(cell_label), FadeIn(lines))
+        # no schematic picture of the two: part 3 (WhyLSTM) draws both with real norms
+        self.fit_stage(VGroup(heading, lines).arrange(DOWN, buff=0.8))
+        self.play(FadeIn(heading))
+        self.play(FadeIn(lines))
 
     # --- drawing helpers -------------------------------------------------------------
     def make_radius_legend(self) -> VGroup:

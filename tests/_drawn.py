@@ -188,3 +188,25 @@ class SlideRecorder:
     def tear_down(self) -> None:
         self.at_slide_end(self.slide_index)
         super().tear_down()  # type: ignore[misc]
+
+
+# Nothing drawn closer than this to the frame's edge (the title line sits 0.35 inside).
+EDGE_MARGIN = 0.25
+
+
+def outside_the_frame(mobjects: list[Any], margin: float = EDGE_MARGIN) -> list[str]:
+    """What is drawn (visible, with points) closer than ``margin`` to the frame's edge."""
+    from manim import config
+
+    w, h = config.frame_width / 2 - margin, config.frame_height / 2 - margin
+    found = []
+    for top in mobjects:
+        for m in top.family_members_with_points():
+            if m.get_fill_opacity() == 0 and m.get_stroke_opacity() == 0:
+                continue
+            (x0, y0), (x1, y1) = m.points[:, :2].min(axis=0), m.points[:, :2].max(axis=0)
+            if x0 < -w or x1 > w or y0 < -h or y1 > h:
+                what = getattr(top, "text", None) or type(top).__name__
+                found.append(f"{what!r} reaches ({x0:.2f}, {y0:.2f})..({x1:.2f}, {y1:.2f})")
+                break
+    return found

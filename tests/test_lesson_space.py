@@ -4,7 +4,8 @@ Lessons come from ``_lessons.lesson_tables`` (hypothesis: every size 1..LIMITS,
 every task, both losses, any truncate, seeded or explicit weights at small and
 saturating scales, labels or none). Loading is checked on many drawn lessons;
 building every scene of the lecture and the deck (a dry run, nothing encoded) on the
-named corners of the space and on a fixed-seed sample of drawn lessons. The large
+named corners of the space and on a fixed-seed sample of drawn lessons, with nothing
+drawn off the frame or against its edge at the end of any slide. The large
 sweep is ``bench/sweep_lessons.py``.
 
 Each lesson's builds are one test class, so pytest-xdist (``--dist loadscope``)
@@ -19,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from _drawn import SlideRecorder, outside_the_frame
 from _lessons import EDGE_LESSONS, lesson_tables, write_lesson
 from _scenes import build_scene, media_dir
 from hypothesis import HealthCheck, Phase, given, settings
@@ -129,12 +131,31 @@ def _build_all(
     failures = {}
     for name in scenes:
         try:
-            scene = build_scene(scene_by_name(name), path, tmp, media)
+            scene = build_scene(_in_frame(scene_by_name(name)), path, tmp, media)
         except Exception as e:  # every scene is tried; all failures are reported
             failures[name] = f"{type(e).__name__}: {e}".splitlines()[0][:200]
             continue
         assert scene.lesson.source == str(path), name
+        if scene.outside:  # drawn off the frame or against its edge
+            failures[name] = "; ".join(scene.outside[:3])[:300]
     return failures
+
+
+def _in_frame(base: type) -> type:
+    """``base``, noting at every slide's end what is drawn off the frame (``.outside``)."""
+
+    class InFrame(SlideRecorder, base):  # type: ignore[misc, valid-type]
+        outside: list[str]
+
+        def setup(self) -> None:
+            super().setup()
+            self.outside = []
+
+        def at_slide_end(self, slide: int) -> None:
+            self.outside += [f"slide {slide}: {o}" for o in outside_the_frame(self.mobjects)]
+
+    InFrame.__name__ = base.__name__  # the scene's own name (records, logs)
+    return InFrame
 
 
 class _LessonBuilds:
