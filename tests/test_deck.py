@@ -104,7 +104,8 @@ def test_real_lecture_has_title_section_and_scene_slides_in_order(
         "videos",
     ]
     assert sorted(p.name for p in (out / "videos").iterdir()) == [
-        f"{scene['name']}.{ext}" for ext in ("mp4", "srt", "vtt")  # the video and its captions
+        f"{scene['name']}.{ext}"
+        for ext in ("mp4", "srt", "vtt")  # the video and its captions
     ]
     assert pdf_pages(out / "lecture.pdf") == expected
     assert html_sections(out / "lecture.html") == expected
