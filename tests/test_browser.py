@@ -48,21 +48,17 @@ class Deck:
     page: Path
     videos: list[str]  # each section's data-background-video, in order
     captions: list[list[list]]  # each section's data-captions: [start, end, text]
-    notes: list[str]  # each section's <aside class="notes"> as written
 
 
 def read_deck(page: Path) -> Deck:
     text = page.read_text(encoding="utf-8")
-    videos, captions, notes = [], [], []
-    for m in re.finditer(r"<section\b([^>]*)>(.*?)</section>", text, re.S):
-        attrs, body = m.groups()
+    videos, captions = [], []
+    for attrs in re.findall(r"<section\b([^>]*)>", text):
         video = re.search(r'data-background-video="([^"]+)"', attrs)
         cues = re.search(r'data-captions="([^"]*)"', attrs)
-        aside = re.search(r'<aside class="notes"[^>]*>(.*?)</aside>', body, re.S)
         videos.append(video.group(1) if video else "")
         captions.append(json.loads(html.unescape(cues.group(1))) if cues else [])
-        notes.append(aside.group(1) if aside else "")
-    return Deck(page.parent, page, videos, captions, notes)
+    return Deck(page.parent, page, videos, captions)
 
 
 @pytest.fixture(scope="module")
@@ -157,7 +153,6 @@ STATE = f"""() => {{
   if (!v) return null;
   const track = [...v.textTracks].find(t => t.kind === 'captions');
   return {{
-    src: v.getAttribute('src') || (v.querySelector('source') || {{}}).src || v.currentSrc,
     current: v.currentSrc, duration: v.duration, paused: v.paused, ended: v.ended,
     error: v.error && v.error.code, width: v.videoWidth,
     mode: track ? track.mode : null,
@@ -193,8 +188,8 @@ def play_to_end(page: Page) -> dict:
     page.wait_for_function(
         f"(() => {{ const v = {VIDEO}; return !v.paused && v.currentTime > 0; }})()"
     )  # reveal.js started it: nobody called play()
-    seconds = page.evaluate(f"(() => {{ const v = {VIDEO}; v.playbackRate = {RATE}; "
-                            "return v.duration - v.currentTime; })()")  # fmt: skip
+    speed_up = f"(() => {{ const v = {VIDEO}; v.playbackRate = {RATE}; return v.duration; }})()"
+    seconds = page.evaluate(speed_up)
     page.wait_for_function(
         f"(() => {{ const v = {VIDEO}; return v.ended; }})()",
         timeout=(seconds / RATE * 3 + 10) * 1000,
