@@ -3,7 +3,8 @@
 ``lesson_tables()`` draws the raw tables of a lesson file: every size from 1 to
 ``LIMITS`` (n_out = 1 only with mse: a one-class softmax is refused by ``check``),
 every task, both losses, any truncate 1..T, seeded or explicit weights at small or
-saturating scales, one-hot or real-valued inputs, with or without h0 and labels.
+saturating scales, the simple RNN or an LSTM cell (LSTM weights given or seeded),
+one-hot or real-valued inputs, with or without h0 and labels.
 ``write_lesson`` writes such tables as a JSON lesson file.
 """
 
@@ -78,6 +79,21 @@ def lesson_tables(draw: st.DrawFn) -> dict[str, Any]:
             "outputs": [draw(LABEL_TEXT) for _ in range(O)],
             "steps": [draw(LABEL_TEXT) for _ in range(T)],
         }
+    # Drawn last, so the draws above (and the lessons they made) stay as they were.
+    if draw(st.booleans()):  # an LSTM lesson: given LSTM weights (some or all) or seeded
+        raw["cell"] = "lstm"
+        shapes = {
+            "W_ih": (4 * H, I),
+            "W_hh": (4 * H, H),
+            "b_ih": (4 * H,),
+            "b_hh": (4 * H,),
+            "V": (O, H),
+            "c": (O,),
+            "c0": (H,),
+        }
+        given = draw(st.sets(st.sampled_from(sorted(shapes))))
+        if given:
+            raw["lstm"] = {k: _numbers(draw, shapes[k], scale) for k in sorted(given)}
     return raw
 
 
