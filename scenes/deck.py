@@ -37,7 +37,8 @@ LECTURE_TITLE = "Recurrent neural networks"
 LECTURE_SUBTITLE = "forward propagation and backpropagation through time, with real numbers"
 TITLE_NOTES = (
     "Welcome. This lecture animates a small simple RNN with real numbers: every number on "
-    "screen is computed by the NumPy core from the lesson named at the bottom of this slide."
+    "screen is computed by the NumPy core from the lesson named on this slide, under the "
+    "title. It ends with the LSTM, the cell the simple RNN is the foothold for."
 )
 
 # Layout (units of manim's 14.2 x 8 frame).
