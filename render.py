@@ -62,7 +62,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.cache import Cache, restore
-from rnncore import Lesson, LessonError, default_lesson, load_lesson, train_lesson, write_lesson
+from rnncore import (
+    Lesson,
+    LessonError,
+    TrainSpec,
+    default_lesson,
+    load_lesson,
+    train_lesson,
+    write_lesson,
+)
 from rnncore.importers import import_lesson
 from rnncore.lesson_io import WRITE_FORMATS
 from scenes import LECTURE, scene_class
@@ -1041,31 +1049,6 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-@contextlib.contextmanager
-def ticker(label: str) -> Iterator[None]:
-    """On a terminal, redraw ``label: N s`` on stderr every second until the block ends."""
-    if not sys.stderr.isatty():
-        yield
-        return
-    done = threading.Event()
-    start = time.monotonic()
-
-    def tick() -> None:
-        while not done.wait(1.0):
-            sys.stderr.write(f"\r{label}: {time.monotonic() - start:.0f} s")
-            sys.stderr.flush()
-
-    thread = threading.Thread(target=tick, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        done.set()
-        thread.join()
-        sys.stderr.write(f"\r{label}: {time.monotonic() - start:.1f} s\n")
-        sys.stderr.flush()
-
-
 def cmd_train(args: argparse.Namespace) -> int:
     out = check_out_file(args.out)
     try:
@@ -1078,11 +1061,27 @@ def cmd_train(args: argparse.Namespace) -> int:
     label = f"training {lesson.name!r} on {len(data)} sequence{'s' if len(data) > 1 else ''}"
     if sys.stderr.isatty():
         print(f"{label} ({epochs or 'default'} epochs) ...", file=sys.stderr, flush=True)
-    with ticker("training"):
-        try:
-            run = train_lesson(lesson, epochs=args.epochs, lr=args.lr, seed=args.seed)
-        except ValueError as e:  # an override out of range: "epochs: expected ..."
-            raise CliError(f"--{e}") from None
+    total = args.epochs or (spec or TrainSpec()).epochs
+    start = time.monotonic()
+
+    def progress(epoch: int, loss: float, accuracy: float | None) -> None:
+        """On a terminal: one line, redrawn after every epoch."""
+        line = f"\rtraining: epoch {epoch}/{total}, loss {loss:.4f}"
+        line += "" if accuracy is None else f", accuracy {100 * accuracy:.1f}%"
+        sys.stderr.write(f"{line} ({time.monotonic() - start:.0f} s)")
+        sys.stderr.flush()
+
+    terminal = sys.stderr.isatty()
+    try:
+        run = train_lesson(
+            lesson, epochs=args.epochs, lr=args.lr, seed=args.seed,
+            on_epoch=progress if terminal else None,
+        )  # fmt: skip
+    except ValueError as e:  # an override out of range: "epochs: expected ..."
+        raise CliError(f"--{e}") from None
+    finally:
+        if terminal:
+            sys.stderr.write("\n")
     with SIGNALS.deferred():  # written whole, or (signal before this block) not at all
         try:
             write_lesson(out, run.lesson)

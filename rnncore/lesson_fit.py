@@ -9,6 +9,7 @@ on the training set.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from rnncore.datasets import (
@@ -68,11 +69,13 @@ def train_lesson(
     lr: float | None = None,
     seed: int | None = None,
     snapshot_epochs: tuple[int, ...] = (),
+    on_epoch: Callable[[int, float, float | None], None] | None = None,
 ) -> LessonTraining:
     """Train the lesson's network on its training set with its ``[train]`` settings.
 
     ``epochs``, ``lr`` and ``seed`` override the table's (``ValueError`` of one line,
-    naming the argument, when out of range); ``snapshot_epochs`` as in ``train``.
+    naming the argument, when out of range); ``snapshot_epochs`` and ``on_epoch``
+    (progress after each epoch) as in ``train``.
     """
     spec = lesson.train or TrainSpec()
     data = training_set(lesson)
@@ -90,7 +93,7 @@ def train_lesson(
         raise ValueError(f"seed: expected an integer in 0..{MAX_SEED}, found {s!r}")
     result = train(
         lesson.params, data, epochs=E, lr=rate, momentum=spec.momentum, clip=spec.clip,
-        truncate=spec.truncate, seed=s, snapshot_epochs=snapshot_epochs,
+        truncate=spec.truncate, seed=s, snapshot_epochs=snapshot_epochs, on_epoch=on_epoch,
     )  # fmt: skip
     acc = None if result.accuracy is None else float(result.accuracy[-1])
     record = TrainedRecord(

@@ -32,7 +32,7 @@ over the N sequences; accuracy counts every step that carries a loss.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -236,6 +236,7 @@ def train(
     truncate: int | None = None,
     seed: int = 0,
     snapshot_epochs: Sequence[int] = (),
+    on_epoch: Callable[[int, float, float | None], None] | None = None,
 ) -> TrainResult:
     """Train ``params`` on ``data`` by SGD, one sequence (or chunk) per update.
 
@@ -255,6 +256,9 @@ def train(
         Seeds the per-epoch shuffle.
     snapshot_epochs
         Epochs whose parameters are kept; epoch 0 and the last are always kept.
+    on_epoch
+        Called after every epoch with (epoch, loss, accuracy or None) of the data after
+        it (what ``TrainResult.loss[epoch]`` and ``.accuracy[epoch]`` hold): progress.
     """
     E = _k("epochs", epochs)
     lr = positive("lr", lr)
@@ -311,6 +315,8 @@ def train(
         ev = evaluate(p, data)
         loss.append(ev.loss)
         acc.append(ev.accuracy)
+        if on_epoch is not None:
+            on_epoch(epoch, ev.loss, ev.accuracy)
         if epoch in keep:
             snaps[epoch] = p
         train_loss.append(np.mean(seen))

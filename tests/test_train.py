@@ -410,3 +410,16 @@ def test_bad_data_and_generator_arguments() -> None:
     ]:
         with pytest.raises(ValueError, match=name):
             call()
+
+
+def test_on_epoch_reports_each_epoch_as_the_result_records_it() -> None:
+    from rnncore import default_lesson, train_lesson
+
+    seen: list[tuple[int, float, float | None]] = []
+    run = train_lesson(
+        default_lesson(), epochs=7, on_epoch=lambda e, loss, acc: seen.append((e, loss, acc))
+    )
+    assert [e for e, _, _ in seen] == list(range(1, 8))
+    assert [loss for _, loss, _ in seen] == list(run.result.loss[1:])
+    assert run.result.accuracy is not None
+    assert [acc for _, _, acc in seen] == list(run.result.accuracy[1:])
