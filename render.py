@@ -724,14 +724,19 @@ def execute(plan: Plan, args: argparse.Namespace, lesson_env: dict[str, str]) ->
     except BaseException:
         with SIGNALS.deferred():  # a signal during the clean-up is raised after it
             runner.stop()
-            if work is not None:
-                shutil.rmtree(work, ignore_errors=True)
-            for folder in created:  # leave no empty folders this run made
-                with contextlib.suppress(OSError):
-                    folder.rmdir()
+            undo(work, created)
         raise
     shutil.rmtree(work, ignore_errors=True)
     return installed
+
+
+def undo(work: Path | None, created: list[Path]) -> None:
+    """After a failure: remove the scratch folder and the folders this run created."""
+    if work is not None:
+        shutil.rmtree(work, ignore_errors=True)
+    for folder in created:  # leave no empty folders this run made
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 def render_plan(
@@ -1029,11 +1034,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
             SIGNALS.disarm()
     except BaseException:
         with SIGNALS.deferred():  # a signal during the clean-up is raised after it
-            if work is not None:
-                shutil.rmtree(work, ignore_errors=True)
-            for folder in created:  # leave no empty folders this run made
-                with contextlib.suppress(OSError):
-                    folder.rmdir()
+            undo(work, created)
         raise
     shutil.rmtree(work, ignore_errors=True)
     print(f"done in {time.monotonic() - start:.0f} s: {out / 'preview'}")
