@@ -236,12 +236,22 @@ def default_lesson() -> Lesson:
         return load_lesson(path)
 
 
+WEIGHT_FILES = (".safetensors", ".h5")  # a trained network's weights (rnncore.importers)
+
+
 def load_lesson(path: str | Path, seed: int | None = None) -> Lesson:
-    """Read and validate a lesson file (.toml, .json or .npz).
+    """Read and validate a lesson file (.toml, .json or .npz), or a weights file.
 
     ``seed`` overrides the file's seed for the weights it does not give explicitly.
+    A PyTorch ``.safetensors`` state dict or a Keras ``.h5`` weights file becomes the
+    lesson ``render.py import`` would write from it (``rnncore.importers``: its
+    weights exactly, a placeholder sequence drawn from ``seed``, default 0).
     """
     path = Path(path)
+    if path.suffix.lower() in WEIGHT_FILES:
+        from rnncore.importers import import_lesson  # (it imports this module)
+
+        return import_lesson(path, seed=0 if seed is None else seed)
     where = str(path)
     raw = _read(path)
     return _build(raw, where, path.stem, seed)

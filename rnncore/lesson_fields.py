@@ -115,7 +115,8 @@ def _read_bytes(path: Path) -> bytes:
         suffix = path.suffix.lower()
         if suffix not in (".toml", ".json", ".npz"):
             raise LessonError(
-                f"{where}: expected a .toml, .json or .npz file, found '{suffix or path.name}'"
+                f"{where}: expected a .toml, .json or .npz lesson file (or .safetensors/.h5 "
+                f"weights), found '{suffix or path.name}'"
             )
         with os.fdopen(fd, "rb", closefd=False) as f:
             data = f.read(MAX_BYTES + 1)

@@ -250,3 +250,27 @@ def test_a_torch_lstm_becomes_an_lstm_lesson_beside_the_data_s_rnn(tmp_path):
     assert lesson.params.W.tobytes() == base.params.W.tobytes()  # the data's simple RNN
     placeholder = import_lesson(source, seed=3)
     assert placeholder.cell == "lstm" and placeholder.xs.shape == (5, 3)
+
+
+def test_a_weights_file_is_a_config_directly(tmp_path: Path) -> None:
+    """``--config model.safetensors`` (or ``check`` it): the lesson ``import`` would write."""
+    tensors = tensors_of(np.random.default_rng(5))
+    source = write_safetensors(tmp_path / "model.safetensors", tensors)
+    lesson = load_lesson(source)
+    np.testing.assert_array_equal(lesson.params.U, tensors["rnn.weight_ih_l0"])
+    np.testing.assert_array_equal(lesson.params.W, tensors["rnn.weight_hh_l0"])
+    np.testing.assert_array_equal(
+        lesson.params.b, tensors["rnn.bias_ih_l0"] + tensors["rnn.bias_hh_l0"]
+    )
+    written = tmp_path / "imported.toml"
+    assert run_cli("import", source, "--out", written).returncode == 0
+    np.testing.assert_array_equal(load_lesson(written).xs, lesson.xs)  # the same placeholder
+    check = run_cli("check", source)
+    assert check.returncode == 0, check.stderr
+    assert "3 inputs, 4 hidden, 2 outputs" in check.stdout
+    out = tmp_path / "out"
+    preview = run_cli("preview", "TheLesson", "--config", source, "--out", out)
+    assert preview.returncode == 0, preview.stderr
+    assert sorted((out / "preview" / "TheLesson").glob("*.png"))
+    bad = run_cli("check", write_safetensors(tmp_path / "bad.safetensors", {"x": np.zeros(2)}))
+    assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1, bad.stderr
