@@ -12,8 +12,6 @@ import html
 import itertools
 import json
 import re
-import shutil
-import subprocess
 from fractions import Fraction
 from pathlib import Path
 
@@ -288,63 +286,6 @@ def test_deck_sections_carry_each_slides_cues(
         assert parse_vtt(clip.with_suffix(".vtt").read_text(encoding="utf-8")) == cues
         assert parse_srt(clip.with_suffix(".srt").read_text(encoding="utf-8")) == cues
     assert (slides / "files" / "Demo" / f"clip0{SIDECAR}").is_file()
-
-
-HARNESS = r"""
-const html = require('fs').readFileSync(process.argv[1], 'utf8');
-const script = html.match(/<script>([\s\S]*?)<\/script>/g).pop().replace(/<\/?script>/g, '');
-const unescape = s => s.replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<')
-  .replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-const sections = [...html.matchAll(/<section([^>]*)>/g)].map(m => {
-  const c = m[1].match(/data-captions="([^"]*)"/);
-  return c ? unescape(c[1]) : null;
-});
-const handlers = {}, keys = {};
-const slides = sections.map((data, i) => {
-  const video = { tracks: [], addTextTrack(kind, label, lang) {
-    const t = { kind, cues: [], mode: 'disabled', addCue(c) { this.cues.push(c); } };
-    this.tracks.push(t); return t; } };
-  // only the first slide's background video exists yet (reveal.js loads them later)
-  return { getAttribute: a => data, bg: { querySelector: q => (i === 0 ? video : null) }, video };
-});
-Object.assign(global, { RevealMarkdown: {}, RevealNotes: {},
-  VTTCue: class { constructor(s, e, t) { Object.assign(this, { s, e, t }); } } });
-global.Reveal = { initialize() {}, getSlides: () => slides, getSlideBackground: s => s.bg,
-  on(ev, f) { (handlers[ev] ||= []).push(f); }, addKeyBinding(k, f) { keys[k.key] = f; } };
-eval(script);
-const modes = () => slides.map(s => s.video.tracks.map(t => t.mode));
-handlers.ready.forEach(f => f());
-const out = { ready: modes(), cues: slides[0].video.tracks[0].cues.map(c => [c.s, c.e, c.t]) };
-keys.C(); out.off = modes();
-keys.C(); handlers.slidechanged.forEach(f => f()); out.on = modes();
-console.log(JSON.stringify(out));
-"""
-
-
-@pytest.mark.skipif(shutil.which("node") is None, reason="node.js not installed")
-def test_deck_script_adds_a_track_shown_by_default_and_c_toggles_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The template's script against a stub of reveal.js' API (the real browser is
-    the deck's browser test)."""
-    slides, _ = deck_fixture(tmp_path, ["A & B < C. " + NOTES, "Second."])
-    write_slide_captions(slides, ["Demo"])
-    monkeypatch.chdir(tmp_path)
-    config = PresentationConfig.from_file(Path("slides") / "Demo.json")
-    dest = tmp_path / "demo.html"
-    RevealJS(presentation_configs=[config], template=TEMPLATE).convert_to(dest)
-    cp = subprocess.run(
-        ["node", "-e", HARNESS, str(dest)], capture_output=True, text=True, timeout=60
-    )
-    assert cp.returncode == 0, cp.stderr
-    out = json.loads(cp.stdout)
-    assert out["ready"] == [["showing"], []] and out["off"] == [["hidden"], []]
-    assert out["on"] == [["showing"], []]  # toggled back; still one track, not two
-    cues = deck_cues(config)[0]
-    expect = [[c.start / 1000, c.end / 1000, c.text] for c in cues]
-    expect[-1][1] += 86400  # the last cue holds while the slide's last frame does
-    expect[0][2] = expect[0][2].replace("&", "&amp;").replace("<", "&lt;")  # cue text markup
-    assert out["cues"] == expect
 
 
 # --- a real lecture -------------------------------------------------------------------------
