@@ -14,9 +14,7 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
 import reprlib
-import stat
 import sys
 import tomllib
 import zipfile
@@ -25,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from rnncore.files import read_regular
 from rnncore.lstm_params import LSTM_PARAM_NAMES
 from rnncore.params import PARAM_NAMES
 
@@ -35,13 +34,6 @@ __all__ = ["MAX_BYTES", "MAX_DEPTH", "MAX_ELEMENTS", "LessonError"]
 MAX_BYTES = 1 << 20  # 1 MiB
 MAX_DEPTH = 16  # tables and lists inside one another
 MAX_ELEMENTS = 10_000  # values in one NPZ array
-_FILE_KINDS = {
-    stat.S_IFIFO: "a FIFO",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFSOCK: "a socket",
-    stat.S_IFDIR: "a directory",
-}
 
 
 _TOP = {
@@ -95,41 +87,26 @@ def _found(value: Any) -> str:
 
 
 def _read_bytes(path: Path) -> bytes:
-    """The bytes of a regular file of at most MAX_BYTES; anything else is a LessonError.
+    """The bytes of a regular lesson file of at most MAX_BYTES; anything else is a LessonError."""
 
-    Opened non-blocking and checked with fstat on the open file, so a FIFO or a
-    device is refused without blocking or reading, and no check races the open.
-    """
-    where = str(path)
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-    except FileNotFoundError:
-        raise LessonError(f"{where}: file not found") from None
-    except OSError as e:
-        raise LessonError(f"{where}: cannot read: {e.strerror or e}") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = _FILE_KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
-            raise LessonError(f"{where}: expected a lesson file, found {kind}")
+    def suffix_known() -> None:
         suffix = path.suffix.lower()
         if suffix not in (".toml", ".json", ".npz"):
             raise LessonError(
-                f"{where}: expected a .toml, .json or .npz lesson file (or .safetensors/.h5 "
+                f"{path}: expected a .toml, .json or .npz lesson file (or .safetensors/.h5 "
                 f"weights), found '{suffix or path.name}'"
             )
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(MAX_BYTES + 1)
-    except OSError as e:
-        raise LessonError(f"{where}: cannot read: {e.strerror or e}") from None
-    finally:
-        os.close(fd)
-    if len(data) > MAX_BYTES:
-        raise LessonError(
-            f"{where}: expected a lesson file of at most {MAX_BYTES // 1024} KiB, "
-            f"found {max(info.st_size, len(data)) // 1024} KiB"
-        )
-    return data
+
+    return read_regular(
+        path,
+        what="a lesson file",
+        max_bytes=MAX_BYTES,
+        error=LessonError,
+        too_big=lambda n: (
+            f"expected a lesson file of at most {MAX_BYTES // 1024} KiB, found {n // 1024} KiB"
+        ),
+        check=suffix_known,
+    )
 
 
 def _text(where: str, data: bytes) -> str:

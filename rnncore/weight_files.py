@@ -20,14 +20,13 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
-import stat
 import struct
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from rnncore.files import read_regular
 from rnncore.lesson import LessonError
 
 __all__ = [
@@ -57,28 +56,16 @@ def quoted(name: str) -> str:
 
 def _read_file(path: Path) -> bytes:
     """The bytes of a regular file of at most MAX_WEIGHT_BYTES (a FIFO is never read)."""
-    where = str(path)
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
-    except FileNotFoundError:
-        raise WeightsError(f"{where}: file not found") from None
-    except OSError as e:
-        raise WeightsError(f"{where}: cannot read: {e.strerror or e}") from None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise WeightsError(f"{where}: expected a weights file, found no regular file")
-        with os.fdopen(fd, "rb", closefd=False) as f:
-            data = f.read(MAX_WEIGHT_BYTES + 1)
-    except OSError as e:
-        raise WeightsError(f"{where}: cannot read: {e.strerror or e}") from None
-    finally:
-        os.close(fd)
-    if len(data) > MAX_WEIGHT_BYTES:
-        raise WeightsError(
-            f"{where}: larger than {MAX_WEIGHT_BYTES >> 20} MiB; a network the lecture "
+    return read_regular(
+        path,
+        what="a weights file",
+        max_bytes=MAX_WEIGHT_BYTES,
+        error=WeightsError,
+        too_big=lambda n: (
+            f"larger than {MAX_WEIGHT_BYTES >> 20} MiB; a network the lecture "
             "can draw has a few hundred weights"
-        )
-    return data
+        ),
+    )
 
 
 # --- safetensors -----------------------------------------------------------------------

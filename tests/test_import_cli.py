@@ -175,7 +175,7 @@ MESSAGES = {
     "not_json": "not JSON",
     "offsets": "needs 16 bytes, data_offsets give 8",
     "missing": "file not found",
-    "folder": "found no regular file",
+    "folder": "expected a weights file, found a directory",
     "h5_garbage": "not a readable HDF5 weights file",
     "h5_gru": "12 = 3 x 4 gate rows: a GRU (Keras)",
     "h5_nan": "'layers/dense': weight 0 holds NaN or inf",
