@@ -1,0 +1,261 @@
+"""The DCL review's forward steps: the network, its parameters, the forward pass, the loss."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    UP,
+    Create,
+    FadeIn,
+    Indicate,
+    LaggedStart,
+    MathTex,
+    Text,
+    VGroup,
+)
+
+from rnncore import count_parameters
+from scenes.dcl.stage import DenseStage
+from scenes.dense_mobjects import (
+    EQ_FONT,
+    LAYER_Y,
+    LEGEND_Y,
+    PANEL_LEFT,
+    PANEL_WIDTH,
+    RUN,
+    TARGET_BUFF,
+    VMAX,
+    WeightConnections,
+    error_legend,
+    tex_vec,
+)
+from scenes.grammar import FONT_LABEL, FONT_NUMBER, MEANING
+from scenes.mobjects.equations import EquationPanel
+from scenes.mobjects.keys import ColorBar
+from scenes.mobjects.numbers import fmt, neg_log_display, relation, shown, tex_num
+
+__all__ = ["ForwardSteps"]
+
+
+class ForwardSteps(DenseStage):
+    """The network, its parameters counted, the forward pass to h and y-hat, the loss."""
+
+    def show_network(self) -> None:
+        self.beat(
+            "A brief review of back propagation in densely connected layers, DCL. "
+            "Simple RNNs are straightforward applications of DCL: this DCL is the "
+            "lesson's RNN with its recurrent connections removed. It has the same "
+            "weights U and V and biases b and c, and it reads the RNN's first input."
+        )
+        self.show_title("A brief review: back propagation in a DCL")
+        r = self.review
+        n_in, n_hidden, n_out = r.params.sizes
+        U, V = r.params.weights
+        self.layers = [
+            self.make_layer(
+                n_in, LAYER_Y[0], "x", MEANING.input.color, self.lesson.input_labels, DOWN
+            ),
+            self.make_layer(n_hidden, LAYER_Y[1], "h", MEANING.hidden.color, (), DOWN),
+            self.make_layer(
+                n_out, LAYER_Y[2], r"\hat y", MEANING.output.color, self.lesson.output_labels, UP
+            ),
+        ]
+        self.links = [
+            WeightConnections(self.layers[0], self.layers[1], U, vmax=VMAX),
+            WeightConnections(self.layers[1], self.layers[2], V, vmax=VMAX),
+        ]
+        self.weight_labels = VGroup(
+            *(
+                MathTex(tex, font_size=FONT_LABEL + 4, color=MEANING.text.color).move_to(
+                    [self.layers[0].label.get_x(), (LAYER_Y[i] + LAYER_Y[i + 1]) / 2, 0]
+                )
+                for i, tex in enumerate(("U,\\,b", "V,\\,c"))
+            )
+        )
+        colorbar = ColorBar(VMAX, label="value / weight (width = |weight|)", length=2.4)
+        colorbar.move_to([PANEL_LEFT + PANEL_WIDTH / 2, LEGEND_Y, 0])
+        self.error_legend = error_legend().next_to(colorbar, UP, buff=0.25)
+        self.play(
+            LaggedStart(*(FadeIn(layer) for layer in self.layers), lag_ratio=0.3), run_time=RUN
+        )
+        self.play(
+            *(Create(link) for link in self.links),
+            FadeIn(self.weight_labels),
+            FadeIn(colorbar),
+            run_time=RUN,
+        )
+        self.bring_layers_to_front()
+        self.set_panel(
+            Text("the RNN without its recurrence:", font_size=FONT_LABEL, color=MEANING.text.color),
+            MathTex(
+                r"x \xrightarrow{\;U,\,b\;} h \xrightarrow{\;V,\,c\;} \hat y", font_size=EQ_FONT
+            ),
+            MathTex(rf"x = x^{{(1)}} = {tex_vec(r.x)}", font_size=EQ_FONT),
+            MathTex(rf"y = y^{{(1)}} = {tex_vec(r.backprop.y)}", font_size=EQ_FONT),
+        )
+
+    def count_parameters(self) -> None:
+        self.beat(
+            "Adjusting parameters is what machine learning is all about. In a DCL the "
+            "parameters are the weights of the connections between the neurons, and the "
+            "biases. Counting them is tedious even for this tiny network; real networks "
+            "have millions, and back propagation adjusts them all."
+        )
+        n_in, n_hidden, n_out = self.review.params.sizes
+        n_conn, n_bias = count_parameters(self.review.params)
+        self.set_panel(
+            Text(
+                "parameters: what learning adjusts", font_size=FONT_LABEL, color=MEANING.text.color
+            ),
+            MathTex(
+                rf"\text{{connections}} = {n_in}\cdot{n_hidden} + {n_hidden}\cdot{n_out}"
+                rf" = {n_conn}",
+                font_size=EQ_FONT,
+            ),
+            MathTex(rf"\text{{biases}} = {n_hidden} + {n_out} = {n_bias}", font_size=EQ_FONT),
+            MathTex(
+                rf"\text{{parameters}} = {n_conn} + {n_bias} = {n_conn + n_bias}",
+                font_size=EQ_FONT,
+            ),
+        )
+        lines = [line for link in self.links for line in link]
+        self.play(
+            LaggedStart(
+                *(
+                    Indicate(line, color=MEANING.highlight.color, scale_factor=1.0)
+                    for line in lines
+                ),
+                lag_ratio=0.05,
+            ),
+            run_time=1.5,
+        )
+
+    def forward_to_hidden(self) -> None:
+        self.beat(
+            "Forward propagation. The input comes from the bottom. Every hidden neuron "
+            "takes a linear summation of the inputs, weighted by U, adds its bias b and "
+            "applies tanh. Here is one hidden neuron with the values substituted."
+        )
+        r = self.review
+        x, h, a = r.trace.h[0], r.trace.h[1], r.trace.a[0]
+        U, b = r.params.weights[0], r.params.biases[0]
+        j, n = self.focus_unit, self.focus_unit + 1
+        self.play(self.layers[0].set_values(x), run_time=RUN)
+        products = [rf"{tex_num(U[j, i])}\cdot{tex_num(x[i])}" for i in range(len(x))]
+        a_by_hand = shown(b[j]) + sum(shown(U[j, i]) * shown(x[i]) for i in range(len(x)))
+        panel = EquationPanel(
+            [
+                [
+                    (f"a_{{{n}}}", MEANING.hidden.color),
+                    ("=", MEANING.text.color),
+                    (rf"b_{{{n}}} + \sum\nolimits_i U_{{{n}i}}\, x_i", MEANING.text.color),
+                ],
+                *self.sum_lines([("=", MEANING.text.color)], [tex_num(b[j]), *products]),
+                [
+                    (relation(a_by_hand, fmt(a[j])), MEANING.text.color),
+                    (fmt(a[j]), MEANING.hidden.color),
+                ],
+                [
+                    (f"h_{{{n}}}", MEANING.hidden.color),
+                    ("=", MEANING.text.color),
+                    (
+                        rf"\tanh({fmt(a[j])}) "
+                        + relation(np.tanh(shown(a[j])), fmt(h[j]))
+                        + f" {fmt(h[j])}",
+                        MEANING.hidden.color,
+                    ),
+                ],
+            ],
+            {"b": b[j], "u": U[j].copy(), "x": x.copy(), "a": a[j], "h": h[j]},
+            font_size=EQ_FONT,
+            max_width=PANEL_WIDTH,
+        )
+        self.panels["hidden_forward"] = panel
+        self.play(self.links[0].highlight(j), run_time=RUN / 2)
+        self.set_panel(panel)
+        self.play(self.layers[1].set_values(h), run_time=RUN)
+        self.play(
+            Indicate(self.layers[1].shapes[j], color=MEANING.hidden.color), self.links[0].reset()
+        )
+
+    def forward_to_output(self) -> None:
+        r = self.review
+        softmax = r.trace.output == "softmax"
+        self.beat(
+            "The hidden values propagate forward the same way to the output layer: "
+            "o = V h + c, then "
+            + ("softmax turns o into estimated probabilities. " if softmax else "y-hat = o. ")
+            + "The hat means an estimate: learning makes it closer to the supervising vector."
+        )
+        o, y_hat = r.trace.a[1], r.trace.y_hat
+        act = r"\mathrm{softmax}(o)" if softmax else "o"
+        panel = EquationPanel(
+            [
+                [
+                    ("o", MEANING.output.color),
+                    ("=", MEANING.text.color),
+                    ("V h + c", MEANING.text.color),
+                ],
+                [("=", MEANING.text.color), (tex_vec(o), MEANING.output.color)],
+                [
+                    (r"\hat y", MEANING.output.color),
+                    ("=", MEANING.text.color),
+                    (act, MEANING.text.color),
+                ],
+                [("=", MEANING.text.color), (tex_vec(y_hat), MEANING.output.color)],
+            ],
+            {"o": o.copy(), "y_hat": y_hat.copy()},
+            font_size=EQ_FONT,
+            max_width=PANEL_WIDTH,
+        )
+        self.panels["output_forward"] = panel
+        self.set_panel(panel)
+        self.play(self.layers[2].set_values(y_hat), run_time=RUN)
+
+    def show_loss(self) -> None:
+        r = self.review
+        self.beat(
+            "The loss compares the estimate y-hat with the supervising vector y: the "
+            "further apart they are, the larger the loss. Learning adjusts the parameters "
+            "to make it smaller."
+        )
+        y = r.backprop.y
+        outputs = self.layers[2]
+        top = (outputs.names if len(outputs.names) else outputs.shapes).get_top()[1]
+        self.targets = VGroup()  # the supervising vector, one value above each output
+        for value, circle in zip(y, outputs.shapes, strict=True):
+            tag = Text(fmt(value), font_size=FONT_NUMBER, color=MEANING.text.color)
+            self.targets.add(tag.move_to([circle.get_x(), top + TARGET_BUFF, 0], aligned_edge=DOWN))
+        self.target_label = MathTex("y", font_size=FONT_LABEL + 6, color=MEANING.text.color)
+        self.target_label.move_to([outputs.label.get_x(), self.targets.get_y(), 0])
+        if r.trace.output == "softmax":
+            k = int(r.target)
+            p_text, rel, loss_text = neg_log_display(r.trace.y_hat[k], r.loss)
+            lines = [
+                [
+                    ("L", MEANING.text.color),
+                    ("=", MEANING.text.color),
+                    (r"-\sum\nolimits_k y_k \log \hat y_k", MEANING.text.color),
+                ],
+                [
+                    ("=", MEANING.text.color),
+                    (rf"-\log \hat y_{{{k + 1}}} = -\log {p_text}", MEANING.text.color),
+                ],
+                [(rel, MEANING.text.color), (loss_text, MEANING.text.color)],
+            ]
+        else:
+            lines = [
+                [
+                    ("L", MEANING.text.color),
+                    ("=", MEANING.text.color),
+                    (r"\tfrac12 \sum\nolimits_k (\hat y_k - y_k)^2", MEANING.text.color),
+                ],
+                [("=", MEANING.text.color), (fmt(r.loss), MEANING.text.color)],
+            ]
+        panel = EquationPanel(
+            lines, {"y": y.copy(), "loss": r.loss}, font_size=EQ_FONT, max_width=PANEL_WIDTH
+        )
+        self.panels["loss"] = panel
+        self.play(FadeIn(self.targets), FadeIn(self.target_label), run_time=RUN)
+        self.set_panel(panel)
