@@ -37,6 +37,7 @@ from scenes.grammar import (
 )
 from scenes.layout import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH
 from scenes.mobjects.equations import EquationPanel
+from scenes.mobjects.forward_equations import general_equations
 from scenes.mobjects.keys import ColorBar, Legend
 from scenes.mobjects.numbers import display_step
 from scenes.mobjects.unrolled import UnrolledRNN
@@ -53,61 +54,6 @@ TOTAL_BAND = 0.75  # room under the full unrolled view for L = sum_t L(t)
 COLORBAR_WIDTH = 1.25  # room on the right of the full view for the colour bar
 KEY_GAP = 0.25  # between the full view and the colour bar + legend on its right
 FILL_RUN_TIME = 0.35  # seconds per row when the sequence fills in
-
-
-def _general_equations(output: str, loss: str) -> EquationPanel:
-    """Goodfellow 10.8-10.11 and the loss, one line each, with their numbers."""
-    tag = r"\quad\text{(10.%s)}"
-    lines: list[list[tuple[str, ManimColor]]] = [
-        [
-            ("a^{(t)}", MEANING.hidden.color),
-            ("=", MEANING.text.color),
-            ("b", MEANING.text.color),
-            ("+", MEANING.text.color),
-            ("W h^{(t-1)}", MEANING.recurrent.color),
-            ("+", MEANING.text.color),
-            ("U x^{(t)}", MEANING.input.color),
-            (tag % 8, MEANING.neutral.color),
-        ],
-        [
-            ("h^{(t)}", MEANING.hidden.color),
-            ("=", MEANING.text.color),
-            (r"\tanh(a^{(t)})", MEANING.hidden.color),
-            (tag % 9, MEANING.neutral.color),
-        ],
-        [
-            ("o^{(t)}", MEANING.output.color),
-            ("=", MEANING.text.color),
-            ("c + V h^{(t)}", MEANING.output.color),
-            (tag % 10, MEANING.neutral.color),
-        ],
-    ]
-    if output == "softmax":
-        lines.append(
-            [
-                (r"\hat{y}^{(t)}", MEANING.output.color),
-                ("=", MEANING.text.color),
-                (r"\mathrm{softmax}(o^{(t)})", MEANING.output.color),
-                (tag % 11, MEANING.neutral.color),
-            ]
-        )
-    if loss == "cross_entropy":
-        lines.append(
-            [
-                ("L^{(t)}", MEANING.loss.color),
-                ("=", MEANING.text.color),
-                (r"-\log \hat{y}^{(t)}_{y^{(t)}}", MEANING.loss.color),
-            ]
-        )
-    else:
-        lines.append(
-            [
-                ("L^{(t)}", MEANING.loss.color),
-                ("=", MEANING.text.color),
-                (r"\tfrac12 \lVert o^{(t)} - y^{(t)} \rVert^2", MEANING.loss.color),
-            ]
-        )
-    return EquationPanel(lines, font_size=EQ_FONT, max_width=RIGHT_WIDTH)
 
 
 class ForwardPropagation(LectureScene):
@@ -194,7 +140,7 @@ class ForwardPropagation(LectureScene):
         )
         self.show_title("Forward propagation, step by step")
         lesson = self.lesson
-        self.equations = _general_equations(lesson.trace().output, lesson.loss)
+        self.equations = general_equations(lesson.trace().output, lesson.loss, EQ_FONT, RIGHT_WIDTH)
         self.equations.move_to(STAGE_CENTER)
         self.play(Write(self.equations), run_time=2.5)
         self.eq_frame: SurroundingRectangle | None = None

@@ -37,10 +37,9 @@ from rnncore.bptt_views import (
 )
 from scenes.base import LectureScene
 from scenes.chunks import ChunkTimeline, ChunkUpdate, matrix_cell, timeline_key
-from scenes.errorflow.flow import ErrorFlow
 from scenes.errorflow.gradients import MatrixFrame
-from scenes.errorflow.stage import LEGEND_WIDTH, NET_HEIGHT, error_stage, place_panel
 from scenes.grammar import FONT_LABEL, FONT_SMALL, FONT_TITLE, MEANING
+from scenes.horizon import HorizonBeats
 from scenes.layout import (
     FRAME_MARGIN,
     STAGE_BOTTOM,
@@ -49,8 +48,10 @@ from scenes.layout import (
     STAGE_WIDTH,
     TITLE_BUFF,
 )
-from scenes.mobjects.keys import ColorBar, Legend
+from scenes.mobjects.keys import ColorBar
 from scenes.mobjects.numbers import fmt
+from scenes.notes import chunk_verdict as update_verdict
+from scenes.notes import fit_width, speaker_notes
 
 __all__ = ["TEXT_WORDS", "TruncatedBPTT", "speaker_notes"]
 
@@ -65,19 +66,7 @@ TEXT_WORDS = ARTICLE_TEXT.split()
 WORD_SIZE = 24
 
 
-def fit_width(mob: VGroup, width: float = STAGE_WIDTH) -> VGroup:
-    """``mob``, shrunk to ``width`` if it is wider."""
-    if mob.width > width:
-        mob.scale_to_fit_width(width)
-    return mob
-
-
-def speaker_notes(point: str, numbers: str, question: str, transition: str) -> str:
-    """Notes a lecturer presents from: what to point at, numbers, a question, what next."""
-    return f"Point at: {point} Read out: {numbers} Ask: {question} Next: {transition}"
-
-
-class TruncatedBPTT(LectureScene):
+class TruncatedBPTT(HorizonBeats, LectureScene):
     """Truncated BPTT by chunks with real numbers; apart from it, the per-loss horizon."""
 
     def construct(self) -> None:
@@ -330,115 +319,3 @@ class TruncatedBPTT(LectureScene):
         group.move_to([0, (STAGE_TOP + STAGE_BOTTOM) / 2, 0])
         self.play(FadeIn(row))
         self.play(Write(verdict))
-
-    def show_horizon_per_loss(self) -> None:
-        k = self.k
-        self.beat(
-            speaker_notes(
-                "the coloured error of every loss L(s), then the grey paths beyond k steps.",
-                f"k = {k}: L(s) reaches s, s-1, ..., s-{k}+1; the grey paths are never "
-                "computed. Still one update for the whole sequence: this is not the chunks.",
-                "which losses lose nothing to the horizon?",
-                "what the horizon changes in the gradient of W.",
-            )
-        )
-        self.clear_stage()
-        self.titled(f"BPTT(k = {k}): a horizon of k steps per loss", "horizon")
-        self.net, self.legend = error_stage(
-            self.lesson, self.full.losses, height=NET_HEIGHT, legend_width=LEGEND_WIDTH
-        )
-        self.flow = ErrorFlow.on(self.net, self.full.norms_by_source)
-        self.net.arrows.set_opacity(0.25)
-        self.net.labels.set_opacity(0.25)
-        self.play(FadeIn(self.net), FadeIn(self.legend))
-        self.play(*(self.flow.grow(s) for s in range(self.lesson.T)))
-        self.cut = self.flow.beyond(self.keep)
-        self.marks = self.flow.cut_marks(self.keep)
-        key = Legend([(MEANING.cut.color, "beyond the horizon")], kind="line")
-        panel = MathTex(
-            r"\text{BPTT}(k):\ L^{(s)}\ \text{reaches}\ s,\,s-1,\,\dots,\,s-k+1,\quad k=",
-            f"{k}",
-            font_size=EQ_SIZE,
-            color=MEANING.text.color,
-        )
-        line = VGroup(panel, key).arrange(RIGHT, buff=0.8)
-        place_panel(line)
-        self.play(self.cut.animate.set_color(MEANING.cut.color), Create(self.marks), FadeIn(line))
-
-    def compare_horizon_gradients(self) -> None:
-        k, big = self.k, self.largest
-        self.beat(
-            speaker_notes(
-                "the three matrices: full gradient, BPTT(k) gradient, their difference.",
-                "largest |difference|: "
-                + ", ".join(f"{name} {fmt(v)}" for name, v in big.items())
-                + ". V and c do not change: their errors never travel through time.",
-                "why is the difference exactly the cut paths' contributions?",
-                "the next scene: why errors that travel far vanish or explode.",
-            )
-        )
-        self.clear_stage()
-        self.titled(f"BPTT(k = {k}) horizon against full BPTT: dL/dW", "horizon")
-        frame = MEANING.gradient.color
-        vmax = max(float(abs(m).max()) for m in (self.full.grads.W, self.truncated.grads.W))
-        vmax = vmax if vmax > 0 else 1.0
-        self.full_w = MatrixFrame(
-            self.full.grads.W,
-            frame_color=frame,
-            label=r"\frac{\partial L}{\partial W}\ \text{full}",
-            cell=MATRIX_CELL,
-            vmax=vmax,
-        )
-        self.trunc_w = MatrixFrame(
-            self.truncated.grads.W,
-            frame_color=frame,
-            cell=MATRIX_CELL,
-            vmax=vmax,
-            label=rf"\frac{{\partial L}}{{\partial W}}\ \text{{BPTT}}({k})",
-        )
-        self.diff_w = MatrixFrame(
-            self.difference.W,
-            frame_color=MEANING.cut.color,
-            label=r"\text{difference}",
-            cell=MATRIX_CELL,
-            vmax=vmax,
-        )
-        minus, equals = (MathTex(s, font_size=EQ_SIZE + 6, color=MEANING.text.color) for s in "-=")
-        row = VGroup(self.full_w, minus, self.trunc_w, equals, self.diff_w).arrange(RIGHT, buff=0.3)
-        if row.width > STAGE_WIDTH:
-            row.scale_to_fit_width(STAGE_WIDTH)
-        summary = MathTex(
-            r"\max|\text{difference}|:\quad "
-            + r",\quad ".join(f"{name}\\ {fmt(v)}" for name, v in big.items()),
-            font_size=EQ_SIZE,
-            color=MEANING.text.color,
-        )
-        key = Legend(
-            [(MEANING.gradient.color, "gradient"), (MEANING.cut.color, "what the horizon cuts")],
-            kind="line",
-        )
-        key = VGroup(key, ColorBar(vmax, label="dL/dW values", length=2.0)).arrange(RIGHT, buff=0.8)
-        VGroup(row, summary, key).arrange(DOWN, buff=0.5).move_to(STAGE_CENTER)
-        self.summary_numbers = big
-        self.play(FadeIn(row), Write(summary), FadeIn(key))
-
-
-def update_verdict(before: float, chunks: float, full: float, n: int) -> str:
-    """What the numbers show: which way of updating lowered the sequence's loss more."""
-
-    def went(x: float) -> str:
-        return "lowered" if x < before else "raised"
-
-    if n == 1:
-        return (
-            f"One chunk is the whole sequence: the chunk's update is full BPTT's update "
-            f"(L {fmt(before)} -> {fmt(full)})."
-        )
-    both = (
-        f"{n} chunk updates {went(chunks)} L from {fmt(before)} to {fmt(chunks)}; "
-        f"1 full update {went(full)} it to {fmt(full)}: "
-    )
-    if fmt(chunks) == fmt(full):
-        return both + "the same to 2 decimals."
-    better = "the chunk updates" if chunks < full else "the one full update"
-    return both + f"here {better} ended lower."

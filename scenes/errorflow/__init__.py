@@ -9,6 +9,8 @@ computes model math. One module per concept:
 - ``gradients``: ``MatrixFrame`` (a gradient in a coloured frame) and
   ``GradientTable`` (every parameter's per-step gradients and their sum).
 - ``sources``: ``SourceBars`` and ``ContributionSum``, errors split by source loss.
+- ``equations``: Goodfellow 10.18-10.28 with one unit's numbers, the error chain.
+- ``update``: ``UpdateTable`` (losses before and after one update), ``update_verdict``.
 
 Norms against a distance on a log axis (``LogNormPlot``) are a plot: ``scenes.curves``.
 Everything public is re-exported here; scenes import from the modules.

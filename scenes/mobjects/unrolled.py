@@ -31,42 +31,21 @@ from rnncore.rnn import Trace
 from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING
 from scenes.layout import ARROW_TIP, STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH
 from scenes.mobjects.numbers import display_step
+from scenes.mobjects.unrolled_rows import (
+    ELLIPSIS_FRACTION,
+    MAX_STEPS,
+    NONE_MARK,
+    ROW_COLOR,
+    ROW_GAP,
+    ROW_LABEL_WIDTH,
+    ROW_TEX,
+    ROWS,
+    STEP_LABEL_HEIGHT,
+    _window,
+)
 from scenes.mobjects.value_shapes import CELL_HEIGHT, CELL_WIDTH, TARGET_FRAME, VectorStrip
 
-__all__ = ["MAX_STEPS", "NONE_MARK", "ROWS", "UnrolledRNN"]
-
-ROW_GAP = 0.42  # vertical room for the U / V arrows between rows
-STEP_LABEL_HEIGHT = 0.4
-ROW_LABEL_WIDTH = 0.85
-ELLIPSIS_FRACTION = 0.6  # width of an ellipsis column relative to a step column
-MAX_STEPS = 7  # more steps than this become a window with an ellipsis
-
-ROWS = ("x", "h", "o", "y_hat", "loss", "y")  # bottom to top; the target y(t) above L(t)
-ROW_TEX = {
-    "x": "x^{(t)}",
-    "h": "h^{(t)}",
-    "o": "o^{(t)}",
-    "y_hat": r"\hat{y}^{(t)}",
-    "y": "y^{(t)}",
-    "loss": "L^{(t)}",
-}
-ROW_COLOR = {
-    "x": MEANING.input.color,
-    "h": MEANING.hidden.color,
-    "o": MEANING.output.color,
-    "y_hat": MEANING.output.color,
-    "y": MEANING.text.color,
-    "loss": MEANING.loss.color,
-}
-NONE_MARK = "–"  # what a step without a loss shows in its L cell
-
-
-def _window(T: int, max_steps: int) -> tuple[int, ...]:
-    """The steps an unrolled view shows: all, or a head and the last two."""
-    if max_steps >= T:
-        return tuple(range(T))
-    head = max_steps - 2
-    return (*range(head), T - 2, T - 1)
+__all__ = ["ELLIPSIS_FRACTION", "MAX_STEPS", "NONE_MARK", "ROWS", "UnrolledRNN"]
 
 
 class UnrolledRNN(VGroup):
