@@ -27,7 +27,7 @@ from manim import (
 
 from rnncore import load_weather
 from scenes.base import LectureScene
-from scenes.diagrams import DataCells, SentenceVectors, TaskDiagram
+from scenes.diagrams import DataCells, SentenceVectors
 from scenes.grammar import (
     FONT_LABEL,
     FONT_SMALL,
@@ -35,6 +35,7 @@ from scenes.grammar import (
 )
 from scenes.layout import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH, fit_within
 from scenes.mobjects.keys import Legend
+from scenes.task_diagram import TaskDiagram
 
 __all__ = ["SequenceData"]
 

@@ -10,18 +10,13 @@ its numbers are the core's: ``rnncore.task_run`` (loss masks), ``seq2seq``,
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-
 from manim import (
     DOWN,
     LEFT,
     RIGHT,
     UP,
     FadeIn,
-    FunctionGraph,
     MathTex,
-    Text,
     VGroup,
 )
 
@@ -38,17 +33,23 @@ from rnncore import (
     task_run,
 )
 from scenes.base import LectureScene
-from scenes.diagrams import SheetStack, TaskDiagram, arrow_between
 from scenes.grammar import (
     FONT_LABEL,
-    FONT_SMALL,
-    IMAGE_CHANNELS,
     MEANING,
 )
 from scenes.layout import STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH, fit_within
 from scenes.mobjects.keys import ColorBar, Legend
 from scenes.mobjects.numbers import display_step, fmt
 from scenes.mobjects.value_shapes import VectorStrip
+from scenes.task_diagram import TaskDiagram
+from scenes.task_views import (
+    BidirectionalView,
+    CaptioningView,
+    CTCView,
+    Seq2SeqView,
+    example_lines,
+    vec,
+)
 
 __all__ = ["TaskTypes"]
 
@@ -65,13 +66,6 @@ DIAGRAM_BOTTOM = -0.6  # ... down to here
 TEXT_TOP = -0.9  # the examples band starts here
 KEY_Y = STAGE_BOTTOM + 0.35  # legend and colour bar row
 COLORBAR_LEN = 2.0
-PITCH_SMALL = 0.95  # time-step pitch of the denser diagrams
-
-
-def _lines(*lines: str) -> VGroup:
-    """Short example lines, left-aligned."""
-    group = VGroup(*(Text(line, font_size=FONT_SMALL, color=MEANING.text.color) for line in lines))
-    return group.arrange(DOWN, buff=0.22, aligned_edge=LEFT)
 
 
 class TaskTypes(LectureScene):
@@ -163,7 +157,7 @@ class TaskTypes(LectureScene):
         self.shown["many_to_one"] = {"y_hat": out.values, "loss": run.backprop.loss}
         self.place_diagram(VGroup(chain, xs, out, loss))
         text = self.place_text(
-            _lines(
+            example_lines(
                 f"Temperature in {FORECAST_HOURS} h from the last {HISTORY_HOURS} h, "
                 f"one vector every {SAMPLE_MINUTES} min:",
                 f"      {HISTORY_HOURS} × 6 = {n_steps} vectors in, 1 value out",
@@ -192,7 +186,7 @@ class TaskTypes(LectureScene):
         self.shown["one_to_many"] = [s.values for s in outs]
         self.place_diagram(VGroup(chain, xs, outs))
         text = self.place_text(
-            _lines(
+            example_lines(
                 "Music / text generation: the first note or word in, a phrase out",
                 "(image captioning is one-to-many too: see the last slide)",
             )
@@ -243,59 +237,20 @@ class TaskTypes(LectureScene):
             "Machine translation uses a sequence-to-sequence model, important for text "
             "summarisation and other language tasks too. The encoder reads the input and "
             "gives out a hidden state vector, here our network's last hidden state "
-            f"{_vec(s2s.context)}; it starts the decoder, which "
+            f"{vec(s2s.context)}; it starts the decoder, which "
             "generates the output using the output of each step as the input of the "
             f"next: here {', '.join(tokens)} (an untrained decoder, so only the data "
             "flow means anything).",
         )
-        encoder = TaskDiagram([True] * T, [False] * T, pitch=PITCH_SMALL)
-        enc_x = encoder.label_inputs([self.step_name(t) for t in range(T)])
-        decoder = TaskDiagram(
-            [True] + [False] * (DECODER_STEPS - 1),
-            [True] * DECODER_STEPS,
-            feedback=True,
-            pitch=1.2,
-        )
-        dec_x = decoder.label_inputs(["start"] + [None] * (DECODER_STEPS - 1))
-        dec_y = decoder.label_outputs(tokens)
-        context = VectorStrip(s2s.context, outline=MEANING.hidden.color)
-        enc = VGroup(encoder, enc_x)
-        dec = VGroup(decoder, dec_x, dec_y)
-        row = VGroup(enc, context, dec).arrange(RIGHT, buff=0.7)
-        context.set_y(encoder.cells.get_y())
-        dec.shift((encoder.cells.get_y() - decoder.cells.get_y()) * UP)
-        links = VGroup(
-            arrow_between(
-                encoder.cells[-1].get_right(),
-                context.get_left() + 0.08 * LEFT,
-                MEANING.recurrent.color,
-            ),
-            arrow_between(
-                context.get_right() + 0.08 * RIGHT,
-                decoder.cells[0].get_left(),
-                MEANING.recurrent.color,
-            ),
-        )
-        names = VGroup(
-            Text("encoder", font_size=FONT_LABEL, color=MEANING.text.color).next_to(
-                encoder, DOWN, buff=0.8
-            ),
-            Text("decoder", font_size=FONT_LABEL, color=MEANING.text.color).next_to(
-                decoder, DOWN, buff=0.8
-            ),
-            Text("hidden state", font_size=FONT_SMALL, color=MEANING.hidden.color).next_to(
-                context, UP, buff=0.15
-            ),
-        )
-        diagram = VGroup(row, links, names)
-        self.place_diagram(diagram)
-        self.shown["seq2seq"] = {"context": context.values, "tokens": tokens}
+        view = Seq2SeqView([self.step_name(t) for t in range(T)], s2s.context, tokens)
+        self.place_diagram(view)
+        self.shown["seq2seq"] = {"context": view.context.values, "tokens": tokens}
         text = self.place_text(
-            _lines("Machine translation, summarisation: a sequence in, another sequence out")
+            example_lines("Machine translation, summarisation: a sequence in, another sequence out")
         )
-        self.play(FadeIn(enc), FadeIn(names[0]))
-        self.play(FadeIn(links[0]), FadeIn(context), FadeIn(names[2]))
-        self.play(FadeIn(links[1]), FadeIn(dec), FadeIn(names[1]))
+        self.play(FadeIn(view.enc), FadeIn(view.names[0]))
+        self.play(FadeIn(view.links[0]), FadeIn(view.context), FadeIn(view.names[2]))
+        self.play(FadeIn(view.links[1]), FadeIn(view.dec), FadeIn(view.names[1]))
         self.show_keys()
         self.play(FadeIn(text))
 
@@ -310,37 +265,15 @@ class TaskTypes(LectureScene):
             f"Classification shortens it: merge repeated letters ('{merged}'), then drop "
             f"the blanks '-' ('{collapsed}'). The blank keeps the double l.",
         )
-        n = len(CTC_OUTPUT)
-        chain = TaskDiagram([True] * n, [True] * n, pitch=PITCH_SMALL)
-        letters = chain.label_outputs(list(CTC_OUTPUT), font_size=FONT_LABEL)
-        left, right = chain.input_anchor(0), chain.input_anchor(n - 1)
-        wave = FunctionGraph(
-            lambda x: 0.18 * _wave(x),
-            x_range=[left[0] - 0.3, right[0] + 0.3],
-            color=MEANING.input.color,
-        ).move_to(VGroup(chain.cells).get_bottom() + 0.85 * DOWN)
-        wave_label = Text("air pressure", font_size=FONT_SMALL, color=MEANING.input.color)
-        wave_label.next_to(wave, LEFT, buff=0.3)
-        stages = VGroup(
-            self._ctc_line("merge repeats", merged),
-            self._ctc_line("drop blanks", collapsed),
-        ).arrange(UP, buff=0.35, aligned_edge=LEFT)
-        diagram = VGroup(wave, wave_label, chain, letters)
-        stack = VGroup(diagram, stages).arrange(UP, buff=0.45)
-        fit_within(stack, STAGE_WIDTH, STAGE_TOP - KEY_Y - 0.6)
-        stack.move_to([0, (STAGE_TOP + KEY_Y + 0.4) / 2, 0])
+        view = CTCView(CTC_OUTPUT, merged, collapsed)
+        fit_within(view, STAGE_WIDTH, STAGE_TOP - KEY_Y - 0.6)
+        view.move_to([0, (STAGE_TOP + KEY_Y + 0.4) / 2, 0])
         self.shown["ctc"] = {"raw": CTC_OUTPUT, "merged": merged, "collapsed": collapsed}
-        self.play(FadeIn(wave), FadeIn(wave_label), FadeIn(chain))
-        self.play(FadeIn(letters))
-        self.play(FadeIn(stages[0]))
-        self.play(FadeIn(stages[1]))
+        self.play(FadeIn(view.wave), FadeIn(view.wave_label), FadeIn(view.chain))
+        self.play(FadeIn(view.letters))
+        self.play(FadeIn(view.stages[0]))
+        self.play(FadeIn(view.stages[1]))
         self.show_keys(colorbar=False)
-
-    @staticmethod
-    def _ctc_line(step: str, text: str) -> VGroup:
-        name = Text(f"{step}:", font_size=FONT_SMALL, color=MEANING.neutral.color)
-        value = Text(" ".join(text), font_size=FONT_LABEL, color=MEANING.output.color)
-        return VGroup(name, value).arrange(RIGHT, buff=0.3)
 
     def show_bidirectional(self) -> None:
         bi, T = self.bi, self.lesson.T
@@ -351,57 +284,35 @@ class TaskTypes(LectureScene):
             "again a good example. One RNN reads the sequence left to right, another "
             "right to left, so the output at each step sees the whole sequence. It is "
             "just two forward passes: at step "
-            f"{display_step(t)} the forward state is {_vec(bi.h_forward[t])} "
-            f"and the backward state {_vec(bi.h_backward[t])}.",
+            f"{display_step(t)} the forward state is {vec(bi.h_forward[t])} "
+            f"and the backward state {vec(bi.h_backward[t])}.",
         )
-        chain = TaskDiagram([True] * T, [True] * T, bidirectional=True)
-        xs = chain.label_inputs([self.step_name(k) for k in range(T)])
-        rows = VGroup(
-            Text("forward", font_size=FONT_SMALL, color=MEANING.hidden.color).next_to(
-                chain.cells, LEFT, buff=0.3
-            ),
-            Text("backward", font_size=FONT_SMALL, color=MEANING.hidden.color).next_to(
-                chain.cells_back, LEFT, buff=0.3
-            ),
+        view = BidirectionalView(
+            [self.step_name(k) for k in range(T)],
+            t,
+            display_step(t),
+            bi.h_forward[t],
+            bi.h_backward[t],
         )
-        fwd = VectorStrip(bi.h_forward[t], outline=MEANING.hidden.color)
-        bwd = VectorStrip(bi.h_backward[t], outline=MEANING.hidden.color)
-        strips = VGroup(
-            VGroup(
-                MathTex(
-                    rf"\overrightarrow{{h}}^{{({display_step(t)})}}",
-                    font_size=FONT_LABEL,
-                    color=MEANING.hidden.color,
-                ),
-                fwd,
-            ).arrange(DOWN, buff=0.15),
-            VGroup(
-                MathTex(
-                    rf"\overleftarrow{{h}}^{{({display_step(t)})}}",
-                    font_size=FONT_LABEL,
-                    color=MEANING.hidden.color,
-                ),
-                bwd,
-            ).arrange(DOWN, buff=0.15),
-        ).arrange(RIGHT, buff=0.4)
-        body = VGroup(VGroup(chain, xs, rows), strips).arrange(RIGHT, buff=1.0)
-        self.place_diagram(body)
-        marker = chain.cells[t].copy().set_stroke(MEANING.text.color, width=5)
-        marker_back = chain.cells_back[t].copy().set_stroke(MEANING.text.color, width=5)
-        self.shown["bidirectional"] = {"t": t, "forward": fwd.values, "backward": bwd.values}
+        self.place_diagram(view)
+        markers = view.markers()
+        self.shown["bidirectional"] = {
+            "t": t,
+            "forward": view.fwd.values,
+            "backward": view.bwd.values,
+        }
         text = self.place_text(
-            _lines(
+            example_lines(
                 "forward row: reads left to right    backward row: reads right to left",
                 "the output at every step sees the whole sentence",
             )
         )
-        self.play(FadeIn(chain), FadeIn(xs), FadeIn(rows))
-        self.play(FadeIn(marker), FadeIn(marker_back), FadeIn(strips))
+        self.play(FadeIn(view.chain), FadeIn(view.xs), FadeIn(view.rows))
+        self.play(FadeIn(markers[0]), FadeIn(markers[1]), FadeIn(view.strips))
         self.show_keys()
         self.play(FadeIn(text))
 
     def show_captioning(self) -> None:
-        n = len(CAPTION_WORDS)
         self.new_slide(
             "Image captioning: one-to-many",
             "Interestingly, image captioning, where a computer describes a picture, is "
@@ -410,52 +321,16 @@ class TaskTypes(LectureScene):
             "the end of a CNN's feature extraction part (after some transformations, "
             "depending on the model).",
         )
-        image = SheetStack(IMAGE_CHANNELS, 5, 5, cell=0.2)
-        semantic = VectorStrip(
-            n=6, cell_width=0.3, cell_height=0.24, outline=MEANING.hidden.color, show_numbers=False
+        view = CaptioningView(CAPTION_WORDS)
+        self.place_diagram(view)
+        text = self.place_text(example_lines("(an illustrative caption)"))
+        self.play(FadeIn(view.image), FadeIn(view.labels[0]), FadeIn(view.channels))
+        self.play(
+            FadeIn(view.to_semantic),
+            FadeIn(view.cnn_label),
+            FadeIn(view.semantic),
+            FadeIn(view.labels[1]),
         )
-        cnn_label = Text("CNN", font_size=FONT_SMALL, color=MEANING.text.color)
-        chain = TaskDiagram([True] + [False] * (n - 1), [True] * n, pitch=1.3)
-        words = chain.label_outputs(list(CAPTION_WORDS), font_size=FONT_LABEL)
-        semantic.next_to(chain.input_anchor(0), LEFT, buff=0.9).shift(0.2 * DOWN)
-        image.next_to(semantic, LEFT, buff=1.0)
-        channels = Legend(
-            [(c, name) for c, name in zip(IMAGE_CHANNELS, ("red", "green", "blue"), strict=True)],
-            vertical=False,
-        )
-        channels.entries.arrange(RIGHT, buff=0.3)
-        channels.next_to(image, UP, buff=0.3)
-        to_semantic = arrow_between(
-            image.get_right() + 0.15 * RIGHT, semantic.get_left() + 0.15 * LEFT
-        )
-        cnn_label.next_to(to_semantic, UP, buff=0.1)
-        to_rnn = arrow_between(
-            semantic.get_right() + 0.15 * RIGHT, chain.input_anchor(0), MEANING.input.color
-        )
-        labels = VGroup(
-            Text("image", font_size=FONT_SMALL, color=MEANING.text.color).next_to(
-                image, DOWN, buff=0.2
-            ),
-            Text("semantic vector", font_size=FONT_SMALL, color=MEANING.text.color).next_to(
-                semantic, DOWN, buff=0.2
-            ),
-        )
-        diagram = VGroup(image, semantic, chain, words, channels, to_semantic, cnn_label, to_rnn)
-        diagram.add(labels)
-        self.place_diagram(diagram)
-        text = self.place_text(_lines("(an illustrative caption)"))
-        self.play(FadeIn(image), FadeIn(labels[0]), FadeIn(channels))
-        self.play(FadeIn(to_semantic), FadeIn(cnn_label), FadeIn(semantic), FadeIn(labels[1]))
-        self.play(FadeIn(to_rnn), FadeIn(chain), FadeIn(words))
+        self.play(FadeIn(view.to_rnn), FadeIn(view.chain), FadeIn(view.words))
         self.show_keys(colorbar=False)
         self.play(FadeIn(text))
-
-
-def _wave(x: float) -> float:
-    """An illustrative sound wave (drawing only: no model value)."""
-    return math.sin(7.0 * x) * math.cos(1.3 * x) + 0.4 * math.sin(17.0 * x)
-
-
-def _vec(values: Sequence[float]) -> str:
-    """``(0.12, -0.34)``: a vector for the speaker notes."""
-    return "(" + ", ".join(fmt(v) for v in values) + ")"

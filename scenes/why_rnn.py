@@ -30,7 +30,7 @@ from manim import (
 
 from rnncore import ORDER_ANSWERS, ORDER_WORDS, OrderDemo, order_demo
 from scenes.base import LectureScene
-from scenes.diagrams import MappingBox, SentenceVectors, TaskDiagram, arrow_between
+from scenes.diagrams import MappingBox, SentenceVectors, arrow_between
 from scenes.grammar import (
     FONT_LABEL,
     FONT_SMALL,
@@ -41,6 +41,7 @@ from scenes.mobjects.keys import Legend
 from scenes.mobjects.numbers import fmt
 from scenes.mobjects.value_shapes import VectorStrip
 from scenes.order_views import DENSE_HIDDEN, ClassOutput, FlatDCLView, OneHotWords, order_keys
+from scenes.task_diagram import TaskDiagram
 
 __all__ = ["SENTENCES", "WhyRNN"]
 
