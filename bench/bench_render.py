@@ -28,8 +28,11 @@ import av
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import render  # noqa: E402  (the CLI's own rendering code, so the numbers are the CLI's)
+from pipeline.build import render_scene  # noqa: E402  (the CLI's own rendering code)
+from pipeline.plan import QUALITIES, child_env  # noqa: E402
+from pipeline.run import CliError, Runner  # noqa: E402
 from scenes import LECTURE  # noqa: E402
+from scenes.outline import DECK_SCENES  # noqa: E402
 
 __all__ = ["bench", "main"]
 
@@ -49,10 +52,10 @@ def bench(scene: str, quality: str) -> dict[str, float]:
     """Render ``scene`` once at ``quality``; return its timings."""
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
         work = Path(tmp)
-        runner = render.Runner(render.child_env({}), work, echo=False)
+        runner = Runner(child_env({}), work, echo=False)
         cpu_before = child_cpu()
         start = time.perf_counter()
-        mp4 = render.render_scene(runner, scene, quality, work, progress=False)
+        mp4 = render_scene(runner, scene, quality, work, progress=False)
         wall = time.perf_counter() - start
         cpu = child_cpu() - cpu_before
         seconds, frames = video_seconds(mp4)
@@ -69,10 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenes", nargs="+", default=list(DEFAULT_SCENES), metavar="SCENE")
     parser.add_argument(
-        "--qualities", nargs="+", default=list(DEFAULT_QUALITIES), choices=list(render.QUALITIES)
+        "--qualities", nargs="+", default=list(DEFAULT_QUALITIES), choices=list(QUALITIES)
     )
     args = parser.parse_args(argv)
-    known = [s.name for s in LECTURE] + list(render.DECK_SCENES)
+    known = [s.name for s in LECTURE] + list(DECK_SCENES)
     unknown = [s for s in args.scenes if s not in known]
     if unknown:
         parser.error(f"unknown scene {unknown[0]!r} (known: {', '.join(known)})")
@@ -86,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         for quality in args.qualities:
             try:
                 r = bench(scene, quality)
-            except render.CliError as e:
+            except CliError as e:
                 print(f"{scene:<22} {quality:<8} failed: {e}")
                 continue
             print(

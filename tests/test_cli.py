@@ -38,7 +38,10 @@ from _cli_support import (
     wait_for,
 )
 
-import render
+from pipeline import build
+from pipeline.install import check_out, install
+from pipeline.plan import check_lesson, child_env, video_plan
+from pipeline.run import CliError, Interrupted, Runner, StopSignals
 from rnncore import load_lesson
 from scenes import LECTURE
 from scenes.deck import TITLE_NOTES
@@ -292,11 +295,11 @@ def test_unwritable_out_is_refused() -> None:
 
 def test_options_reach_the_scenes_through_the_environment(tmp_path: Path) -> None:
     lesson = lesson_file(tmp_path, SIZES_ONLY)
-    env = render.child_env(render.check_lesson(lesson, 7))
+    env = child_env(check_lesson(lesson, 7))
     assert env["RNN_LECTURE_LESSON"] == str(lesson.resolve())
     assert env["RNN_LECTURE_SEED"] == "7"
     assert str(ROOT) in env["PYTHONPATH"].split(":")
-    assert "RNN_LECTURE_LESSON" not in render.child_env({})
+    assert "RNN_LECTURE_LESSON" not in child_env({})
 
 
 def test_a_failed_render_leaves_out_as_it_was(
@@ -306,26 +309,23 @@ def test_a_failed_render_leaves_out_as_it_was(
     (out / "videos").mkdir(parents=True)
     (out / "videos" / "Old.mp4").write_bytes(b"old")
 
-    def half_then_fail(
-        runner: render.Runner, name: str, quality: str, work: Path, progress: bool
-    ) -> Path:
+    def half_then_fail(runner: Runner, name: str, quality: str, work: Path, progress: bool) -> Path:
         (work / "media" / name).mkdir(parents=True)
         (work / "media" / name / f"{name}.mp4").write_bytes(b"half")
-        raise render.CliError(f"rendering {name} failed: boom", code=1)
+        raise CliError(f"rendering {name} failed: boom", code=1)
 
-    monkeypatch.setattr(render, "render_scene", half_then_fail)
-    args = render.build_parser().parse_args(["video", "--out", str(out)])
-    args.out = render.check_out(args.out)
-    with pytest.raises(render.CliError, match="boom"):
-        render.execute(render.video_plan(["LectureTitle"]), args, {})
+    monkeypatch.setattr(build, "render_scene", half_then_fail)
+    opts = build.RenderOptions(check_out(out))
+    with pytest.raises(CliError, match="boom"):
+        build.execute(video_plan(["LectureTitle"]), opts, {})
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == [
         Path("videos"),
         Path("videos/Old.mp4"),
     ]
     fresh = tmp_path / "fresh" / "out"
-    args.out = render.check_out(fresh)
-    with pytest.raises(render.CliError):
-        render.execute(render.video_plan(["LectureTitle"]), args, {})
+    opts = build.RenderOptions(check_out(fresh))
+    with pytest.raises(CliError):
+        build.execute(video_plan(["LectureTitle"]), opts, {})
     assert not (tmp_path / "fresh").exists()
 
 
@@ -341,7 +341,7 @@ def test_install_replaces_files_and_asset_folders_whole(tmp_path: Path) -> None:
     (staged / "videos").mkdir()
     (staged / "videos" / "A.mp4").write_bytes(b"a")
     trash.mkdir()
-    installed = render.install(staged, out, trash)
+    installed = install(staged, out, trash)
     assert {p.relative_to(out) for p in installed} == {
         Path("lecture_assets"),
         Path("lecture.html"),
@@ -411,7 +411,7 @@ def test_a_signal_mid_render_ends_every_process_and_leaves_out_as_it_was(
 
 def test_stop_ends_the_whole_process_group(tmp_path: Path) -> None:
     """A subprocess's own children (manim's LaTeX, ffmpeg, ...) are ended with it."""
-    runner = render.Runner(dict(os.environ), tmp_path, echo=False)
+    runner = Runner(dict(os.environ), tmp_path, echo=False)
     pid_file = tmp_path / "grandchild.pid"
     cmd = ["sh", "-c", f"sleep 300 & echo $! > {pid_file}; wait"]
     errors: list[BaseException] = []
@@ -434,20 +434,20 @@ def test_stop_ends_the_whole_process_group(tmp_path: Path) -> None:
     runner.stop()
     thread.join(10)
     assert not thread.is_alive()
-    assert time.monotonic() - start < render.Runner.GRACE  # ended by SIGTERM, no waiting
+    assert time.monotonic() - start < Runner.GRACE  # ended by SIGTERM, no waiting
     assert [str(e) for e in errors] == ["stopped"]
     assert still_running(family) == []
-    with pytest.raises(render.CliError, match="stopped"):  # nothing starts after a stop
+    with pytest.raises(CliError, match="stopped"):  # nothing starts after a stop
         runner.run(["true"], "true", "test-stop-after")
 
 
 def test_signals_are_deferred_in_critical_blocks_and_raised_once() -> None:
-    guard = render.StopSignals()
+    guard = StopSignals()
     before = signal.getsignal(signal.SIGTERM)
     with guard.installed():
         assert signal.getsignal(signal.SIGTERM) == guard.handler
         reached = False
-        with pytest.raises(render.Interrupted) as info, guard.deferred():
+        with pytest.raises(Interrupted) as info, guard.deferred():
             os.kill(os.getpid(), signal.SIGTERM)
             time.sleep(0.05)  # the handler has run by now, and waited
             reached = True
@@ -461,7 +461,7 @@ def test_signals_are_deferred_in_critical_blocks_and_raised_once() -> None:
 def test_an_ignored_signal_stays_ignored() -> None:
     """Under nohup, SIGHUP is ignored when the run starts: it must stay so."""
     previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    guard = render.StopSignals()
+    guard = StopSignals()
     try:
         with guard.installed():
             assert signal.getsignal(signal.SIGHUP) == signal.SIG_IGN

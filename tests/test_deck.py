@@ -22,6 +22,7 @@ from _cli_support import (
 from manim import tempconfig
 
 import render
+from pipeline import install, plan
 from scenes import LECTURE
 from scenes.base import LESSON_ENV, SEED_ENV
 from scenes.deck import TITLE_NOTES, Section000, Section001
@@ -48,12 +49,12 @@ def test_every_article_of_the_lecture_has_a_section_slide() -> None:
 
 
 def test_the_lecture_plan_keeps_lecture_order_for_a_subset() -> None:
-    full = render.lecture_plan()
+    full = plan.lecture_plan()
     assert full.scenes == tuple(deck_order(LECTURE))
     assert full.videos == tuple(s.name for s in LECTURE)
     assert [(d.name, d.formats) for d in full.decks] == [("lecture", ("html", "pptx", "pdf"))]
     picked = [s.name for s in LECTURE][::-1][:2]
-    part = render.lecture_plan(picked)
+    part = plan.lecture_plan(picked)
     assert part.videos == tuple(s.name for s in LECTURE if s.name in picked)
     assert part.scenes[0] == "LectureTitle"
     assert [n for n in part.scenes if n not in DECK_SCENES] == list(part.videos)
@@ -70,15 +71,15 @@ def test_section_slides_list_their_articles_scenes() -> None:
 
 
 def test_render_passes_the_lesson_under_the_names_the_scenes_read() -> None:
-    assert (render.LESSON_ENV, render.SEED_ENV) == (LESSON_ENV, SEED_ENV)
+    assert (plan.LESSON_ENV, plan.SEED_ENV) == (LESSON_ENV, SEED_ENV)
 
 
 def test_reveal_version_matches_manim_slides() -> None:
     from manim_slides.convert import RevealJS
 
-    assert RevealJS.model_fields["reveal_version"].default == render.REVEAL_VERSION
+    assert RevealJS.model_fields["reveal_version"].default == install.REVEAL_VERSION
     makefile = (Path(render.__file__).parent / "Makefile").read_text(encoding="utf-8")
-    assert f"REVEAL_VERSION := {render.REVEAL_VERSION}" in makefile
+    assert f"REVEAL_VERSION := {install.REVEAL_VERSION}" in makefile
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,292 @@
+"""Rendering a plan: each scene with ``manim``, each deck with ``manim-slides convert``.
+
+``execute`` renders a ``Plan`` into ``--out``, all or nothing: the steps run in a
+scratch folder inside ``--out`` (``pipeline.install.scratch``), ``jobs`` at a time
+(``pipeline.run.run_steps``); a scene or deck that nothing it depends on has changed
+comes from the cache (``pipeline.cache``); captions are added from the slides' notes;
+the finished files are moved into place last (``pipeline.install.install``).
+``preview`` draws each slide's final frame from a dry run, and ``measure`` counts a
+scene's slides and seconds, also from a dry run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import inspect
+import json
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.cache import Cache, restore
+from pipeline.install import REVEAL_VERSION, install, replace_folders, reveal_dir, scratch
+from pipeline.plan import (
+    LESSON_ENV,
+    QUALITIES,
+    RECORD_ENV,
+    SEED_ENV,
+    Deck,
+    Plan,
+    child_env,
+    chosen_lesson,
+    scene_file,
+    scene_module,
+)
+from pipeline.run import SIGNALS, CliError, Runner, run_steps, say
+from scenes import LECTURE, scene_class
+from scenes.outline import DECK_MODULE
+
+__all__ = [
+    "RenderOptions",
+    "SceneRenderer",
+    "deck_code",
+    "deck_outputs",
+    "execute",
+    "measure",
+    "preview",
+    "render_scene",
+    "scene_outputs",
+]
+
+
+SceneRenderer = Callable[[Runner, str, str, Path, bool], Path]
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to render a plan.
+
+    Attributes
+    ----------
+    out : Path
+        The checked, absolute --out.
+    quality, jobs, force
+        --quality, --jobs (steps at a time), --force (ignore the cache).
+    renderer : callable, optional
+        Renders one scene as ``render_scene`` does (default: ``render_scene``, here);
+        ``pipeline.cluster.DaskScenes`` renders on a Dask cluster, every scene at once.
+    last : bool
+        The run's last install: after it, signals change nothing (``batch`` installs
+        each lesson's lecture into its scratch folder first, so it passes False).
+    """
+
+    out: Path
+    quality: str = "low"
+    jobs: int = 1
+    force: bool = False
+    renderer: SceneRenderer | None = None
+    last: bool = True
+
+
+def converter() -> Callable[[Runner, Deck, str, Path, Path | None], None]:
+    """``convert(runner, deck, fmt, dest, reveal)``: a deck into one format."""
+    from render import convert  # (render.py holds it until the handout work has landed)
+
+    return convert
+
+
+def execute(plan: Plan, opts: RenderOptions, lesson_env: dict[str, str]) -> list[Path]:
+    """Render ``plan`` into ``opts.out``, ``opts.jobs`` steps at a time; all or nothing."""
+    wants_html = any("html" in d.formats for d in plan.decks)
+    reveal = reveal_dir() if wants_html else None
+    if wants_html and reveal is None:
+        print(
+            f"note: no local reveal.js in build/reveal.js-{REVEAL_VERSION} (run `make reveal`);"
+            " the HTML will load it from the internet",
+            file=sys.stderr,
+        )
+    runner = Runner(child_env(lesson_env), opts.out, echo=opts.jobs == 1)
+    with scratch(opts.out, ".render-", on_failure=runner.stop) as work:
+        runner.cwd = work
+        return render_plan(plan, opts, runner, work, reveal, lesson_env)
+
+
+def render_plan(
+    plan: Plan,
+    opts: RenderOptions,
+    runner: Runner,
+    work: Path,
+    reveal: Path | None,
+    lesson_env: dict[str, str],
+) -> list[Path]:
+    """Render every step of ``plan`` in ``work``, then move the results into ``opts.out``."""
+    convert = converter()
+    echo = runner.echo  # one step at a time: show manim's own output live
+    staged = work / "staged"
+    bar = echo and sys.stderr.isatty()
+    videos: dict[str, Path] = {}
+    keys: dict[str, str] = {}  # scene -> its cache key
+    config, seed = lesson_env.get(LESSON_ENV), lesson_env.get(SEED_ENV)
+    lesson = chosen_lesson(config and Path(config), None if seed is None else int(seed))
+    cache = Cache(opts.quality, lesson)
+    record = work / "record"  # scenes.record writes <Scene>.json here
+    record.mkdir()
+    runner.env = {**runner.env, RECORD_ENV: str(record)}
+
+    def render_step(name: str) -> None:
+        module = scene_module(name)
+        hit = None if opts.force else cache.find_scene(name, module)
+        if hit is not None:  # nothing it reads changed: its video and slides as they were
+            keys[name], folder = hit
+            videos[name] = work / "cached" / f"{name}.mp4"
+            restore(folder, scene_outputs(name, work, videos[name]))
+            say(f"  {name}: unchanged, from the cache")
+            return
+        render = opts.renderer or render_scene
+        videos[name] = render(runner, name, opts.quality, work, bar)
+        fields = json.loads((record / f"{name}.json").read_text(encoding="utf-8"))["fields"]
+        keys[name] = cache.store_scene(
+            name, module, fields, scene_outputs(name, work, videos[name])
+        )
+
+    def convert_step(deck: Deck, fmt: str) -> Callable[[], None]:
+        dest = staged / f"{deck.name}.{fmt}"
+
+        def step() -> None:
+            key = cache.deck_key(deck.name, fmt, [keys[s] for s in deck.scenes], deck_code(deck))
+            files = deck_outputs(dest)
+            folder = None if opts.force else cache.find_deck(deck.name, key)
+            if folder is not None:
+                restore(folder, files)
+                say(f"  {dest.name}: unchanged, from the cache")
+                return
+            convert(runner, deck, fmt, dest, reveal)
+            cache.store_deck(deck.name, key, files)
+
+        return step
+
+    n = len(plan.scenes)
+    steps = [
+        (f"[{i}/{n}] {name}", lambda name=name: render_step(name))
+        for i, name in enumerate(plan.scenes, start=1)
+    ]
+    run_steps(runner, steps, len(steps) if opts.renderer else opts.jobs, echo)
+    staged.mkdir()
+    from pipeline import outputs as captions  # (pydantic, PyAV: loaded only to render)
+
+    try:  # captions from the slides' notes: in each MP4, beside it, in the HTML decks
+        for name in plan.videos:
+            (staged / "videos").mkdir(exist_ok=True)
+            mp4 = staged / "videos" / f"{name}.mp4"
+            captions.caption_video(work / "slides", name, videos[name], mp4)
+        if any("html" in deck.formats for deck in plan.decks):
+            captions.write_slide_captions(work / "slides", list(plan.scenes))
+    except captions.CaptionError as e:
+        raise CliError(f"captions: {e}", code=1) from None
+    for deck in plan.decks:
+        (staged / deck.name).parent.mkdir(parents=True, exist_ok=True)
+    steps = [
+        (f"writing {deck.name}.{fmt}", convert_step(deck, fmt))
+        for deck in plan.decks
+        for fmt in deck.formats
+    ]
+    run_steps(runner, steps, opts.jobs, echo)
+    trash = work / "trash"
+    trash.mkdir()
+    with SIGNALS.deferred():  # all of it or, if it fails, what it got to; never cut short
+        installed = install(staged, opts.out, trash)
+        if opts.last:
+            SIGNALS.disarm()  # done: a signal from now on changes nothing
+    return installed
+
+
+def render_scene(runner: Runner, name: str, quality: str, work: Path, progress: bool) -> Path:
+    """Render one scene into ``work``; return its MP4 (slides JSON lands in work/slides)."""
+    media = work / "media" / name
+    cmd = [
+        sys.executable, "-m", "manim", "render", f"-q{QUALITIES[quality]}",
+        "--media_dir", str(media), "--disable_caching", "-v", "WARNING", "--silent",
+        "--progress_bar", "display" if progress else "none",
+        str(scene_file(name)), name,
+    ]  # fmt: skip
+    runner.run(cmd, f"rendering {name}", name)
+    found = [p for p in media.glob(f"videos/**/{name}.mp4") if "partial" not in str(p)]
+    if len(found) != 1:
+        raise CliError(f"rendering {name}: expected one {name}.mp4, found {len(found)}", code=1)
+    return found[0]
+
+
+def scene_outputs(name: str, work: Path, video: Path) -> dict[str, Path]:
+    """A rendered scene's files: cache name -> where they are in ``work``."""
+    return {
+        "video.mp4": video,
+        "slides.json": work / "slides" / f"{name}.json",
+        "files": work / "slides" / "files" / name,
+    }
+
+
+def deck_outputs(dest: Path) -> dict[str, Path]:
+    """A converted deck's files: cache name -> where they are staged."""
+    files = {"deck": dest}
+    if dest.suffix == ".html":
+        files["assets"] = dest.parent / f"{dest.stem}_assets"
+    return files
+
+
+def deck_code(deck: Deck) -> str:
+    """What shapes a deck besides its scenes: its title, the converter's module, reveal.js,
+    the captions and the deck template."""
+    from pipeline.outputs import code_digest
+
+    sources = [Path(inspect.getfile(converter())), Path(__file__)]
+    code = [path.read_text(encoding="utf-8") for path in sources]
+    return json.dumps([deck.title, REVEAL_VERSION, *code, code_digest()])
+
+
+def preview(
+    names: Sequence[str], out: Path, config: Path | None, quality: str, seed: int | None
+) -> Path:
+    """Each scene's final frames into ``out``/preview/<Scene>/; return that folder.
+
+    A scene's folder is replaced whole, and only once every scene has been drawn.
+    """
+    from scenes.preview import final_frames
+
+    with scratch(out, ".preview-") as work:
+        staged = work / "preview"
+        for i, name in enumerate(names, start=1):
+            say(f"[{i}/{len(names)}] {name} ...")
+            with contextlib.redirect_stdout(sys.stderr):  # manim's warnings are not results
+                frames = final_frames(name, staged / name, config, quality, seed)
+            say(f"[{i}/{len(names)}] {name}: {len(frames)} slides")
+        with SIGNALS.deferred():  # every scene's folder, or none
+            replace_folders(staged, out / "preview", names, work)
+            SIGNALS.disarm()
+    return out / "preview"
+
+
+def measure(name: str) -> tuple[int, float]:
+    """Slides and seconds of a scene, from a dry run (nothing is encoded or written).
+
+    Reads manim-slides' list of slides the way ``Slide`` does before saving them.
+    """
+    from manim import Scene, config, tempconfig
+
+    cls = scene_class(name) if name in {s.name for s in LECTURE} else deck_class(name)
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        tempconfig(
+            {
+                "dry_run": True,
+                "quality": "low_quality",
+                "disable_caching": True,
+                "media_dir": tmp,
+                "verbosity": "WARNING",
+                "progress_bar": "none",
+            }
+        ),
+    ):
+        scene = cls(skip_animations=True)  # each animation jumps to its end; time still counts
+        config.write_to_movie = False  # Slide.__init__ turns it on, which a dry run cannot do
+        Scene.render(scene)  # the plain render: no slides folder is written
+        scene._add_last_slide()
+        slides = sum(1 for s in scene._slides if not s.skip_animations)
+        return slides, float(scene.renderer.time)
+
+
+def deck_class(name: str) -> type:
+    """A deck slide's class (title, section), from the deck module."""
+    return getattr(importlib.import_module(DECK_MODULE), name)
