@@ -38,7 +38,7 @@ from rnncore.bptt_views import (
 from scenes.base import LectureScene
 from scenes.chunks import ChunkTimeline, ChunkUpdate, matrix_cell, timeline_key
 from scenes.errorflow.gradients import MatrixFrame
-from scenes.grammar import FONT_LABEL, FONT_SMALL, FONT_TITLE, MEANING
+from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING
 from scenes.horizon import HorizonBeats
 from scenes.layout import (
     FRAME_MARGIN,
@@ -46,12 +46,11 @@ from scenes.layout import (
     STAGE_CENTER,
     STAGE_TOP,
     STAGE_WIDTH,
-    TITLE_BUFF,
 )
 from scenes.mobjects.keys import ColorBar
 from scenes.mobjects.numbers import fmt
-from scenes.notes import chunk_verdict as update_verdict
-from scenes.notes import fit_width, speaker_notes
+from scenes.rnn_notes import chunk_verdict as update_verdict
+from scenes.rnn_notes import fit_width, speaker_notes
 
 __all__ = ["TEXT_WORDS", "TruncatedBPTT", "speaker_notes"]
 
@@ -68,6 +67,8 @@ WORD_SIZE = 24
 
 class TruncatedBPTT(HorizonBeats, LectureScene):
     """Truncated BPTT by chunks with real numbers; apart from it, the per-loss horizon."""
+
+    shows_weights = True  # the weights tag in the title line
 
     def construct(self) -> None:
         self.compute()
@@ -117,8 +118,7 @@ class TruncatedBPTT(HorizonBeats, LectureScene):
         self.titles.append((len(self.notes_log), text, picture))
         title = self.show_title(text)
         # the Transform ends a rounding error above the margin: settle on the exact place
-        title.become(Text(text, font_size=FONT_TITLE, color=MEANING.text.color))
-        title.to_edge(UP, buff=TITLE_BUFF)
+        title.become(self.title_text(text))
 
     # --- beats -------------------------------------------------------------------
     def motivate_with_a_long_text(self) -> None:
