@@ -12,6 +12,7 @@ import os
 from typing import Any
 
 from manim import (
+    RIGHT,
     UP,
     Animation,
     AnimationGroup,
@@ -32,8 +33,9 @@ from manim_slides import Slide
 
 import scenes.manim_fixes  # noqa: F401  (before any mobject is built)
 from pipeline.captions import reading_seconds
-from rnncore import Lesson, default_lesson, load_lesson
+from rnncore import PARAM_NAMES, Lesson, default_lesson, load_lesson
 from scenes.grammar import (
+    FONT_SMALL,
     FONT_TITLE,
     MEANING,
 )
@@ -48,6 +50,7 @@ __all__ = [
     "TITLE_BUFF",
     "LectureScene",
     "current_lesson",
+    "weights_state",
 ]
 
 LESSON_ENV = "RNN_LECTURE_LESSON"
@@ -67,6 +70,26 @@ def current_lesson() -> Lesson:
     return lesson
 
 
+def weights_state(lesson: Lesson) -> str:
+    """Two lines on the lesson's weights: trained (how) or not, and where they come from.
+
+    A lesson file that gives every weight without a ``[trained]`` record may hold
+    weights trained elsewhere (an import): the tag says only what is known.
+    """
+    trained = lesson.trained
+    if trained is not None:
+        return f"weights: trained\n{trained.epochs} epochs, lr {trained.lr:g}"
+    given = lesson.given_weights
+    if not given:
+        return f"weights: untrained\nrandom, seed {lesson.seed}"
+    if set(given) >= set(PARAM_NAMES):
+        return "weights: from the file\nno training recorded"
+    return f"weights: untrained\n{', '.join(given)} given, rest seed {lesson.seed}"
+
+
+TAG_GAP = 0.3  # between the title and the weights tag in the title line
+
+
 class LectureScene(Slide):
     """Base scene: dark background, the lesson, one title line, one beat per slide.
 
@@ -75,6 +98,7 @@ class LectureScene(Slide):
     speaker notes of the slide that begins there.
     """
 
+    shows_weights = False  # a scene of the simple RNN: the weights tag in the title line
     skip_reversing = True  # no reversed animations: halves the rendering work
     land_skipped = True  # skipped animations that end unchanged are not begun (dry runs)
 
@@ -98,6 +122,7 @@ class LectureScene(Slide):
         self.camera.background_color = MEANING.background.color
         self.lesson: Lesson = recording(current_lesson())  # notes what it reads, when asked
         self.title: Text | None = None
+        self.weights_tag: Text | None = None  # top right, beside the title (shows_weights)
         self.slide_notes = ""  # the notes of the slide being built
         self.slide_start = 0.0  # when it began (seconds of video)
 
@@ -177,14 +202,35 @@ class LectureScene(Slide):
         labels = self.lesson.step_labels
         return labels[t] if labels else f"x({display_step(t)})"
 
+    def title_text(self, text: str) -> Text:
+        """The title line ``text``, as wide as the frame allows (beside the weights tag)."""
+        new = Text(text, font_size=FONT_TITLE, color=MEANING.text.color)
+        room = config.frame_width - 2 * FRAME_MARGIN
+        if self.shows_weights:  # centred, so the tag's width is kept free on both sides
+            room -= 2 * (self.weights_text().width + TAG_GAP)
+        if new.width > room:  # a long lesson name, a long title
+            new.scale_to_fit_width(room)
+        return new.to_edge(UP, buff=TITLE_BUFF)
+
+    def weights_text(self) -> Text:
+        """The weights tag (``weights_state``) at the top right of the title line."""
+        tag = Text(
+            weights_state(self.lesson),
+            font_size=FONT_SMALL,
+            color=MEANING.text.color,
+            line_spacing=0.8,
+        )
+        return tag.to_corner(UP + RIGHT, buff=FRAME_MARGIN)
+
     def show_title(self, text: str) -> Text:
         """Put ``text`` as the one title line at the top (replacing any previous one)."""
-        new = Text(text, font_size=FONT_TITLE, color=MEANING.text.color)
-        if new.width > config.frame_width - 2 * FRAME_MARGIN:  # a long lesson name
-            new.scale_to_fit_width(config.frame_width - 2 * FRAME_MARGIN)
-        new.to_edge(UP, buff=TITLE_BUFF)
+        new = self.title_text(text)
         if self.title is None:
-            self.play(FadeIn(new, shift=0.2 * UP))
+            shown = [FadeIn(new, shift=0.2 * UP)]
+            if self.shows_weights:
+                self.weights_tag = self.weights_text()
+                shown.append(FadeIn(self.weights_tag))
+            self.play(*shown)
             self.title = new
         else:
             self.play(Transform(self.title, new))
@@ -198,7 +244,8 @@ class LectureScene(Slide):
 
     def clear_stage(self, keep: tuple[Mobject, ...] = ()) -> None:
         """Fade out everything except the title and ``keep``."""
-        gone = [m for m in self.mobjects if m is not self.title and m not in keep]
+        kept = (self.title, self.weights_tag, *keep)
+        gone = [m for m in self.mobjects if not any(m is k for k in kept)]
         if gone:
             self.play(*(FadeOut(m) for m in gone))
 
