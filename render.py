@@ -654,7 +654,13 @@ def render_scene(runner: Runner, name: str, quality: str, work: Path, progress: 
 
 
 def convert(runner: Runner, deck: Deck, fmt: str, dest: Path, reveal: Path | None) -> None:
-    """Convert the rendered slides of ``deck`` into ``dest`` (html, pptx or pdf)."""
+    """Convert the rendered slides of ``deck`` into ``dest`` (html, pptx or pdf).
+
+    The pdf is the handout and the pptx' posters are final frames: see ``handout``.
+    """
+    if fmt == "pdf":
+        handout(runner, deck, fmt, dest)
+        return
     cmd = [sys.executable, "-m", "manim_slides", "-S", "convert", "--folder", "slides"]
     cmd += ["--to", fmt]
     if fmt == "html":
@@ -667,6 +673,8 @@ def convert(runner: Runner, deck: Deck, fmt: str, dest: Path, reveal: Path | Non
             cmd += ["-c", f"cdn_url={assets}/reveal.js"]
     cmd += [*deck.scenes, str(dest)]
     runner.run(cmd, f"converting {dest.name}", f"convert-{dest.stem}-{fmt}")
+    if fmt == "pptx":
+        handout(runner, deck, fmt, dest)
     if fmt == "html":  # a .vtt and .srt beside each slide video of the deck
         try:
             captions.write_deck_captions(dest, runner.cwd / "slides", list(deck.scenes))
@@ -677,6 +685,24 @@ def convert(runner: Runner, deck: Deck, fmt: str, dest: Path, reveal: Path | Non
             target = dest.parent / f"{dest.stem}_assets" / "reveal.js" / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(reveal / rel, target)
+
+
+def handout(runner: Runner, deck: Deck, fmt: str, dest: Path) -> None:
+    """``pipeline.handout``: the PDF (each slide's final frame, drawn at 1080p by a dry
+    run in a subprocess, with its notes), or the final-frame posters of the pptx."""
+    from pipeline import handout as pages
+
+    slides = runner.cwd / "slides"
+    try:
+        if fmt == "pptx":
+            pages.set_posters(dest, pages.deck_videos(slides, deck.scenes))
+            return
+        frames = runner.cwd / "handout" / deck.name.replace("/", "-")
+        cmd = pages.frames_command(deck.scenes, frames)
+        runner.run(cmd, f"drawing the pages of {dest.name}", f"handout-{dest.stem}")
+        pages.write_pdf(pages.deck_pages(slides, deck.scenes, frames), dest, title=deck.title)
+    except pages.HandoutError as e:
+        raise CliError(f"{dest.name}: {e}", code=1) from None
 
 
 def install(staged: Path, out: Path, trash: Path) -> list[Path]:
@@ -846,10 +872,11 @@ def deck_outputs(dest: Path) -> dict[str, Path]:
 def deck_code(deck: Deck) -> str:
     """What shapes a deck besides its scenes: its title, this converter, reveal.js, the
     captions and the deck template."""
+    from pipeline import handout
     from pipeline.outputs import code_digest
 
     source = Path(__file__).read_text(encoding="utf-8")
-    return json.dumps([deck.title, REVEAL_VERSION, source, code_digest()])
+    return json.dumps([deck.title, REVEAL_VERSION, source, code_digest(), handout.code_digest()])
 
 
 _SAY = threading.Lock()
