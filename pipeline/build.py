@@ -228,12 +228,13 @@ def deck_outputs(dest: Path) -> dict[str, Path]:
 
 def deck_code(deck: Deck) -> str:
     """What shapes a deck besides its scenes: its title, the converter's module, reveal.js,
-    the captions and the deck template."""
+    the captions, the deck template and the handout's code (pdf pages, pptx posters)."""
+    from pipeline import handout
     from pipeline.outputs import code_digest
 
     sources = [Path(inspect.getfile(converter())), Path(__file__)]
     code = [path.read_text(encoding="utf-8") for path in sources]
-    return json.dumps([deck.title, REVEAL_VERSION, *code, code_digest()])
+    return json.dumps([deck.title, REVEAL_VERSION, *code, code_digest(), handout.code_digest()])
 
 
 def preview(
