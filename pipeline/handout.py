@@ -35,6 +35,10 @@ from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 __all__ = [
     "FRAME_QUALITY",
@@ -214,21 +218,35 @@ def deck_videos(slides: Path, scenes: Sequence[str]) -> list[Path]:
 def write_pdf(
     pages: Sequence[Page], dest: Path, title: str = "", layout: Layout = Layout()
 ) -> None:
-    """One page per ``pages`` entry, all the same size, into ``dest`` (written whole).
+    """Write the handout: one page per entry of ``pages``, all the same size.
 
     The frame is drawn at its pixel size in points (a 1920x1080 frame: a 2040 pt
     wide page), so the PDF holds the frame's every pixel; the notes' lines are
     wrapped to the frame's width, and the page is as tall as the longest notes need.
+
+    Parameters
+    ----------
+    pages
+        The slides in deck order.
+    dest
+        The PDF, written whole (a ``.part`` file beside it, renamed when complete).
+    title
+        The document's title (PDF metadata).
+    layout
+        Margins and font sizes.
     """
     import cairo
+    from PIL import Image
 
     from pipeline.handout_text import Fonts, font_options, wrap
 
     if not pages:
         raise HandoutError("no slides")
-    images = [cairo.ImageSurface.create_from_png(str(p.frame)) for p in pages]
-    frame_w = max(i.get_width() for i in images)
-    frame_h = max(i.get_height() for i in images)
+    sizes = []
+    for p in pages:  # (the header only: one frame in memory at a time)
+        with Image.open(p.frame) as image:
+            sizes.append(image.size)
+    frame_w, frame_h = max(w for w, _ in sizes), max(h for _, h in sizes)
     probe = cairo.Context(cairo.ImageSurface(cairo.FORMAT_RGB24, 1, 1))
     font_options(probe)
     notes = [wrap(Fonts(probe, layout.note_size), p.notes, frame_w) for p in pages]
@@ -244,10 +262,11 @@ def write_pdf(
         ctx = cairo.Context(surface)
         font_options(ctx)
         label_fonts, note_fonts = Fonts(ctx, layout.label_size), Fonts(ctx, layout.note_size)
-        for number, (page, image, lines) in enumerate(zip(pages, images, notes, strict=True), 1):
+        for number, (page, (w, _), lines) in enumerate(zip(pages, sizes, notes, strict=True), 1):
             ctx.set_source_rgb(*PAPER)
             ctx.paint()
-            ctx.set_source_surface(image, m + (frame_w - image.get_width()) / 2, m)
+            image = cairo.ImageSurface.create_from_png(str(page.frame))
+            ctx.set_source_surface(image, m + (frame_w - w) / 2, m)
             ctx.paint()
             ctx.set_source_rgb(*GREY)
             y = m + frame_h + layout.gap + layout.label_size
@@ -268,7 +287,7 @@ def write_pdf(
 # --- PowerPoint posters ---------------------------------------------------------------------
 
 
-def last_frame(video: Path) -> object:
+def last_frame(video: Path) -> Image.Image:
     """The last frame of ``video`` as an RGB ``PIL.Image``."""
     import av
 
@@ -280,11 +299,21 @@ def last_frame(video: Path) -> object:
 
 
 def set_posters(deck: Path, videos: Sequence[Path]) -> None:
-    """Give each slide video of the ``.pptx`` ``deck`` its last frame as poster.
+    """Give each slide video of a ``.pptx`` its last frame as poster (the video keeps
+    playing as before; the old, first-frame posters go).
 
-    ``videos`` are the slides' videos in deck order (one per slide, each slide holds
-    one movie, as ``manim-slides convert --to pptx`` makes them). The deck is
-    rewritten whole; the old posters go.
+    Parameters
+    ----------
+    deck
+        The ``.pptx``, one slide video per slide, as ``manim-slides convert --to pptx``
+        makes it; rewritten whole.
+    videos
+        The slides' videos, in deck order (``deck_videos``).
+
+    Raises
+    ------
+    HandoutError
+        When the deck's slides do not hold one video each, one per entry of ``videos``.
     """
     import pptx
     from pptx.enum.shapes import MSO_SHAPE_TYPE
@@ -302,7 +331,7 @@ def set_posters(deck: Path, videos: Sequence[Path]) -> None:
         if blip is None:
             raise HandoutError(f"{deck.name}: slide {number}'s video has no poster")
         png = io.BytesIO()
-        last_frame(video).save(png, "PNG")  # type: ignore[attr-defined]
+        last_frame(video).save(png, "PNG")
         png.seek(0)
         _, rid = slide.part.get_or_add_image_part(png)
         old = blip.get(qn("r:embed"))
