@@ -22,6 +22,7 @@ class SceneInfo:
 
 
 LECTURE: tuple[SceneInfo, ...] = (
+    SceneInfo("WhyHard", "scenes.difficulty", "000 §1", "Why RNNs are hard; a simple RNN first"),
     SceneInfo("Mapping", "scenes.mapping", "000 §3", "Neural networks as mappings"),
     SceneInfo("WhyRNN", "scenes.why_rnn", "000 §4", "Why DCLs and CNNs do not fit sequences"),
     SceneInfo("SequenceData", "scenes.sequence_data", "000 §5", "Sequence data and time steps"),

@@ -27,6 +27,7 @@ from manim import (
 )
 
 from rnncore import dense_mapping_demo
+from rnncore.intro import semantic_demo
 from scenes.base import LectureScene
 from scenes.diagrams import MappingBox, Sheet, SheetStack, arrow_between
 from scenes.grammar import (
@@ -35,10 +36,12 @@ from scenes.grammar import (
     IMAGE_CHANNELS,
     MEANING,
 )
+from scenes.intro_notes import lecture_notes
 from scenes.layout import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH, fit_within
 from scenes.mobjects.keys import ColorBar, Legend
-from scenes.mobjects.numbers import display_step
+from scenes.mobjects.numbers import display_step, fmt
 from scenes.mobjects.value_shapes import VectorStrip
+from scenes.semantic_view import PAIRS, SemanticView, pair_name
 
 __all__ = ["Mapping"]
 
@@ -81,16 +84,22 @@ class Mapping(LectureScene):
         self.show_excel_analogy()
         self.show_dense_mapping()
         self.show_cnn_mapping()
+        self.show_semantic_vectors()
         self.show_rnn_mapping()
 
     # --- beats ---------------------------------------------------------------------
 
     def show_mapping_idea(self) -> None:
         self.beat(
-            "Forget magical spider webs or models of brain tissue: a neural network is "
-            "just a mapping. You know y = f(x) from school: give it an x, get the y that "
-            "belongs to it. In deep learning x is a vector or a tensor, so we write it "
-            "in bold."
+            lecture_notes(
+                "Forget magical spider webs or models of brain tissue: a neural network is "
+                "just a mapping. Give it an x, get the y that belongs to it; in deep "
+                "learning x is a vector or a tensor, written in bold.",
+                "y = f(x) turning bold, then the box f between x and y.",
+                "no numbers yet: f is any mapping.",
+                "What is the x of a network that reads a photo?",
+                "what vectors, matrices and tensors are.",
+            )
         )
         self.show_title("Neural networks are mappings")
         plain = MathTex("y", "=", "f", "(", "x", ")", font_size=72, color=MEANING.text.color)
@@ -110,9 +119,14 @@ class Mapping(LectureScene):
 
     def show_excel_analogy(self) -> None:
         self.beat(
-            "If linear algebra is new to you, think of Excel: a vector is one column of "
-            "data, a matrix is one sheet with rows and columns, and a tensor is several "
-            "sheets (each not necessarily a single column)."
+            lecture_notes(
+                "If linear algebra is new to you, think of Excel: a vector is one column "
+                "of data, a matrix is one sheet, a tensor several sheets.",
+                "the column, the sheet and the stack of sheets, left to right.",
+                f"the sheets drawn here have {ANALOGY_ROWS} rows and {ANALOGY_COLS} columns.",
+                "How many sheets does a colour image need?",
+                "a DCL, which maps a vector to a vector.",
+            )
         )
         self.clear_stage()
         self.show_title("Vector, matrix, tensor: Excel columns and sheets")
@@ -136,10 +150,17 @@ class Mapping(LectureScene):
     def show_dense_mapping(self) -> None:
         params, x, y_hat = dense_mapping_demo(DENSE_SIZES, seed=self.lesson.seed)
         self.beat(
-            "A densely connected network is a classifier or a regressor: it maps one "
-            f"vector to another. This small DCL with {' - '.join(map(str, params.sizes))} "
-            "neurons and random weights maps the 4 numbers on the left to the 3 class "
-            "probabilities on the right; these are its real outputs."
+            lecture_notes(
+                "A densely connected layer is a classifier or a regressor: it maps one "
+                "vector to another. This small DCL has random weights; the numbers are "
+                "its real input and output.",
+                "the input x on the left, the box, the output y-hat on the right.",
+                f"{' - '.join(map(str, params.sizes))} neurons; x = "
+                f"({', '.join(fmt(v) for v in x)}), y-hat = "
+                f"({', '.join(fmt(v) for v in y_hat)}).",
+                "Why do the outputs add up to 1?",
+                "a CNN, which maps an image to a vector.",
+            )
         )
         self.clear_stage()
         self.show_title("A DCL maps a vector to a vector")
@@ -168,11 +189,16 @@ class Mapping(LectureScene):
 
     def show_cnn_mapping(self) -> None:
         self.beat(
-            "Images are (3, height, width) tensors: one height x width matrix per colour "
-            "channel. A CNN's convolutional, feature-extraction part maps this tensor to "
-            "a vector, which I call a semantic vector because it carries the meaning of "
-            "the image; a DCL at the end classifies it. Chollet's dog/cat classifier maps "
-            "(3, 150, 150) tensors to (1, 0) for dog or (0, 1) for cat."
+            lecture_notes(
+                "An image is a (3, height, width) tensor, one matrix per colour channel. "
+                "A CNN's feature-extraction part maps it to a vector, the semantic vector, "
+                "because it carries the image's meaning; a DCL at the end classifies it.",
+                "the three channels, the feature extractor, the semantic vector, the DCL.",
+                f"Chollet's dog/cat classifier maps {CHOLLET_SHAPE} tensors to (1, 0) for "
+                "dog or (0, 1) for cat.",
+                f"How many numbers does one {CHOLLET_SHAPE} input hold?",
+                "why that vector deserves the name semantic.",
+            )
         )
         self.clear_stage()
         self.show_title("A CNN maps an image tensor to a semantic vector")
@@ -231,16 +257,50 @@ class Mapping(LectureScene):
         self.play(GrowArrow(arrows[2]), FadeIn(dcl), FadeIn(labels[2]))
         self.play(GrowArrow(arrows[3]), FadeIn(answers), FadeIn(caption))
 
+    def show_semantic_vectors(self) -> None:
+        demo = semantic_demo()
+        cols = [pair_name(demo, a, b) for a, b in PAIRS]
+        pix = [fmt(demo.pixel_cos[a, b]) for a, b in PAIRS]
+        sem = [fmt(demo.semantic_cos[a, b]) for a, b in PAIRS]
+        self.beat(
+            lecture_notes(
+                "Pictures with close semantic vectors are close in meaning even when they "
+                "are not close pixel by pixel. A toy extractor shows it: two 3 x 3 filters "
+                "('+' and 'o' detectors), a bias, ReLU, the maximum over all positions.",
+                "the two '+' pictures: no pixel in common, the same semantic vector.",
+                f"cosine similarity, {cols[0]}: pixels {pix[0]}, semantic {sem[0]}; "
+                f"{cols[1]}: pixels {pix[1]}, semantic {sem[1]}.",
+                "Which pair would a pixel-by-pixel comparison call the most alike?",
+                "an RNN is a mapping too.",
+            )
+        )
+        self.clear_stage()
+        self.show_title("Close in meaning, not pixel by pixel")
+        view = SemanticView(demo)
+        bar = ColorBar(1.0, label="value", length=COLORBAR_LEN)
+        bar.next_to(view.columns, RIGHT, buff=0.7)
+        self.fit_stage(VGroup(view, bar))
+        self.semantic_view = view
+        pictures, labels = view.columns[:-1], view.row_labels
+        self.play(*(FadeIn(c[:2]) for c in pictures), FadeIn(labels[0]))
+        self.play(*(FadeIn(c[2:]) for c in pictures), FadeIn(labels[1]), FadeIn(bar))
+        self.play(FadeIn(view.table))
+
     def show_rnn_mapping(self) -> None:
         lesson = self.lesson
         trace = lesson.trace()
+        last = display_step(lesson.T - 1)
         self.beat(
-            "Keep in mind: a DCL is a classifier or regressor, a CNN's feature extractor "
-            "maps images to vectors closer to their meaning. And I would like you to see "
-            "an RNN the same way: it is also just a mapping, from a sequence of vectors "
-            f"to a sequence of vectors. Here our RNN maps its {lesson.T} input vectors "
-            f"x(1)..x({lesson.T}) to {lesson.T} output vectors y_hat(1)..y_hat({lesson.T}); "
-            "these are its real outputs."
+            lecture_notes(
+                "A DCL classifies or regresses, a CNN's feature extractor maps images to "
+                "vectors close to their meaning. See an RNN the same way: it is also just "
+                "a mapping, from a sequence of vectors to a sequence of vectors.",
+                "the inputs at the bottom, the box, the outputs on top, one per step.",
+                f"our lesson's {lesson.T} inputs x(1)..x({last}) map to {lesson.T} outputs; "
+                f"y-hat({last}) = ({', '.join(fmt(v) for v in trace.y_hat[-1])}).",
+                "What would change in this picture for a many-to-one task?",
+                "why DCLs and CNNs do not fit sequences.",
+            )
         )
         self.clear_stage()
         self.show_title("An RNN maps a sequence to a sequence")

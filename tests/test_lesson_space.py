@@ -28,6 +28,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from rnncore import LIMITS, LessonError, load_lesson
 
 ALL_SCENES = (
+    "WhyHard",
     "Mapping",
     "WhyRNN",
     "SequenceData",

@@ -26,8 +26,10 @@ from rnncore import (
     steps_for,
     task_run,
 )
+from rnncore.intro import cosine, semantic_demo
 from scenes import scene_class
 from scenes.base import LESSON_ENV
+from scenes.intro_notes import PARTS
 from scenes.mobjects import fmt
 
 FRAME_X, FRAME_Y = 7.1, 4.0  # half of manim's 14.2 x 8 frame
@@ -96,8 +98,47 @@ def test_registered_in_lecture_order() -> None:
     from scenes import scene_names
 
     names = scene_names()
-    ours = ["Mapping", "WhyRNN", "SequenceData", "TaskTypes"]
-    assert names[:4] == ours
+    ours = ["WhyHard", "Mapping", "WhyRNN", "SequenceData", "TaskTypes"]
+    assert names[:5] == ours
+
+
+def assert_lecture_notes(notes: list[str]) -> None:
+    """Every slide's notes point, read out, ask ONE question and lead on, once each."""
+    assert notes
+    for text in notes:
+        for part in PARTS:
+            assert text.count(part) == 1, (part, text)
+        ask = text.split("Ask:")[1].split("Next:")[0]
+        assert ask.count("?") == 1, text
+        assert text.index("Point at:") < text.index("Read out:") < text.index("Ask:")
+        assert text.index("Ask:") < text.index("Next:")
+
+
+def _cell_text(cell) -> str:
+    return cell[1].original_text
+
+
+def test_why_hard(tmp_path: Path, media: Path) -> None:
+    """Default lesson only (the lesson space builds it for the corner lessons)."""
+    lesson = default_lesson()
+    scene = build_scene(scene_class("WhyHard"), None, tmp_path, media)
+    T, H = lesson.T, lesson.params.n_hidden
+    table = scene.chain_table
+    assert sorted(table.cells) == [(s, t) for s in range(T) for t in range(s + 1)]
+    for (s, t), cell in table.cells.items():
+        assert _cell_text(cell) == str(s - t)  # Jacobians from L(s) back to h(t)
+    drawn = " ".join(m.original_text for m in scene.chain_summary)
+    products, jacobians = T * (T + 1) // 2, sum(s - t for s in range(T) for t in range(s + 1))
+    assert f"{products} products" in drawn and f"{jacobians} Jacobians of {H} × {H}" in drawn
+    p = lesson.params
+    count = p.U.size + p.W.size + p.V.size + p.b.size + p.c.size
+    assert scene.parameter_count == count
+    notes = _all_notes(scene)
+    assert len(notes) == 3
+    assert f"{products} products" in notes[1] and f"({100 * 101 // 2})" in notes[1]
+    assert f"{count} numbers" in notes[2]
+    assert_lecture_notes(notes)
+    _assert_inside_frame(scene)
 
 
 def test_mapping(lesson_env, tmp_path: Path, media: Path) -> None:
@@ -111,7 +152,18 @@ def test_mapping(lesson_env, tmp_path: Path, media: Path) -> None:
     for t in range(lesson.T):
         np.testing.assert_array_equal(scene.rnn_inputs[t].values, trace.xs[t])
         np.testing.assert_allclose(scene.rnn_outputs[t].values, trace.y_hat[t])
-    assert all(n.strip() for n in _notes(scene))
+    demo = semantic_demo()
+    view = scene.semantic_view
+    for strip, vector in zip(view.strips, demo.semantic, strict=True):
+        assert _shows(strip, vector)
+    drawn = [m.original_text for m in view.table]
+    for a, b in ((0, 1), (0, 2)):
+        assert fmt(cosine(demo.pictures[a], demo.pictures[b])) in drawn
+        assert fmt(cosine(demo.semantic[a], demo.semantic[b])) in drawn
+    notes = _all_notes(scene)
+    assert len(notes) == 6
+    assert_lecture_notes(notes)
+    assert all(fmt(v) in notes[2] for v in y_hat) and fmt(trace.y_hat[-1][0]) in notes[5]
     _assert_inside_frame(scene)
 
 
