@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import inspect
 import json
+import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -22,7 +22,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.cache import Cache, restore
-from pipeline.install import REVEAL_VERSION, install, replace_folders, reveal_dir, scratch
+from pipeline.install import (
+    REVEAL_FILES,
+    REVEAL_VERSION,
+    install,
+    replace_folders,
+    reveal_dir,
+    scratch,
+)
 from pipeline.plan import (
     LESSON_ENV,
     QUALITIES,
@@ -42,6 +49,7 @@ from scenes.outline import DECK_MODULE
 __all__ = [
     "RenderOptions",
     "SceneRenderer",
+    "convert",
     "deck_code",
     "deck_outputs",
     "execute",
@@ -81,13 +89,6 @@ class RenderOptions:
     last: bool = True
 
 
-def converter() -> Callable[[Runner, Deck, str, Path, Path | None], None]:
-    """``convert(runner, deck, fmt, dest, reveal)``: a deck into one format."""
-    from render import convert  # (render.py holds it until the handout work has landed)
-
-    return convert
-
-
 def execute(plan: Plan, opts: RenderOptions, lesson_env: dict[str, str]) -> list[Path]:
     """Render ``plan`` into ``opts.out``, ``opts.jobs`` steps at a time; all or nothing."""
     wants_html = any("html" in d.formats for d in plan.decks)
@@ -113,7 +114,6 @@ def render_plan(
     lesson_env: dict[str, str],
 ) -> list[Path]:
     """Render every step of ``plan`` in ``work``, then move the results into ``opts.out``."""
-    convert = converter()
     echo = runner.echo  # one step at a time: show manim's own output live
     staged = work / "staged"
     bar = echo and sys.stderr.isatty()
@@ -209,6 +209,58 @@ def render_scene(runner: Runner, name: str, quality: str, work: Path, progress: 
     return found[0]
 
 
+def convert(runner: Runner, deck: Deck, fmt: str, dest: Path, reveal: Path | None) -> None:
+    """Convert the rendered slides of ``deck`` into ``dest`` (html, pptx or pdf).
+
+    The pdf is the handout and the pptx' posters are final frames: see ``handout``.
+    """
+    if fmt == "pdf":
+        handout(runner, deck, fmt, dest)
+        return
+    cmd = [sys.executable, "-m", "manim_slides", "-S", "convert", "--folder", "slides"]
+    cmd += ["--to", fmt]
+    if fmt == "html":
+        from pipeline import outputs as captions
+
+        assets = f"{dest.stem}_assets"
+        cmd += ["-c", f"title={deck.title}", "-c", f"assets_dir={assets}"]
+        cmd += ["--use-template", str(captions.TEMPLATE)]  # manim-slides' own, plus captions
+        if reveal is not None:
+            cmd += ["-c", f"cdn_url={assets}/reveal.js"]
+    cmd += [*deck.scenes, str(dest)]
+    runner.run(cmd, f"converting {dest.name}", f"convert-{dest.stem}-{fmt}")
+    if fmt == "pptx":
+        handout(runner, deck, fmt, dest)
+    if fmt == "html":  # a .vtt and .srt beside each slide video of the deck
+        try:
+            captions.write_deck_captions(dest, runner.cwd / "slides", list(deck.scenes))
+        except captions.CaptionError as e:
+            raise CliError(f"captions: {e}", code=1) from None
+    if fmt == "html" and reveal is not None:
+        for rel in REVEAL_FILES:
+            target = dest.parent / f"{dest.stem}_assets" / "reveal.js" / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(reveal / rel, target)
+
+
+def handout(runner: Runner, deck: Deck, fmt: str, dest: Path) -> None:
+    """``pipeline.handout``: the PDF (each slide's final frame, drawn at 1080p by a dry
+    run in a subprocess, with its notes), or the final-frame posters of the pptx."""
+    from pipeline import handout as pages
+
+    slides = runner.cwd / "slides"
+    try:
+        if fmt == "pptx":
+            pages.set_posters(dest, pages.deck_videos(slides, deck.scenes))
+            return
+        frames = runner.cwd / "handout" / deck.name.replace("/", "-")
+        cmd = pages.frames_command(deck.scenes, frames)
+        runner.run(cmd, f"drawing the pages of {dest.name}", f"handout-{dest.stem}")
+        pages.write_pdf(pages.deck_pages(slides, deck.scenes, frames), dest, title=deck.title)
+    except pages.HandoutError as e:
+        raise CliError(f"{dest.name}: {e}", code=1) from None
+
+
 def scene_outputs(name: str, work: Path, video: Path) -> dict[str, Path]:
     """A rendered scene's files: cache name -> where they are in ``work``."""
     return {
@@ -227,14 +279,13 @@ def deck_outputs(dest: Path) -> dict[str, Path]:
 
 
 def deck_code(deck: Deck) -> str:
-    """What shapes a deck besides its scenes: its title, the converter's module, reveal.js,
+    """What shapes a deck besides its scenes: its title, this module (convert), reveal.js,
     the captions, the deck template and the handout's code (pdf pages, pptx posters)."""
     from pipeline import handout
     from pipeline.outputs import code_digest
 
-    sources = [Path(inspect.getfile(converter())), Path(__file__)]
-    code = [path.read_text(encoding="utf-8") for path in sources]
-    return json.dumps([deck.title, REVEAL_VERSION, *code, code_digest(), handout.code_digest()])
+    code = Path(__file__).read_text(encoding="utf-8")  # convert() and what calls it
+    return json.dumps([deck.title, REVEAL_VERSION, code, code_digest(), handout.code_digest()])
 
 
 def preview(

@@ -184,3 +184,29 @@ def test_write_whole_turns_a_failed_write_into_one_line(tmp_path: Path) -> None:
         assert info.value.code == 1 and SIGNALS.armed
         write_whole(tmp_path / "l.toml", lambda p: p.write_text("x", encoding="utf-8"))
         assert not SIGNALS.armed  # written: a signal now changes nothing
+
+
+# --- the click group ----------------------------------------------------------------
+
+VERBS = ("list", "video", "slides", "lecture", "batch", "preview", "check", "train", "import")
+
+
+def test_help_names_every_verb_and_each_verb_its_options(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import cli
+
+    assert cli.main(["--help"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("Usage: render.py [OPTIONS] COMMAND")
+    commands = text.split("Commands:")[1].split("\n\n")[0].splitlines()
+    listed = [line.split()[0] for line in commands if line.startswith("  ") and line[2] != " "]
+    assert sorted(listed) == sorted(VERBS)
+    for verb in VERBS:
+        assert cli.main([verb, "-h"], prog="rnn-lecture") == 0
+        out = capsys.readouterr().out
+        assert out.startswith(f"Usage: rnn-lecture {verb} "), out
+    assert cli.main(["video", "--help"]) == 0
+    out = capsys.readouterr().out
+    for option in ("--quality", "--config", "--seed", "--out", "--force", "--jobs"):
+        assert option in out
