@@ -55,7 +55,7 @@ help:
 setup: system venv reveal
 
 system: build/.stamp-system
-venv: $(VENV)/.stamp-deps
+venv: $(VENV)/.stamp-deps $(VENV)/.stamp-cli
 reveal: $(REVEAL)/dist/reveal.js
 
 # Debian packages: only the missing ones, with sudo when not root; waits for another
@@ -74,6 +74,13 @@ $(VENV)/.stamp-deps: requirements.lock | $(VENV)/bin/python
 	@tools/retry.sh "pip install -r requirements.lock" \
 	  "check the network; if it is fine, see 'Regenerating the lock' in README.md" \
 	  $(PIP) install -q -r requirements.lock
+	@touch $@
+
+# The project itself, editable and without dependencies (the lock has them): the
+# rnn-lecture console script in $(VENV)/bin, the same command as python render.py.
+$(VENV)/.stamp-cli: pyproject.toml | $(VENV)/.stamp-deps
+	@tools/retry.sh "pip install -e ." "check the network, then run make again" \
+	  $(PIP) install -q --no-deps -e .
 	@touch $@
 
 # reveal.js for offline HTML decks, from the npm registry. Not fatal: without it the decks
