@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import cairo
+
 __all__ = ["FONTS", "NO_BREAK_BEFORE", "Fonts", "font_options", "wrap"]
 
 # The notes' fonts, in order of preference: a character takes the first that has it.
@@ -25,11 +27,12 @@ class Fonts:
     """Measures and draws text in ``FONTS``, each character in the first font that has
     its glyph (cairo's toy API: one font per run, no fallback of its own)."""
 
-    def __init__(self, ctx: object, size: float) -> None:
+    def __init__(self, ctx: cairo.Context, size: float) -> None:
         self.ctx, self.size = ctx, size
         self.known: dict[str, str] = {}
 
     def font_of(self, ch: str) -> str:
+        """The first of ``FONTS`` that has a glyph for ``ch`` (white space: the first)."""
         if ch.isspace():
             return FONTS[0]
         if ch not in self.known:
@@ -38,14 +41,12 @@ class Fonts:
 
     def _has(self, font: str, ch: str) -> bool:
         self._select(font)
-        glyphs = self.ctx.get_scaled_font().text_to_glyphs(0, 0, ch, False)  # type: ignore[attr-defined]
+        glyphs = self.ctx.get_scaled_font().text_to_glyphs(0, 0, ch, False)
         return all(g.index != 0 for g in glyphs)
 
     def _select(self, font: str) -> None:
-        import cairo
-
-        self.ctx.select_font_face(font, cairo.FONT_SLANT_NORMAL, cairo.FONT_WEIGHT_NORMAL)  # type: ignore[attr-defined]
-        self.ctx.set_font_size(self.size)  # type: ignore[attr-defined]
+        self.ctx.select_font_face(font, cairo.FONT_SLANT_NORMAL, cairo.FONT_WEIGHT_NORMAL)
+        self.ctx.set_font_size(self.size)
 
     def runs(self, text: str) -> list[tuple[str, str]]:
         """``text`` as (font, text) runs."""
@@ -59,19 +60,20 @@ class Fonts:
         return out
 
     def width(self, text: str) -> float:
+        """How far ``text`` advances, in the context's units."""
         total = 0.0
         for font, part in self.runs(text):
             self._select(font)
-            total += self.ctx.text_extents(part).x_advance  # type: ignore[attr-defined]
+            total += self.ctx.text_extents(part).x_advance
         return total
 
     def show(self, text: str, x: float, y: float) -> None:
         """Draw ``text`` with its baseline starting at (x, y)."""
         for font, part in self.runs(text):
             self._select(font)
-            self.ctx.move_to(x, y)  # type: ignore[attr-defined]
-            self.ctx.show_text(part)  # type: ignore[attr-defined]
-            x += self.ctx.text_extents(part).x_advance  # type: ignore[attr-defined]
+            self.ctx.move_to(x, y)
+            self.ctx.show_text(part)
+            x += self.ctx.text_extents(part).x_advance
 
 
 def _wide(ch: str) -> bool:
@@ -95,7 +97,7 @@ def _tokens(text: str) -> list[str]:
                     tokens.append(word)
                 word = ch
             else:
-                if word and _wide(word[-1]) and word[-1] not in NO_BREAK_BEFORE:
+                if word and _wide(word[-1]):  # Latin after CJK: a break between them
                     tokens.append(word)
                     word = ""
                 word += ch
@@ -132,11 +134,9 @@ def wrap(fonts: Fonts, text: str, width: float) -> list[str]:
     return lines
 
 
-def font_options(ctx: object) -> None:
+def font_options(ctx: cairo.Context) -> None:
     """Unhinted metrics: the same widths when measuring and when drawing the PDF."""
-    import cairo
-
     options = cairo.FontOptions()
     options.set_hint_metrics(cairo.HINT_METRICS_OFF)
     options.set_hint_style(cairo.HINT_STYLE_NONE)
-    ctx.set_font_options(options)  # type: ignore[attr-defined]
+    ctx.set_font_options(options)
