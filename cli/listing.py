@@ -19,7 +19,7 @@ __all__ = ["list_"]
 
 
 @click.command("list", short_help="list the lecture's scenes in order")
-@scenes_argument("only these scenes")
+@scenes_argument
 @click.option(
     "--durations", is_flag=True,
     help="also count slides and seconds of each scene (a dry run, no video)",

@@ -100,13 +100,9 @@ LEARNING_RATE = LearningRate()
 FORMATS = Formats()
 
 
-def scenes_argument(help: str = "scenes to render (default: all)") -> Callable[[F], F]:
-    """``SCENE...``: any number of scene names (checked by the verb)."""
-
-    def decorate(function: F) -> F:
-        return click.argument("scenes", nargs=-1, metavar="[SCENE]...")(function)
-
-    return decorate
+def scenes_argument(function: F) -> F:
+    """``[SCENE]...``: any number of scene names (checked by the verb; none: all)."""
+    return click.argument("scenes", nargs=-1, metavar="[SCENE]...")(function)
 
 
 def quality_option(function: F) -> F:
@@ -164,7 +160,7 @@ def force_option(function: F) -> F:
 def preview_options(function: F) -> F:
     """SCENE..., -q, --config, --seed, --out: what every drawing verb takes."""
     for decorate in reversed(
-        (scenes_argument(), quality_option, config_option(), seed_option(), out_option)
+        (scenes_argument, quality_option, config_option(), seed_option(), out_option)
     ):
         function = decorate(function)
     return function

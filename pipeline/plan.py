@@ -10,6 +10,7 @@ reaches the scenes through the environment (``child_env``): ``scenes.base`` read
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 import os
 from collections.abc import Sequence
@@ -110,9 +111,12 @@ def known_scenes() -> list[str]:
 def check_scenes(names: Sequence[str], allowed: Sequence[str]) -> list[str]:
     """``names`` without duplicates, in the order given; all of them when empty."""
     unknown = [n for n in names if n not in allowed]
-    if unknown:
+    if unknown:  # one line however many scenes the lecture has: the closest names only
+        close = difflib.get_close_matches(unknown[0], allowed, n=3, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
         raise CliError(
-            f"unknown scene {unknown[0]!r} (run `{PROG} list`; known: {', '.join(allowed)})"
+            f"unknown scene {unknown[0]!r}{hint} (this command takes {len(allowed)} scenes,"
+            f" {allowed[0]} to {allowed[-1]}: see `{PROG} list`)"
         )
     return list(dict.fromkeys(names)) or list(allowed)
 
