@@ -27,13 +27,13 @@ from __future__ import annotations
 from manim import Mobject
 
 from rnncore import DenseReview, dense_review
-from scenes.dcl import BackwardSteps, ForwardSteps, UpdateSteps
+from scenes.dcl import BackwardSteps, ForwardSteps, IntroSteps, UpdateSteps
 from scenes.mobjects.equations import EquationPanel
 
 __all__ = ["DenseBackprop"]
 
 
-class DenseBackprop(ForwardSteps, BackwardSteps, UpdateSteps):
+class DenseBackprop(IntroSteps, ForwardSteps, BackwardSteps, UpdateSteps):
     """Forward pass, errors, gradients and one update of a three-layer DCL."""
 
     def construct(self) -> None:
@@ -41,13 +41,16 @@ class DenseBackprop(ForwardSteps, BackwardSteps, UpdateSteps):
         self.panels: dict[str, EquationPanel] = {}
         self.panel: Mobject | None = None
         self.notes: list[str] = []  # the speaker notes of every slide, in order
+        self.parameters_and_variables()
         self.show_network()
         self.count_parameters()
+        self.feature_engineering()
         self.forward_to_hidden()
         self.forward_to_output()
         self.show_loss()
         self.show_output_errors()
         self.show_hidden_errors()
+        self.show_recursion()
         self.show_gradients()
         self.update_weights()
         self.update_biases()

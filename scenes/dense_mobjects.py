@@ -20,6 +20,7 @@ from manim import (
     TAU,
     UP,
     AnimationGroup,
+    Arrow,
     CurvedArrow,
     ManimColor,
     MathTex,
@@ -53,11 +54,13 @@ __all__ = [
     "UPDATE_HEIGHT",
     "VMAX",
     "ErrorArrows",
+    "ErrorChain",
     "ErrorTags",
     "OuterProduct",
     "WeightConnections",
     "error_legend",
     "matrix_with_label",
+    "mse_lines",
     "tex_vec",
     "update_lines",
 ]
@@ -220,6 +223,52 @@ class OuterProduct(VGroup):
         return [flat[i : i + n_cols] for i in range(0, len(flat), n_cols)]
 
 
+class ErrorChain(VGroup):
+    """The errors layer by layer from the loss down, each from the one above it.
+
+    Rows from the top: ``L``, then one ``(delta_tex, values, adjusts_tex)`` per layer,
+    joined by red arrows labelled with how the lower errors are computed (``steps``).
+    ``texts`` keeps each row's numbers as shown, for tests.
+    """
+
+    def __init__(
+        self,
+        loss: float,
+        layers: Sequence[tuple[str, np.ndarray, str]],
+        steps: Sequence[str],
+        font_size: float = EQ_FONT,
+    ) -> None:
+        super().__init__()
+        self.texts = [[fmt(v) for v in values] for _, values, _ in layers]
+        rows = [MathTex(rf"L = {fmt(loss)}", font_size=font_size, color=MEANING.text.color)]
+        for delta_tex, values, adjusts in layers:
+            row = MathTex(
+                rf"{delta_tex} = {tex_vec(values)}", font_size=font_size, color=MEANING.error.color
+            )
+            use = MathTex(
+                rf"\text{{to adjust }} {adjusts}",
+                font_size=font_size - 6,
+                color=MEANING.text.color,
+            )
+            rows.append(VGroup(row, use.next_to(row, DOWN, buff=0.12, aligned_edge=LEFT)))
+        self.rows = VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.7)
+        self.arrows, self.step_labels = VGroup(), VGroup()
+        for upper, lower, step in zip(self.rows[:-1], self.rows[1:], steps, strict=True):
+            x = self.rows.get_left()[0] + 0.35
+            arrow = Arrow(
+                [x, upper.get_bottom()[1], 0],
+                [x, lower.get_top()[1], 0],
+                buff=0.06,
+                color=MEANING.error.color,
+                stroke_width=MEANING.error.width,
+                tip_length=0.18,
+            )
+            label = MathTex(step, font_size=font_size - 6, color=MEANING.text.color)
+            self.arrows.add(arrow)
+            self.step_labels.add(label.next_to(arrow, RIGHT, buff=0.15))
+        self.add(self.rows, self.arrows, self.step_labels)
+
+
 def error_legend() -> Legend:
     """The legend of the red arrows and numbers: a ``Legend`` line with an arrow tip."""
     legend = Legend([(MEANING.error.color, "errors δ, sent back")], kind="line")
@@ -258,6 +307,17 @@ def update_lines(
             ]
         )
     return lines
+
+
+def mse_lines(y_hat: np.ndarray, y: np.ndarray, loss: float) -> list[list[tuple[str, ManimColor]]]:
+    """``= 1/2 ((y_hat_1 - y_1)^2 + ...)`` and ``= L`` with the values substituted, holding
+    on the shown digits or marked ``\\approx``."""
+    terms = " + ".join(rf"({fmt(p)} - {tex_num(t)})^2" for p, t in zip(y_hat, y, strict=True))
+    by_hand = 0.5 * float(np.sum((shown(y_hat) - shown(y)) ** 2))
+    return [
+        [("=", MEANING.text.color), (rf"\tfrac12 \big({terms}\big)", MEANING.text.color)],
+        [(relation(by_hand, fmt(loss)), MEANING.text.color), (fmt(loss), MEANING.text.color)],
+    ]
 
 
 def matrix_with_label(

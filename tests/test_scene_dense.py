@@ -164,7 +164,7 @@ def test_scene_shows_the_core_numbers(scene) -> None:
 
 
 def test_scene_has_one_slide_per_beat_with_notes(scene) -> None:
-    assert len(scene.notes) == 11  # the update on three slides: weights, biases, forward
+    assert len(scene.notes) == 14  # opening 4, forward 2, loss, errors 3, gradients, update 3
     assert all(len(n) > 40 for n in scene.notes)
     assert [s.notes for s in scene._slides] == scene.notes[:-1]  # the last one is added on save
 
@@ -277,3 +277,103 @@ def test_hidden_values_after_the_update_follow_from_the_drawn_numbers(scene) -> 
     assert [before, after] == [float(fmt) for fmt in strings([review.loss, review.loss_after])]
     assert after < before and review.loss_after < review.loss
     assert "forward_after" in scene.panels and r"\approx" not in panel_tex(scene.panels["after"])
+
+
+# --- 001 §1's opening beats, U's numbers, o' after the update, the notes (issue 9) ------
+
+
+def _model_strings(review) -> set[str]:
+    """Every number of the review formatted as the scene formats it."""
+    from rnncore.dense_views import line_example
+
+    ex = line_example(review)
+    arrays = [
+        *review.params.weights,
+        *review.params.biases,
+        *review.updated.weights,
+        *review.updated.biases,
+        *review.trace.a,
+        *review.trace.h,
+        review.trace.y_hat,
+        *review.trace_after.a,
+        *review.trace_after.h,
+        review.trace_after.y_hat,
+        *review.backprop.deltas,
+        *review.backprop.grads.weights,
+        review.backprop.y,
+        review.params.weights[1].T @ review.backprop.deltas[1],  # the red arrows' sums
+        [review.loss, review.loss_after, ex.a, ex.b, ex.x, ex.y, ex.a_new, ex.b_new],
+    ]
+    found = {s for a in arrays for s in strings(np.asarray(a))}
+    return found | {f"{review.learning_rate:g}"}
+
+
+def test_notes_point_read_ask_and_lead_on(scene) -> None:
+    """Each slide's notes: what to point at, numbers to read (the model's), one question,
+    the transition; every decimal number in them is one of the review's numbers."""
+    known = _model_strings(dense_review(scene.lesson))
+    for notes in scene.notes:
+        for part in ("Point at:", "Read out:", "Ask:", "Next:"):
+            assert notes.count(part) == 1, (part, notes)
+        ask = notes.split("Ask:")[1].split("Next:")[0]
+        assert ask.strip().endswith("?") and ask.count("?") == 1, notes
+        assert set(re.findall(r"-?\d+\.\d+", notes)) <= known, notes
+
+
+def test_parameters_and_variables_line_is_the_networks(scene) -> None:
+    """y = a x + b with a = U_ji, b = b_j of the review network, before and after."""
+    from rnncore.dense_views import line_example
+    from scenes.mobjects import holds
+
+    review = dense_review(scene.lesson)
+    ex = line_example(review)
+    U, b = review.params.weights[0], review.params.biases[0]
+    assert (ex.a, ex.b) == (U[ex.j, ex.i], b[ex.j])
+    assert ex.y == pytest.approx(ex.a * ex.x + ex.b)
+    assert ex.a_new == review.updated.weights[0][ex.j, ex.i]
+    numbers = scene.panels["line"].numbers
+    assert numbers["a"] == ex.a and numbers["b_new"] == ex.b_new
+    tex = scene.panels["line"].lines[2].tex_string
+    drawn = _drawn_vector(tex)
+    assert drawn == strings([ex.a, ex.x, ex.b, ex.y])
+    rel = "=" if holds(float(drawn[0]) * float(drawn[1]) + float(drawn[2]), drawn[3]) else "approx"
+    assert (rel == "=") == (" = " + drawn[3] in tex)
+    # the plotted point is (x, y) on the line
+    plot = scene.line_plot
+    np.testing.assert_allclose(plot.point.get_center(), plot.axes.c2p(ex.x, ex.y), atol=1e-6)
+
+
+def test_u_and_every_parameter_shown_as_numbers(scene) -> None:
+    review = dense_review(scene.lesson)
+    (U, V), (b, c) = review.params.weights, review.params.biases
+    for name, values in (("U", U), ("V", V), ("b", b[:, None]), ("c", c[:, None])):
+        assert scene.parameter_grids[name].grid.shown_matrix() == [strings(r) for r in values]
+
+
+def test_errors_layer_by_layer_and_every_arrow(scene) -> None:
+    review = dense_review(scene.lesson)
+    d_h, d_o = review.backprop.deltas
+    assert scene.chain.texts == [strings(d_o), strings(d_h)]
+    n_hidden, n_out = len(d_h), len(d_o)
+    assert sum(len(group) for group in scene.all_arrows) == n_hidden * n_out
+
+
+def test_outputs_after_the_update_follow_from_the_drawn_numbers(scene) -> None:
+    """o' = V'h' + c' from the drawn V', h', c' gives the drawn o' (or the slide says ≈)."""
+    from scenes.mobjects import holds
+
+    review = dense_review(scene.lesson)
+    lines = [line.tex_string for line in scene.panels["forward_after"].lines]
+    o_rel, o_drawn = lines[5].split()[0], _drawn_vector(lines[5])
+    assert o_drawn == strings(review.trace_after.a[1])
+    V_new = np.array(
+        [[float(v) for v in row] for row in scene.new_weights["V"].grid.shown_matrix()]
+    )
+    h_new = np.array([float(v) for v in _drawn_vector(lines[3])])
+    c_new = np.array([float(d[4]) for d in _drawn_updates(scene, "c")])
+    o_hand = V_new @ h_new + c_new
+    assert (o_rel == "=") == all(holds(v, s) for v, s in zip(o_hand, o_drawn, strict=True))
+    # the loss after is computed against the target, on the slide
+    assert (
+        "L'" in scene.panels["after"].lines[-1].tex_string or len(scene.panels["after"].lines) > 3
+    )

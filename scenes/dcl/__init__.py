@@ -4,8 +4,10 @@ One module per group of slides, each a ``DenseStage`` subclass whose methods are
 scene's named steps:
 
 - ``stage``: ``DenseStage``, the helpers every step uses (notes, layers, the panel).
-- ``forward``: ``ForwardSteps``, the network, its parameters, forward pass and loss.
-- ``backward``: ``BackwardSteps``, the errors (red arrows) and the gradients.
+- ``intro``: ``IntroSteps``, parameters and variables (y = a x + b), the network's
+  parameters counted, feature engineering replaced by network design.
+- ``forward``: ``ForwardSteps``, the network, the forward pass and the loss.
+- ``backward``: ``BackwardSteps``, the errors (red arrows) layer by layer, the gradients.
 - ``update``: ``UpdateSteps``, the new weights and biases and the forward pass again.
 
 The mobjects are in ``scenes.dense_mobjects``.
@@ -15,7 +17,8 @@ from __future__ import annotations
 
 from scenes.dcl.backward import BackwardSteps
 from scenes.dcl.forward import ForwardSteps
+from scenes.dcl.intro import IntroSteps
 from scenes.dcl.stage import DenseStage
 from scenes.dcl.update import UpdateSteps
 
-__all__ = ["BackwardSteps", "DenseStage", "ForwardSteps", "UpdateSteps"]
+__all__ = ["BackwardSteps", "DenseStage", "ForwardSteps", "IntroSteps", "UpdateSteps"]

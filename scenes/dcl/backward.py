@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 from manim import (
     Create,
     FadeIn,
     FadeOut,
     Indicate,
     LaggedStart,
+    Text,
+    VGroup,
 )
 
 from rnncore import error_terms
@@ -17,11 +20,12 @@ from scenes.dense_mobjects import (
     PANEL_WIDTH,
     RUN,
     ErrorArrows,
+    ErrorChain,
     ErrorTags,
     OuterProduct,
     tex_vec,
 )
-from scenes.grammar import MEANING
+from scenes.grammar import FONT_LABEL, MEANING
 from scenes.mobjects.equations import EquationPanel
 from scenes.mobjects.numbers import fmt, relation, shown, tex_num
 
@@ -33,12 +37,14 @@ class BackwardSteps(DenseStage):
 
     def show_output_errors(self) -> None:
         r = self.review
+        d_o = r.backprop.deltas[1]
         self.beat(
-            "Back propagation starts at the top: the error of each output neuron is "
-            "y-hat minus y. Don't think too much about what these errors mean; they are "
-            "defined so that the chain rule stays simple."
+            "Point at: the red numbers beside the output neurons. Read out: delta-o = y-hat "
+            f"minus y = {', '.join(fmt(v) for v in d_o)}. Don't think too much about what "
+            "errors mean: they are defined so that the chain rule stays simple. Ask: why is "
+            "an error negative where y-hat is below its target? Next: the hidden layer."
         )
-        d_o, y = r.backprop.deltas[1], r.backprop.y
+        y = r.backprop.y
         panel = EquationPanel(
             [
                 [
@@ -63,16 +69,16 @@ class BackwardSteps(DenseStage):
 
     def show_hidden_errors(self) -> None:
         r = self.review
-        self.beat(
-            "To adjust the parameters of a layer you need the errors of the next layer. "
-            "The red arrows show how the errors of all the neurons of the output layer "
-            "propagate back to one neuron of the hidden layer: a sum weighted by the same "
-            "connections V, times the slope of tanh, one minus h squared. In practice every "
-            "hidden neuron gets such a set of red arrows."
-        )
         d_h = r.backprop.deltas[0]
         j, n = self.focus_unit, self.focus_unit + 1
         terms = error_terms(r.params, r.trace, r.backprop, j)
+        self.beat(
+            f"Point at: the red arrows into hidden neuron {n}, one from every output neuron. "
+            f"Read out: the sum of V times delta-o is {fmt(terms.weighted_sum)}; times the "
+            f"slope of tanh, 1 - {fmt(terms.h)} squared, delta-h{n} = {fmt(terms.delta)}. "
+            "Ask: why do the errors go back along the same connections V? Next: every "
+            "hidden neuron gets such arrows."
+        )
         products = [
             rf"{tex_num(w)}\cdot{tex_num(d)}"
             for w, d in zip(terms.weights, terms.next_deltas, strict=True)
@@ -130,15 +136,60 @@ class BackwardSteps(DenseStage):
         )
         self.play(self.links[1].reset(), FadeIn(tags), run_time=RUN)
 
+    def show_recursion(self) -> None:
+        """Every hidden neuron's red arrows, and the errors layer by layer from the loss."""
+        r = self.review
+        d_h, d_o = r.backprop.deltas
+        self.beat(
+            "Point at: the red arrows into every hidden neuron, then the chain on the right, "
+            f"top down. Read out: L = {fmt(r.loss)}; delta-o = "
+            f"{', '.join(fmt(v) for v in d_o)} adjusts V and c; from it, delta-h = "
+            f"{', '.join(fmt(v) for v in d_h)} adjusts U and b. To adjust a layer you need "
+            "the next layer's errors, and for those the next-next layer's. Ask: in a deeper "
+            "DCL, which layer's errors come first? Next: the gradients."
+        )
+        focus = self.focus_unit
+        others = [
+            ErrorArrows(self.layers[2], self.layers[1], j)
+            for j in range(len(self.layers[1]))
+            if j != focus
+        ]
+        self.chain = ErrorChain(
+            r.loss,
+            [
+                (r"\delta^{o}", d_o, r"V,\,c"),
+                (r"\delta^{h}", d_h, r"U,\,b"),
+            ],
+            [
+                r"\hat y - y",
+                r"(1 - h^2) \odot V^{\top} \delta^{o}",
+            ],
+        )
+        self.play(LaggedStart(*(Create(a) for a in others), lag_ratio=0.1), run_time=RUN)
+        self.all_arrows = VGroup(self.arrows, *others)  # every hidden neuron's
+        self.bring_to_front(*self.error_tags.values())
+        self.set_panel(
+            Text(
+                "errors, layer by layer from the top",
+                font_size=FONT_LABEL,
+                color=MEANING.text.color,
+            ),
+            self.chain,
+            buff=0.4,
+        )
+
     def show_gradients(self) -> None:
         r = self.review
+        gU, gV = r.backprop.grads.weights
+        k, j = np.unravel_index(np.argmax(np.abs(gV)), gV.shape)
         self.beat(
-            "With the errors the gradients are simple: the gradient of a weight is the "
-            "error of the neuron it feeds times the value that flows in. As matrices, "
-            "dL/dV is delta-o times h transposed and dL/dU is delta-h times x transposed."
+            "Point at: the two outer products. The gradient of a weight is the error of the "
+            "neuron it feeds times the value flowing in: dL/dV = delta-o h-transposed, dL/dU "
+            f"= delta-h x-transposed. Read out: the largest, dL/dV{k + 1}{j + 1} = "
+            f"{fmt(gV[k, j])}. Ask: which entries of dL/dU are zero, and why? Next: one step "
+            "of gradient descent."
         )
         d_h, d_o = r.backprop.deltas
-        gU, gV = r.backprop.grads.weights
         self.gradients = {
             "V": OuterProduct(
                 r"\partial L / \partial V = \delta^{o} h^{\top}",
@@ -159,5 +210,5 @@ class BackwardSteps(DenseStage):
                 MEANING.input.color,
             ),
         }
-        self.play(FadeOut(self.arrows), run_time=RUN / 2)
+        self.play(FadeOut(self.all_arrows), run_time=RUN / 2)
         self.set_panel(self.gradients["V"], self.gradients["U"], buff=0.25)

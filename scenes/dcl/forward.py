@@ -15,7 +15,6 @@ from manim import (
     VGroup,
 )
 
-from rnncore import count_parameters
 from scenes.dcl.stage import DenseStage
 from scenes.dense_mobjects import (
     EQ_FONT,
@@ -28,6 +27,7 @@ from scenes.dense_mobjects import (
     VMAX,
     WeightConnections,
     error_legend,
+    mse_lines,
     tex_vec,
 )
 from scenes.grammar import FONT_LABEL, FONT_NUMBER, MEANING
@@ -42,14 +42,17 @@ class ForwardSteps(DenseStage):
     """The network, its parameters counted, the forward pass to h and y-hat, the loss."""
 
     def show_network(self) -> None:
-        self.beat(
-            "A brief review of back propagation in densely connected layers, DCL. "
-            "Simple RNNs are straightforward applications of DCL: this DCL is the "
-            "lesson's RNN with its recurrent connections removed. It has the same "
-            "weights U and V and biases b and c, and it reads the RNN's first input."
-        )
-        self.show_title("A brief review: back propagation in a DCL")
         r = self.review
+        self.beat(
+            "Point at: inputs at the bottom, outputs at the top; colour and width of a "
+            "connection are its weight. Read out: the input x = "
+            f"{', '.join(fmt(v) for v in r.x)} and the target y = "
+            f"{', '.join(fmt(v) for v in r.backprop.y)}. Simple RNNs are straightforward "
+            "applications of DCL: this is the lesson's RNN without its recurrence, same U, b, "
+            "V, c. Ask: which connections of the RNN are missing here? Next: count the "
+            "parameters."
+        )
+        self.clear_stage()
         n_in, n_hidden, n_out = r.params.sizes
         U, V = r.params.weights
         self.layers = [
@@ -95,52 +98,17 @@ class ForwardSteps(DenseStage):
             MathTex(rf"y = y^{{(1)}} = {tex_vec(r.backprop.y)}", font_size=EQ_FONT),
         )
 
-    def count_parameters(self) -> None:
-        self.beat(
-            "Adjusting parameters is what machine learning is all about. In a DCL the "
-            "parameters are the weights of the connections between the neurons, and the "
-            "biases. Counting them is tedious even for this tiny network; real networks "
-            "have millions, and back propagation adjusts them all."
-        )
-        n_in, n_hidden, n_out = self.review.params.sizes
-        n_conn, n_bias = count_parameters(self.review.params)
-        self.set_panel(
-            Text(
-                "parameters: what learning adjusts", font_size=FONT_LABEL, color=MEANING.text.color
-            ),
-            MathTex(
-                rf"\text{{connections}} = {n_in}\cdot{n_hidden} + {n_hidden}\cdot{n_out}"
-                rf" = {n_conn}",
-                font_size=EQ_FONT,
-            ),
-            MathTex(rf"\text{{biases}} = {n_hidden} + {n_out} = {n_bias}", font_size=EQ_FONT),
-            MathTex(
-                rf"\text{{parameters}} = {n_conn} + {n_bias} = {n_conn + n_bias}",
-                font_size=EQ_FONT,
-            ),
-        )
-        lines = [line for link in self.links for line in link]
-        self.play(
-            LaggedStart(
-                *(
-                    Indicate(line, color=MEANING.highlight.color, scale_factor=1.0)
-                    for line in lines
-                ),
-                lag_ratio=0.05,
-            ),
-            run_time=1.5,
-        )
-
     def forward_to_hidden(self) -> None:
-        self.beat(
-            "Forward propagation. The input comes from the bottom. Every hidden neuron "
-            "takes a linear summation of the inputs, weighted by U, adds its bias b and "
-            "applies tanh. Here is one hidden neuron with the values substituted."
-        )
         r = self.review
+        j, n = self.focus_unit, self.focus_unit + 1
+        self.beat(
+            f"Point at: hidden neuron {n} and the connections into it. Read out: a{n} = b{n} "
+            f"plus the inputs weighted by row {n} of U, {fmt(r.trace.a[0][j])}; h{n} = "
+            f"tanh(a{n}) = {fmt(r.trace.h[1][j])}. Every hidden neuron does the same. "
+            "Ask: what would two layers without tanh amount to? Next: the output layer."
+        )
         x, h, a = r.trace.h[0], r.trace.h[1], r.trace.a[0]
         U, b = r.params.weights[0], r.params.biases[0]
-        j, n = self.focus_unit, self.focus_unit + 1
         self.play(self.layers[0].set_values(x), run_time=RUN)
         products = [rf"{tex_num(U[j, i])}\cdot{tex_num(x[i])}" for i in range(len(x))]
         a_by_hand = shown(b[j]) + sum(shown(U[j, i]) * shown(x[i]) for i in range(len(x)))
@@ -182,13 +150,18 @@ class ForwardSteps(DenseStage):
     def forward_to_output(self) -> None:
         r = self.review
         softmax = r.trace.output == "softmax"
-        self.beat(
-            "The hidden values propagate forward the same way to the output layer: "
-            "o = V h + c, then "
-            + ("softmax turns o into estimated probabilities. " if softmax else "y-hat = o. ")
-            + "The hat means an estimate: learning makes it closer to the supervising vector."
-        )
         o, y_hat = r.trace.a[1], r.trace.y_hat
+        self.beat(
+            "Point at: the output layer. Read out: o = V h + c = "
+            f"{', '.join(fmt(v) for v in o)}; "
+            + (
+                f"softmax makes the estimate y-hat = {', '.join(fmt(v) for v in y_hat)}. "
+                "Ask: what do the outputs of softmax always add up to? "
+                if softmax
+                else "y-hat = o, the estimate. Ask: why is there no softmax here? "
+            )
+            + "Next: how far is the estimate from the target?"
+        )
         act = r"\mathrm{softmax}(o)" if softmax else "o"
         panel = EquationPanel(
             [
@@ -215,12 +188,18 @@ class ForwardSteps(DenseStage):
 
     def show_loss(self) -> None:
         r = self.review
-        self.beat(
-            "The loss compares the estimate y-hat with the supervising vector y: the "
-            "further apart they are, the larger the loss. Learning adjusts the parameters "
-            "to make it smaller."
-        )
         y = r.backprop.y
+        self.beat(
+            "Point at: the target row y above the outputs, then the loss. Read out: y = "
+            f"{', '.join(fmt(v) for v in y)}, L = {fmt(r.loss)}. The further y-hat is from "
+            "y, the larger the loss; learning adjusts the parameters to make it smaller. "
+            + (
+                "Ask: what would L be if y-hat gave the target class 1? "
+                if r.trace.output == "softmax"
+                else "Ask: what would L be if y-hat equalled y? "
+            )
+            + "Next: the errors, from the top."
+        )
         outputs = self.layers[2]
         top = (outputs.names if len(outputs.names) else outputs.shapes).get_top()[1]
         self.targets = VGroup()  # the supervising vector, one value above each output
@@ -251,7 +230,7 @@ class ForwardSteps(DenseStage):
                     ("=", MEANING.text.color),
                     (r"\tfrac12 \sum\nolimits_k (\hat y_k - y_k)^2", MEANING.text.color),
                 ],
-                [("=", MEANING.text.color), (fmt(r.loss), MEANING.text.color)],
+                *mse_lines(r.trace.y_hat, y, r.loss),
             ]
         panel = EquationPanel(
             lines, {"y": y.copy(), "loss": r.loss}, font_size=EQ_FONT, max_width=PANEL_WIDTH

@@ -18,12 +18,13 @@ from scenes.dense_mobjects import (
     RUN,
     UPDATE_HEIGHT,
     matrix_with_label,
+    mse_lines,
     tex_vec,
     update_lines,
 )
 from scenes.grammar import MEANING
 from scenes.mobjects.equations import EquationPanel
-from scenes.mobjects.numbers import fmt, relation, shown, tex_num
+from scenes.mobjects.numbers import fmt, neg_log_display, relation, shown, tex_num
 
 __all__ = ["UpdateSteps"]
 
@@ -42,18 +43,19 @@ class UpdateSteps(DenseStage):
         i = int(np.argmax(np.abs(gU[m])))
         unmoved = int(np.sum(gU == 0) + np.sum(gV == 0))
         question = (
-            f"Which {unmoved} weights did not move at all, and why? (Their input was 0, so "
-            "their gradient is 0.)"
+            f"Which {unmoved} weights did not move at all, and why?"
             if unmoved
             else "Which weight moved the most, and why that one?"
         )
+        v_gives = gives(shown(V[k, j]) - lr * shown(gV[k, j]), fmt(V_new[k, j]))
+        u_gives = gives(shown(U[m, i]) - lr * shown(gU[m, i]), fmt(U_new[m, i]))
         self.beat(
-            "One step of gradient descent, first the weights: every weight moves against "
-            f"its gradient, scaled by the learning rate eta = {lr:g}. Point at V{k + 1}{j + 1}: "
-            f"{fmt(V[k, j])} minus {lr:g} times {fmt(gV[k, j])} gives {fmt(V_new[k, j])}; "
-            f"and U{m + 1}{i + 1}: {fmt(U[m, i])} minus {lr:g} times {fmt(gU[m, i])} gives "
-            f"{fmt(U_new[m, i])}. The grids are the new U' and V'; the connections change "
-            f"colour and width. Ask: {question} Next: the biases b and c change too."
+            f"Point at: the line for V{k + 1}{j + 1}, then the new grids U' and V'; the "
+            "connections change colour and width. Every weight moves against its gradient, "
+            f"scaled by the learning rate. Read out: eta = {lr:g}; {fmt(V[k, j])} minus "
+            f"{lr:g} times {fmt(gV[k, j])} {v_gives} {fmt(V_new[k, j])}; U{m + 1}{i + 1}: "
+            f"{fmt(U[m, i])} minus {lr:g} times {fmt(gU[m, i])} {u_gives} "
+            f"{fmt(U_new[m, i])}. Ask: {question} Next: the biases."
         )
         panel = EquationPanel(
             [
@@ -99,15 +101,20 @@ class UpdateSteps(DenseStage):
         gb, gc = r.backprop.grads.biases
         b_new, c_new = r.updated.biases
         m = self.focus_unit
+        b_gives = gives(shown(b[m]) - lr * shown(gb[m]), fmt(b_new[m]))
+        c_gives = gives(shown(c[0]) - lr * shown(gc[0]), fmt(c_new[0]))
         self.beat(
-            "Then the biases. A bias is a weight whose input is always 1, so its gradient "
-            "is just the error of its neuron: dL/db is delta-h and dL/dc is delta-o, the red "
-            f"numbers beside the neurons again. Read b{m + 1}: {fmt(b[m])} minus {lr:g} times "
-            f"{fmt(gb[m])} gives {fmt(b_new[m])}; c1: {fmt(c[0])} minus {lr:g} times "
-            f"{fmt(gc[0])} gives {fmt(c_new[0])}. Ask: why do the output biases move by "
-            "opposite amounts here? (The output errors of softmax with cross-entropy sum to 0.)"
-            if r.trace.output == "softmax"
-            else f"{fmt(gc[0])} gives {fmt(c_new[0])}. Ask: which bias moves the most, and why?"
+            "Point at: the bias lines and the red errors beside the neurons. A bias is a "
+            "weight whose input is always 1, so dL/db = delta-h and dL/dc = delta-o. Read "
+            f"out: b{m + 1}: {fmt(b[m])} minus {lr:g} times {fmt(gb[m])} {b_gives} "
+            f"{fmt(b_new[m])}; c1: {fmt(c[0])} minus {lr:g} times {fmt(gc[0])} {c_gives} "
+            f"{fmt(c_new[0])}. "
+            + (
+                "Ask: why do the changes of the output biases add up to zero? "
+                if r.trace.output == "softmax"
+                else "Ask: which bias moves the most, and why? "
+            )
+            + "Next: the forward pass with the new parameters."
         )
         panel = EquationPanel(
             [
@@ -138,20 +145,25 @@ class UpdateSteps(DenseStage):
         U_new = r.updated.weights[0]
         b_new = r.updated.biases[0]
         a_new, h_new = r.trace_after.a[0], r.trace_after.h[1]
+        V_new, c_new = r.updated.weights[1], r.updated.biases[1]
+        o_new = r.trace_after.a[1]
         self.beat(
-            "Propagating forward again with the new U' and b' (and V', c'): a' = U' x + b', "
-            f"h' = tanh(a'): the hidden values are now {', '.join(fmt(v) for v in h_new)}. "
-            f"The estimate moves from {', '.join(fmt(v) for v in r.trace.y_hat)} to "
-            f"{', '.join(fmt(v) for v in r.trace_after.y_hat)}, closer to the target, and the "
-            f"loss falls from {fmt(r.loss)} to {fmt(r.loss_after)}. Ask: would a larger "
-            "learning rate always lower the loss more? Next: the same idea in an RNN, "
-            "where the errors also flow back through time."
+            "Point at: a', h' and o' on the right, computed with the new parameters, and the "
+            "new values on the neurons. Read out: h' = "
+            f"{', '.join(fmt(v) for v in h_new)}; y-hat moves from "
+            f"{', '.join(fmt(v) for v in r.trace.y_hat)} to "
+            f"{', '.join(fmt(v) for v in r.trace_after.y_hat)}, and the loss from "
+            f"{fmt(r.loss)} to {fmt(r.loss_after)}. Ask: would a larger learning rate always "
+            "lower the loss more? Next: the same idea in an RNN, where the errors also flow "
+            "back through time."
         )
         a_hand = [shown(b_new[j]) + shown(U_new[j]) @ shown(x) for j in range(len(b_new))]
         h_hand = np.tanh(shown(a_new))
+        o_hand = shown(V_new) @ shown(h_new) + shown(c_new)
         self.after_relations = (
             relation(a_hand, [fmt(v) for v in a_new]),
             relation(h_hand, [fmt(v) for v in h_new]),
+            relation(o_hand, [fmt(v) for v in o_new]),
         )
         forward = EquationPanel(
             [
@@ -173,8 +185,17 @@ class UpdateSteps(DenseStage):
                     (self.after_relations[1], MEANING.text.color),
                     (tex_vec(h_new), MEANING.hidden.color),
                 ],
+                [
+                    ("o'", MEANING.output.color),
+                    ("=", MEANING.text.color),
+                    ("V' h' + c'", MEANING.text.color),
+                ],
+                [
+                    (self.after_relations[2], MEANING.text.color),
+                    (tex_vec(o_new), MEANING.output.color),
+                ],
             ],
-            {"a": a_new.copy(), "h": h_new.copy()},
+            {"a": a_new.copy(), "h": h_new.copy(), "o": o_new.copy()},
             font_size=EQ_FONT,
             max_width=PANEL_WIDTH,
         )
@@ -193,6 +214,7 @@ class UpdateSteps(DenseStage):
                     (":", MEANING.text.color),
                     (rf"{fmt(r.loss)} \rightarrow {fmt(r.loss_after)}", MEANING.text.color),
                 ],
+                *self.loss_after_lines(),
             ],
             {"y_hat": r.trace_after.y_hat.copy(), "loss": r.loss, "loss_after": r.loss_after},
             font_size=EQ_FONT,
@@ -203,10 +225,31 @@ class UpdateSteps(DenseStage):
         self.play(
             FadeOut(VGroup(*self.error_tags.values())), FadeOut(self.error_legend), run_time=RUN / 2
         )
-        self.set_panel(forward, after, buff=0.45, max_height=UPDATE_HEIGHT)
+        self.set_panel(forward, after, buff=0.35, max_height=UPDATE_HEIGHT)
         self.play(self.layers[1].set_values(h_new), run_time=RUN)
         self.play(self.layers[2].set_values(r.trace_after.y_hat), run_time=RUN)
         self.wait(0.1)  # the last frame shows everything settled
+
+    def loss_after_lines(self) -> list[list[tuple[str, ManimColor]]]:
+        """``L' = -log y-hat'_k = ...`` (or the mse sum) with the target, from the new estimate."""
+        r = self.review
+        y_hat = r.trace_after.y_hat
+        if r.trace.output != "softmax":
+            lead = [("L'", MEANING.text.color), ("=", MEANING.text.color)]
+            first, last = mse_lines(y_hat, r.backprop.y, r.loss_after)
+            return [[*lead, first[1]], last]
+        k = int(r.target)
+        p_text, rel, loss_text = neg_log_display(y_hat[k], r.loss_after)
+        return [
+            [
+                ("L'", MEANING.text.color),
+                ("=", MEANING.text.color),
+                (
+                    rf"-\log \hat y'_{{{k + 1}}} = -\log {p_text} {rel} {loss_text}",
+                    MEANING.text.color,
+                ),
+            ],
+        ]
 
     def weight_update_line(
         self, name: str, k: int, j: int, old: np.ndarray, grad: np.ndarray, new: np.ndarray
@@ -222,3 +265,8 @@ class UpdateSteps(DenseStage):
                 MEANING.text.color,
             ),
         ]
+
+
+def gives(computed: float, result: str) -> str:
+    """``"gives"`` when the shown digits give ``result``, else ``"gives about"``."""
+    return "gives" if relation(computed, result) == "=" else "gives about"
