@@ -124,6 +124,7 @@ class LectureScene(Slide):
         self.title: Text | None = None
         self.weights_tag: Text | None = None  # top right, beside the title (shows_weights)
         self.slide_notes = ""  # the notes of the slide being built
+        self.notes_log: list[str] = []  # every slide's notes, in order
         self.slide_start = 0.0  # when it began (seconds of video)
 
     def tear_down(self) -> None:
@@ -183,6 +184,7 @@ class LectureScene(Slide):
     def beat(self, notes: str) -> None:
         """Start a new slide whose speaker notes are ``notes``."""
         self.hold_for_reading()
+        self.notes_log.append(notes)
         self.next_slide(notes=notes)
         self.slide_notes, self.slide_start = notes, self.renderer.time
 
@@ -210,7 +212,8 @@ class LectureScene(Slide):
             room -= 2 * (self.weights_text().width + TAG_GAP)
         if new.width > room:  # a long lesson name, a long title
             new.scale_to_fit_width(room)
-        return new.to_edge(UP, buff=TITLE_BUFF)
+        # a scaled title lands a float hair above the margin line: keep it on the line
+        return new.to_edge(UP, buff=TITLE_BUFF + 1e-9)
 
     def weights_text(self) -> Text:
         """The weights tag (``weights_state``) at the top right of the title line."""
@@ -218,9 +221,11 @@ class LectureScene(Slide):
             weights_state(self.lesson),
             font_size=FONT_SMALL,
             color=MEANING.text.color,
-            line_spacing=0.8,
+            line_spacing=0.5,
         )
-        return tag.to_corner(UP + RIGHT, buff=FRAME_MARGIN)
+        # top-aligned with the title (TITLE_BUFF), so it ends above the stage (STAGE_TOP)
+        tag.to_edge(RIGHT, buff=FRAME_MARGIN).to_edge(UP, buff=TITLE_BUFF)
+        return tag
 
     def show_title(self, text: str) -> Text:
         """Put ``text`` as the one title line at the top (replacing any previous one)."""

@@ -28,6 +28,7 @@ from manim import (
 
 from rnncore.bptt_views import d_h_parts, source_shares, tanh_derivative, update_report
 from scenes.base import LectureScene
+from scenes.bptt_gradients import GradientBeats
 from scenes.bptt_update import UpdateBeats
 from scenes.errorflow.equations import (
     bptt_equations,
@@ -36,7 +37,6 @@ from scenes.errorflow.equations import (
     output_error_panel,
 )
 from scenes.errorflow.flow import ErrorFlow
-from scenes.errorflow.gradients import GradientTable
 from scenes.errorflow.sources import ContributionSum, SourceBars
 from scenes.errorflow.stage import (
     LEGEND_WIDTH,
@@ -52,6 +52,7 @@ from scenes.mobjects.equations import EquationPanel
 from scenes.mobjects.keys import ColorBar, Legend
 from scenes.mobjects.numbers import display_step, fmt
 from scenes.mobjects.value_shapes import VectorStrip
+from scenes.rnn_notes import speaker_notes
 
 # UpdateTable, update_verdict and UPDATE_TABLE_NOTE stay importable from here (LSTMBackprop)
 __all__ = ["UPDATE_TABLE_NOTE", "BackpropThroughTime", "UpdateTable", "tex_vec", "update_verdict"]
@@ -63,8 +64,10 @@ MATRIX_CELL = (0.8, 0.4)
 KEY_BAR_LENGTH = 1.2  # the value colour bar beside the unrolled network
 
 
-class BackpropThroughTime(UpdateBeats, LectureScene):
+class BackpropThroughTime(GradientBeats, UpdateBeats, LectureScene):
     """BPTT with real numbers: coloured errors, per-step gradients, their sum, the update."""
+
+    shows_weights = True  # the weights tag in the title line
 
     def construct(self) -> None:
         self.compute()
@@ -74,6 +77,7 @@ class BackpropThroughTime(UpdateBeats, LectureScene):
         self.focus_step()
         self.show_source_bars()
         self.show_equations()
+        self.show_gradient_frames()
         self.show_step_gradients()
         self.sum_and_update()
         self.show_updated_network()
@@ -102,10 +106,16 @@ class BackpropThroughTime(UpdateBeats, LectureScene):
 
     # --- beats -------------------------------------------------------------------
     def show_losses(self) -> None:
+        bp, T = self.bp, self.lesson.T
         self.beat(
-            "Where forward propagation ended: every step has its own loss L(t), and the "
-            "loss of the whole sequence is their sum. Backpropagation through time starts "
-            "from these losses."
+            speaker_notes(
+                "the L(t) cells on their loss colour scale, the framed targets, and the sum.",
+                f"L = {fmt(bp.loss)}, the sum of {int(self.lesson.loss_mask.sum())} losses "
+                f"over {T} steps.",
+                "which parameters change every one of these losses?",
+                "the first errors, at the outputs.",
+                say="Where forward propagation ended: BPTT starts from these losses.",
+            )
         )
         self.show_title("Backpropagation through time")
         lesson, bp = self.lesson, self.bp
@@ -117,7 +127,8 @@ class BackpropThroughTime(UpdateBeats, LectureScene):
         )
         place_panel(self.panel)
         self.value_bar = self.place_key()
-        self.play(FadeIn(self.net), FadeIn(self.value_bar))
+        # the target frames and the loss scale now; the source colours with the errors
+        self.play(FadeIn(self.net), FadeIn(self.value_bar), *(FadeIn(k) for k in self.legend[1:]))
         self.play(Write(self.panel))
 
     def place_key(self) -> ColorBar:
@@ -134,14 +145,18 @@ class BackpropThroughTime(UpdateBeats, LectureScene):
         return bar
 
     def show_output_errors(self) -> None:
+        t_ = self.t_focus if self.lesson.loss_mask[self.t_focus] else self.lesson.T - 1
         self.beat(
-            "The first errors are those of the outputs: dL/do(t) = y_hat(t) - y(t), the "
-            "same form for every step. Each one belongs to one loss L(t), so from now on "
-            "it gets that loss's colour (legend on the right)."
-            + (
-                ""
-                if self.lesson.loss_mask.all()
-                else " Steps without a loss have no output error: their dL/do(t) is zero."
+            speaker_notes(
+                "the dL/do(t) row, each outlined in its loss's colour, and the panel.",
+                f"at step {display_step(t_)}: dL/do = "
+                f"({', '.join(fmt(v) for v in self.bp.d_o[t_])}).",
+                "why is the error of the target class negative?"
+                if self.lesson.loss == "cross_entropy"
+                else "what is dL/do(t) when o(t) = y(t)?",
+                "these errors flowing back through time.",
+                say="The output errors dL/do(t) = y-hat(t) - y(t); each belongs to one loss."
+                + ("" if self.lesson.loss_mask.all() else " Steps without a loss have none."),
             )
         )
         net, bp = self.net, self.bp
@@ -172,16 +187,21 @@ class BackpropThroughTime(UpdateBeats, LectureScene):
         self.d_o_panel_values = bp.d_o[t].copy()
         self.d_o_step = t
         self.swap_panel(panel)
-        self.play(*anims, *(FadeIn(s) for s in self.d_o_strips.values()), FadeIn(self.legend))
+        self.play(*anims, *(FadeIn(s) for s in self.d_o_strips.values()), FadeIn(self.legend[0]))
 
     def flow_errors(self) -> None:
         T = self.lesson.T
+        bp = self.bp
         self.beat(
-            "Errors flow backward through the unrolled network: from o(s) through V into "
-            "h(s), through tanh into a(s), and back along the recurrent connections into "
-            "every earlier step. Each loss L(s) has its own colour; an arrow's width is the "
-            "size of the error that loss leaves at that step. The error at step t is the "
-            "sum of contributions from L(t), L(t+1), ... up to the last loss."
+            speaker_notes(
+                "the coloured arrows growing backwards, one colour per loss L(s); width = "
+                "the error's size.",
+                f"dL/da(1) = ({', '.join(fmt(v) for v in bp.d_a[0])}).",
+                "why does step 1 receive every colour?",
+                "one step's error, split by colour.",
+                say="Errors flow back: o through V into h, through tanh into a, then along W "
+                "into every earlier step.",
+            )
         )
         self.flow = ErrorFlow.on(self.net, self.bp.norms_by_source)
         self.play(
@@ -225,10 +245,14 @@ class BackpropThroughTime(UpdateBeats, LectureScene):
         t, j, bp = self.t_focus, self.j_focus, self.bp
         tp = display_step(t)
         self.beat(
-            f"Look at step {tp}: to know its error you need the errors of every later step, "
-            f"all the arrows that arrive at h({tp}). For unit {j + 1}, dL/da is the sum of one "
-            "contribution per source loss, each in its colour; these are the real numbers "
-            "of this network."
+            speaker_notes(
+                f"the frame at h({tp}) and the arrows arriving there.",
+                f"dL/da_{j + 1}({tp}) = {fmt(bp.d_a[t, j])}, the sum of one contribution per "
+                "later loss (panel).",
+                f"which losses cannot reach step {tp}?",
+                "the same split for every step.",
+                say=f"Step {tp}'s error needs the errors of every later step.",
+            )
         )
         into = self.flow.into_step(t)
         others = [a for a in self.flow if a not in into]
@@ -254,13 +278,14 @@ class BackpropThroughTime(UpdateBeats, LectureScene):
             if shares[s, t0] != 0
         )
         self.beat(
-            "The same split for every step and all units at once: one bar per step, one "
-            "segment per source loss (the idea of RNNbow). A segment is that loss's share "
-            "of the size of the error ||dL/da(t)||: its error projected onto dL/da(t). "
-            "The shares of a bar add up exactly to ||dL/da(t)||, the white mark with its "
-            f"value; at step 1: {parts} = {fmt(norms[t0])} (rounded). A share below zero "
-            "points against the total and cancels part of the others. Fresh errors are "
-            "tall; they fade as they travel back through time."
+            speaker_notes(
+                "one bar per step, one segment per loss; the white mark is ||dL/da(t)||.",
+                f"step 1: {parts} = {fmt(norms[t0])} (rounded).",
+                "what does a segment below zero mean?",
+                "the same computation as equations.",
+                say="Each segment: that loss's error projected onto dL/da(t), so a bar sums "
+                "exactly to ||dL/da(t)||.",
+            )
         )
         self.clear_stage()
         self.bars = SourceBars(shares, norms, max_height=BARS_HEIGHT, spacing=1.4, bar_width=0.6)
@@ -302,11 +327,17 @@ class BackpropThroughTime(UpdateBeats, LectureScene):
     def show_equations(self) -> None:
         t, j, bp, tr = self.t_focus, self.j_focus, self.bp, self.trace
         tp, n = display_step(t), j + 1
+        e_t = self.lesson.loss_mask[t]
         self.beat(
-            "The same computation as equations (Goodfellow 10.18 to 10.28), with the "
-            f"numbers of unit {n} at step {tp}: the output error, the error of h from two "
-            "places (the next step through W, its own output through V), through tanh into "
-            "a, and the per-step gradient it makes."
+            speaker_notes(
+                "10.18, then the two paths of 10.21 (W yellow, V), then tanh, then the "
+                "per-step gradient.",
+                f"unit {n} at step {tp}: dL/dh = {fmt(bp.d_h[t, j])}, dL/da = "
+                f"{fmt(bp.d_a[t, j])}" + ("." if e_t else " (no loss at this step)."),
+                "which factor comes from the next step?",
+                "the per-step gradients in coloured frames.",
+                say="Goodfellow 10.18-10.28 with this network's numbers.",
+            )
         )
         self.clear_stage()
         self.eq_numbers, k, m = equation_numbers(bp, tr, self.parts, self.dtanh, t, j)
@@ -316,34 +347,6 @@ class BackpropThroughTime(UpdateBeats, LectureScene):
         self.equations = lines
         for line in lines:
             self.play(FadeIn(line, shift=0.1 * DOWN), run_time=0.6)
-
-    def show_step_gradients(self) -> None:
-        T = self.lesson.T
-        self.beat(
-            "Parameters do not depend on time, errors do. Every step t gives its own "
-            "gradient contribution, dL/dW(t) = dL/da(t) h(t-1)^T and the same for U, V, b, "
-            "c (each in a frame, values as colours). Their sums over time are the "
-            "gradients of the shared parameters."
-        )
-        self.clear_stage()
-        self.table = GradientTable(self.bp.per_step, self.bp.grads)
-        bar = ColorBar(self.table.vmax, label="gradient value")
-        key = Legend(
-            [
-                (MEANING.gradient.color, "one step's contribution"),
-                (MEANING.text.color, "sum over all steps"),
-            ],
-            kind="line",
-        )
-        bottom = VGroup(bar, key).arrange(RIGHT, buff=1.0)
-        group = VGroup(self.table, bottom).arrange(DOWN, buff=0.4)
-        self.fit_stage(group)  # T = 10 steps and the sums: as wide as the stage, not wider
-        cols = [VGroup(*(self.table.cells[(n, t)] for n in "UWVbc")) for t in range(T)]
-        self.play(FadeIn(self.table.row_labels), FadeIn(self.table.column_labels), FadeIn(bottom))
-        for col in cols:
-            self.play(FadeIn(col), run_time=0.35)
-        sums = VGroup(*(self.table.cells[(n, "sum")] for n in "UWVbc"))
-        self.play(FadeIn(self.table.equals), FadeIn(sums))
 
     # --- helpers -----------------------------------------------------------------------
     def swap_panel(self, panel) -> None:

@@ -17,6 +17,7 @@ from scenes.grammar import FONT_SMALL, MEANING
 from scenes.layout import STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH
 from scenes.mobjects.keys import ColorBar, Legend
 from scenes.mobjects.numbers import display_step, fmt, relation, shown
+from scenes.rnn_notes import speaker_notes
 
 __all__ = ["UpdateBeats"]
 
@@ -29,11 +30,16 @@ class UpdateBeats:
 
     def sum_and_update(self) -> None:
         lr = self.lesson.learning_rate
+        W, G, new = self.lesson.params.W, self.bp.grads.W, self.new_params.W
         self.beat(
-            "After the errors of every step are known, the parameters are renewed once: "
-            f"W <- W - eta dL/dW with the learning rate eta = {lr:g}, and the same for U, V, "
-            "b and c. One update needs the whole sequence; this is why it is called "
-            "backpropagation through time. " + update_verdict(self.update)
+            speaker_notes(
+                "W, minus eta times dL/dW, equals W new; then the rule for all five.",
+                f"W[1,1]: {fmt(W[0, 0])} - {lr:g} x {fmt(G[0, 0])} = {fmt(new[0, 0])}. "
+                + update_verdict(self.update),
+                "why does one update need the whole sequence?",
+                "the network after the update.",
+                say="Once every step's error is known, the parameters are renewed once.",
+            )
         )
         self.clear_stage()
         params = self.lesson.params
@@ -78,11 +84,15 @@ class UpdateBeats:
     def show_updated_network(self) -> None:
         t = self.t_focus
         self.beat(
-            "The network after this one update: the same neurons, the connections changed "
-            "(colour and width show the weights, on one scale before and after), and the "
-            "neurons' colours are the activations of a new forward pass with the new "
-            f"weights, at step {display_step(t)}. The recurrent W connections are yellow; "
-            "their width is the size of each weight."
+            speaker_notes(
+                "the connections that changed colour or width, and the neurons of the new "
+                f"forward pass at step {display_step(t)}.",
+                f"L before {fmt(self.update.loss_before)}, after {fmt(self.update.loss_after)}.",
+                "which connections changed most?",
+                "the losses step by step.",
+                say="The same neurons and one scale before and after; W is yellow, width = "
+                "|weight|.",
+            )
         )
         self.clear_stage()
         lesson = self.lesson
@@ -131,7 +141,17 @@ class UpdateBeats:
 
     def show_loss_after_update(self) -> None:
         rep = self.update
-        self.beat(update_verdict(rep) + " " + UPDATE_TABLE_NOTE)
+        self.beat(
+            speaker_notes(
+                "the target row, then the predictions and L(t) before and after.",
+                update_verdict(rep),
+                "why can one step get worse while the sum falls?"
+                if rep.lowers
+                else "why can a step that is too large raise the loss?",
+                "truncated BPTT, for long sequences.",
+                say=UPDATE_TABLE_NOTE,
+            )
+        )
         self.clear_stage()
         lesson = self.lesson
         self.update_table = UpdateTable(rep, lesson)

@@ -106,12 +106,7 @@ class TruncatedBPTT(HorizonBeats, LectureScene):
         self.largest = largest_entries(self.difference)
         self.chunks = truncation_chunks(len(TEXT_WORDS), k)
         self.titles: list[tuple[int, str, str]] = []  # (slide, title, what it pictures)
-        self.notes_log: list[str] = []
         self.update_panels: list[ChunkUpdate] = []
-
-    def beat(self, notes: str) -> None:
-        self.notes_log.append(notes)
-        super().beat(notes)
 
     def titled(self, text: str, picture: str) -> None:
         """The slide's title, logged with what the slide pictures (for the tests)."""

@@ -465,3 +465,74 @@ def test_clip_report_leaves_small_gradients_alone() -> None:
     np.testing.assert_allclose(
         rep.params_after.W, sgd_step(lesson.params, g, lesson.learning_rate).W
     )
+
+
+# --- issue 9: notes, the weights tag, targets, the loss key, the coloured frames -------
+
+
+def test_bptt_notes_point_read_ask_and_lead_on(bptt) -> None:
+    from _notes import check_notes
+
+    check_notes(bptt.notes_log)
+
+
+def test_weights_tag_names_the_state_beside_the_title(bptt) -> None:
+    from scenes.base import weights_state
+
+    tag, title = bptt.weights_tag, bptt.title
+    squash = str.maketrans("", "", " \n")
+    assert tag.text.translate(squash) == weights_state(bptt.lesson).translate(squash)
+    assert tag.get_left()[0] > title.get_right()[0]  # beside the title, not over it
+    assert tag in bptt.mobjects  # still on screen at the end
+
+
+def test_weights_state_says_trained_random_or_from_the_file() -> None:
+    import dataclasses
+
+    from rnncore import default_lesson
+    from rnncore.lesson_train import TrainedRecord
+    from scenes.base import weights_state
+
+    lesson = default_lesson()
+    assert weights_state(lesson).startswith("weights: from the file")
+    seeded = dataclasses.replace(lesson, given_weights=(), seed=7)
+    assert weights_state(seeded) == "weights: untrained\nrandom, seed 7"
+    record = TrainedRecord(epochs=40, lr=0.25, final_loss=0.1)
+    trained = dataclasses.replace(lesson, trained=record)
+    assert weights_state(trained) == "weights: trained\n40 epochs, lr 0.25"
+
+
+def test_loss_cells_have_a_key_on_their_own_scale(bptt) -> None:
+    from scenes.mobjects.keys import ColorBar
+
+    bars = [m for m in bptt.legend.get_family() if isinstance(m, ColorBar) and m.loss]
+    assert len(bars) == 1
+    assert bars[0].vmax == pytest.approx(float(bptt.bp.losses.max()))
+    assert bptt.net.loss_vmax == pytest.approx(bars[0].vmax)
+
+
+def test_update_table_shows_the_target_of_every_step_with_a_loss(bptt) -> None:
+    lesson, table = bptt.lesson, bptt.update_table
+    cells = table.cells["target"]
+    for t in range(lesson.T):
+        drawn = getattr(cells[1 + t], "tex_string", "")
+        if not lesson.loss_mask[t]:
+            assert drawn == ""
+        elif lesson.loss == "cross_entropy":
+            assert drawn == str(int(lesson.targets[t]) + 1)
+        else:
+            assert all(fmt_ in drawn for fmt_ in strings(lesson.targets[t]))
+
+
+def test_each_gradient_frame_holds_exactly_the_errors_it_needs(bptt) -> None:
+    from scenes.grammar import source_color
+
+    bp, frames = bptt.bp, bptt.frames
+    assert bptt.frame_steps[-1] == bptt.lesson.T - 1
+    for t in bptt.frame_steps:
+        assert sorted(frames.needs[t]) == [k for k in frames.columns if k >= t]
+        for k, strip in frames.needs[t].items():
+            np.testing.assert_array_equal(strip.values, bp.d_a[k])
+        np.testing.assert_array_equal(frames.frames[t].values, bp.per_step.W[t])
+        color = source_color(t).to_hex().lower()
+        assert frames.frames[t].frame.get_stroke_color().to_hex().lower() == color

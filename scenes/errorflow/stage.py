@@ -3,7 +3,8 @@
 - ``error_stage``: the unrolled network at the top of the stage and the source
   legend in a right-hand column (``LEGEND_WIDTH``); ``place_panel`` puts one panel
   on the line under the network (``PANEL_Y``).
-- ``source_legend``: one colour per source loss L(s) (``grammar.source_color``),
+- ``stage_key``: the source legend, the target frame and the loss bar (``loss_bar``);
+  ``source_legend``: one colour per source loss L(s) (``grammar.source_color``),
   a ``scenes.mobjects.keys.Legend``.
 - ``SharedScaleNeuronsView``: ``RNNNeuronsView`` with fixed colour/width scales,
   so a network before and after an update can be compared.
@@ -14,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import LEFT, RIGHT, UP, Mobject, Text
+from manim import DOWN, LEFT, RIGHT, UP, Mobject, Text, VGroup
 
 from scenes.grammar import FONT_SMALL, MEANING, source_color
 from scenes.layout import FRAME_MARGIN, STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH
-from scenes.mobjects.keys import Legend
+from scenes.mobjects.keys import ColorBar, Legend
 from scenes.mobjects.network import Connections, RecurrentConnections, RNNNeuronsView
 from scenes.mobjects.numbers import display_step
 from scenes.mobjects.unrolled import UnrolledRNN
@@ -29,8 +30,10 @@ __all__ = [
     "PANEL_Y",
     "SharedScaleNeuronsView",
     "error_stage",
+    "loss_bar",
     "place_panel",
     "source_legend",
+    "stage_key",
 ]
 
 # The error stage of the BPTT scenes: the unrolled network on top, one panel under it,
@@ -82,15 +85,32 @@ def error_stage(
         losses,
         loss_mask=lesson.loss_mask,
         input_mask=lesson.input_mask,
+        targets=lesson.targets,
         step_names=lesson.step_labels,
         width=STAGE_WIDTH - legend_width,
         height=height,
     )
     net.shift((STAGE_TOP - net.get_top()[1]) * UP)
     net.to_edge(LEFT, buff=FRAME_MARGIN)
-    legend = source_legend(np.flatnonzero(lesson.loss_mask), vertical=True)
+    legend = stage_key(lesson, net)
     legend.to_edge(RIGHT, buff=FRAME_MARGIN).set_y(net.h[net.steps[0]].get_y())
     return net, legend
+
+
+def stage_key(lesson, net: UnrolledRNN) -> VGroup:
+    """The key of the error stage: the source colours, the target frame (cross-entropy)
+    and the loss scale of the L(t) cells, stacked."""
+    parts: list[Mobject] = [source_legend(np.flatnonzero(lesson.loss_mask), vertical=True)]
+    if net.target_frames:
+        parts.append(Legend([(MEANING.text.color, "target y(t)")], kind="frame"))
+    if "loss" in net.rows:
+        parts.append(loss_bar(net.loss_vmax))
+    return VGroup(*parts).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
+
+
+def loss_bar(vmax: float, length: float = 1.0) -> ColorBar:
+    """The colour bar of the loss cells L(t): their own scale, 0 to the largest loss."""
+    return ColorBar(vmax, label="loss L(t)", loss=True, vertical=True, length=length)
 
 
 class SharedScaleNeuronsView(RNNNeuronsView):

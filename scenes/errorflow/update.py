@@ -23,9 +23,8 @@ def tex_vec(values: np.ndarray) -> str:
 
 
 UPDATE_TABLE_NOTE = (
-    "The table shows, for every step, the prediction the loss reads and the loss "
-    "L(t), before the update and after it (a new forward pass with the new "
-    "parameters on the same sequence). Single steps can get worse while the sum falls."
+    "Per step: the target, the prediction the loss reads and L(t), before and after "
+    "the update (a new forward pass with the new parameters)."
 )
 
 
@@ -46,7 +45,8 @@ class UpdateTable(VGroup):
     Cross-entropy shows y_hat(t) of the target class (what -log reads); mse shows o(t).
     ``before_rows`` / ``after_rows`` hold the rows; ``numbers`` the values drawn:
     ``{"pred_before": (T,) or (T, O), "pred_after", "losses_before": (T,),
-    "losses_after", "loss_before": float, "loss_after"}`` (masked steps are blank).
+    "losses_after", "loss_before": float, "loss_after", "targets"}`` (masked steps are
+    blank). The first row is the target y(t): the class (1-based), or the vector.
     """
 
     def __init__(self, rep: UpdateReport, lesson, font_size: float = FONT_NUMBER + 2) -> None:
@@ -79,7 +79,17 @@ class UpdateTable(VGroup):
             return fmt(v) if ce else tex_vec(v)
 
         header = [cell("t")] + [cell(str(display_step(t))) for t in range(T)] + [cell("L")]
+        if ce:  # the target class, 1-based (names can hold any character: not TeX)
+            target = [str(int(y) + 1) for y in lesson.targets]
+            target_label = r"y^{(t)}\ \text{(class)}"
+        else:
+            target = [tex_vec(y) for y in lesson.targets]
+            target_label = r"y^{(t)}"
+        self.numbers["targets"] = np.asarray(lesson.targets).copy()
         rows = {
+            "target": [cell(target_label)]
+            + [cell(target[t] if mask[t] else "") for t in range(T)]
+            + [cell("")],
             "pred_before": [cell(pred_label + r"\ \text{before}")]
             + [cell(pred(pred_b[t]) if mask[t] else "") for t in range(T)]
             + [cell("")],
@@ -93,7 +103,7 @@ class UpdateTable(VGroup):
             + [cell(fmt(rep.losses_after[t]) if mask[t] else "") for t in range(T)]
             + [cell(fmt(rep.loss_after))],
         }
-        order = ["pred_before", "pred_after", "loss_before", "loss_after"]
+        order = ["target", "pred_before", "pred_after", "loss_before", "loss_after"]
         grid = [header] + [rows[k] for k in order]
         widths = [max(r[c].width for r in grid) for c in range(T + 2)]
         gap = 0.45
@@ -110,6 +120,8 @@ class UpdateTable(VGroup):
                     mob.move_to([xs[c], y, 0])
         self.cells = {k: VGroup(*rows[k]) for k in order}
         self.header = VGroup(*header)
-        self.before_rows = VGroup(self.header, self.cells["pred_before"], self.cells["loss_before"])
+        self.before_rows = VGroup(
+            self.header, self.cells["target"], self.cells["pred_before"], self.cells["loss_before"]
+        )
         self.after_rows = VGroup(self.cells["pred_after"], self.cells["loss_after"])
         self.add(self.header, *self.cells.values())

@@ -1,7 +1,8 @@
 """The keys that explain colours: legends and colour bars.
 
 - ``Legend``: colour swatches (boxes, lines or frames) with labels.
-- ``ColorBar``: the diverging value scale with tick values, horizontal or vertical.
+- ``ColorBar``: the diverging value scale with tick values, horizontal or vertical;
+  with ``loss=True`` the loss's own scale (0 to the largest loss, ``loss_color``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from manim import (
     VMobject,
 )
 
-from scenes.grammar import FONT_SMALL, MEANING, value_color
+from scenes.grammar import FONT_SMALL, MEANING, loss_color, value_color
 from scenes.mobjects.numbers import fmt
 from scenes.mobjects.value_shapes import TARGET_FRAME
 
@@ -92,6 +93,8 @@ class ColorBar(VGroup):
     vertical
         A vertical bar (``+vmax`` on top, ticks on the right) instead of a
         horizontal one (``-vmax`` on the left, ticks below).
+    loss
+        The loss scale instead: 0 to ``vmax`` in ``loss_color`` (losses are >= 0).
     """
 
     def __init__(
@@ -104,13 +107,15 @@ class ColorBar(VGroup):
         n_cells: int = 24,
         font_size: float = FONT_SMALL,
         vertical: bool = False,
+        loss: bool = False,
     ) -> None:
         super().__init__()
         self.vmax = float(vmax)
+        self.loss = loss
         w = length / n_cells
         along = UP if vertical else RIGHT
         across = RIGHT if vertical else DOWN
-        values = np.linspace(-vmax, vmax, n_cells)
+        values = np.linspace(0.0 if loss else -vmax, vmax, n_cells)
         self.cells = VGroup(
             *(
                 Rectangle(
@@ -118,13 +123,14 @@ class ColorBar(VGroup):
                     height=w if vertical else thickness,
                     stroke_width=0,
                 )
-                .set_fill(value_color(v, vmax), opacity=1.0)
+                .set_fill(loss_color(v, vmax) if loss else value_color(v, vmax), opacity=1.0)
                 .shift(along * (i + 0.5) * w)
                 for i, v in enumerate(values)
             )
         ).center()
         self.ticks = VGroup()
-        for v, end in ((-vmax, -1.0), (0.0, 0.0), (vmax, 1.0)):
+        ends = ((0.0, -1.0), (vmax, 1.0)) if loss else ((-vmax, -1.0), (0.0, 0.0), (vmax, 1.0))
+        for v, end in ends:
             at = self.cells.get_center() + end * length / 2 * along
             # a vertical bar's ticks stand on the side away from the numbers: a tick
             # right before a number reads as a minus sign ("- 1.00")

@@ -187,6 +187,7 @@ class UnrolledRNN(VGroup):
 
         loss_vmax = float(np.max(self.data["loss"])) if "loss" in self.data else 1.0
         loss_vmax = loss_vmax if loss_vmax > 0 else 1.0
+        self.loss_vmax = loss_vmax  # the loss scale's top (its colour bar: ColorBar(loss=True))
 
         def strip(r: str, values: np.ndarray | None) -> VectorStrip:
             s = VectorStrip(
