@@ -18,11 +18,9 @@ from manim import (
     LEFT,
     RIGHT,
     UP,
-    DashedVMobject,
     FadeIn,
     ManimColor,
     MathTex,
-    Rectangle,
     Text,
     Transform,
     VGroup,
@@ -30,18 +28,26 @@ from manim import (
 
 from rnncore import ORDER_ANSWERS, ORDER_WORDS, OrderDemo, order_demo
 from scenes.base import LectureScene
-from scenes.diagrams import MappingBox, SentenceVectors, arrow_between
+from scenes.diagrams import MappingBox, arrow_between
 from scenes.grammar import (
     FONT_LABEL,
     FONT_SMALL,
     MEANING,
 )
+from scenes.intro_notes import lecture_notes
 from scenes.layout import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH, fit_within
 from scenes.mobjects.keys import Legend
 from scenes.mobjects.numbers import fmt
 from scenes.mobjects.value_shapes import VectorStrip
 from scenes.order_views import DENSE_HIDDEN, ClassOutput, FlatDCLView, OneHotWords, order_keys
 from scenes.task_diagram import TaskDiagram
+from scenes.word_order import (
+    GRAMMAR,
+    ClassifiedInTurn,
+    FixedSizeView,
+    GrammarRows,
+    SentenceRows,
+)
 
 __all__ = ["SENTENCES", "WhyRNN"]
 
@@ -55,9 +61,8 @@ SENTENCES: tuple[tuple[str, tuple[str, ...], tuple[int, ...]], ...] = (
 )  # (language, parts, indices of the verb parts)
 
 SLOTS = 4  # input slots of the fixed-size DCL
-SLOT_W, SLOT_H = 1.15, 0.42  # a dashed input slot around one vector
 CAPTION_Y = STAGE_BOTTOM + 0.3
-ROW_PITCH = 1.5  # vertical distance between the sentences
+CHOLLET_CLASSES = ("dog", "cat")  # (1, 0) is dog, (0, 1) cat
 
 
 def _caption(text: str) -> Text:
@@ -71,44 +76,30 @@ class WhyRNN(LectureScene):
         self.demo: OrderDemo = order_demo(dense_hidden=DENSE_HIDDEN)
         self.show_sentences()
         self.show_fixed_size()
+        self.show_classified_in_turn()
         self.show_order_task()
         self.show_dense_symmetry()
+        self.show_grammar()
         self.show_rnn_order()
 
     # --- beats ---------------------------------------------------------------------
 
     def show_sentences(self) -> None:
+        lengths = ", ".join(f"{lang} {len(parts)}" for lang, parts, _ in SENTENCES)
         self.beat(
-            "Machine translation shows why DCLs and CNNs are not proper for some tasks. "
-            "Here are three sentences in German, English and Japanese with the same "
-            "meaning. Each is divided into parts and each part becomes one vector; "
-            "translation converts one set of vectors into another. Notice the lengths "
-            "differ, and so do the orders: the verb is second and last in German, third "
-            "in English, last in Japanese."
+            lecture_notes(
+                "Machine translation shows why DCLs and CNNs do not fit some tasks. Three "
+                "sentences with the same meaning; each part becomes one vector, and "
+                "translation converts one set of vectors into another.",
+                "the verb marks: second and last in German, third in English, last in Japanese.",
+                f"the lengths T: {lengths}.",
+                "Which of these orders would you keep when translating word by word?",
+                "the first problem, the fixed input size.",
+            )
         )
         self.show_title("Translation: a sequence of vectors to another")
-        rows = VGroup()
-        self.sentences = []
-        for language, parts, verbs in SENTENCES:
-            sentence = SentenceVectors(parts, color=MEANING.input.color)
-            self.sentences.append(sentence)
-            name = Text(language, font_size=FONT_LABEL, color=MEANING.text.color)
-            length = MathTex(f"T = {len(parts)}", font_size=FONT_LABEL, color=MEANING.neutral.color)
-            marks = VGroup(
-                *(
-                    Text("verb", font_size=FONT_SMALL, color=MEANING.neutral.color).next_to(
-                        sentence.vectors[k], DOWN, buff=0.08
-                    )
-                    for k in verbs
-                )
-            )
-            rows.add(VGroup(name, VGroup(sentence, marks), length))
-        name_col = max(row[0].width for row in rows) + 0.5
-        for k, row in enumerate(rows):
-            y = -k * ROW_PITCH
-            row[0].move_to([0, y, 0], aligned_edge=LEFT)
-            row[1].move_to([name_col, y - 0.15, 0], aligned_edge=LEFT)
-            row[2].next_to(row[1], RIGHT, buff=0.5).set_y(y)
+        rows = SentenceRows(SENTENCES)
+        self.sentences = rows.sentences
         fit_within(rows, STAGE_WIDTH, STAGE_TOP - STAGE_BOTTOM - 0.8)
         rows.move_to(STAGE_CENTER + 0.2 * UP)
         caption = _caption("different lengths, different orders of the same meaning")
@@ -119,59 +110,83 @@ class WhyRNN(LectureScene):
     def show_fixed_size(self) -> None:
         german = SENTENCES[0][1]
         self.beat(
-            "First problem: the input size is fixed. The dog/cat classifier molds every "
-            "image into a (3, 150, 150) tensor, and a DCL has a fixed number of input "
-            f"neurons. But sentences vary in length: with room for {SLOTS} vectors the "
-            f"German sentence's {len(german)} parts do not fit. An RNN uses the same cell "
-            "at every step, so it reads sequences of any length."
+            lecture_notes(
+                "First problem: the input size is fixed. The dog/cat classifier molds every "
+                "image into a (3, 150, 150) tensor, and a DCL has a fixed number of inputs. "
+                "An RNN uses the same cell at every step, so it reads any length.",
+                "the dashed slots and the German part left without one.",
+                f"{SLOTS} slots, {len(german)} German parts; the RNN rows: T = "
+                f"{len(SENTENCES[0][1])} and T = {len(SENTENCES[1][1])}.",
+                "What would you do with a sentence shorter than the slots?",
+                "the second problem, the order.",
+            )
         )
         self.clear_stage()
         self.show_title("Problem 1: a DCL's input size is fixed")
-        sentence = SentenceVectors(german, color=MEANING.input.color, gap=0.45)
-        vecs = sentence.vectors
-        slots = VGroup(
-            *(
-                DashedVMobject(
-                    Rectangle(width=SLOT_W, height=SLOT_H, stroke_color=MEANING.neutral.color),
-                    num_dashes=24,
-                ).move_to(vec)
-                for vec in vecs[:SLOTS]
-            )
-        )
-        dcl_label = Text(
-            f"DCL: {SLOTS} input slots", font_size=FONT_LABEL, color=MEANING.hidden.color
-        )
-        overflow = Text("no slot left", font_size=FONT_SMALL, color=MEANING.neutral.color)
-        left = VGroup(dcl_label, VGroup(sentence, slots))
-        left.arrange(DOWN, buff=0.45)
-        overflow.next_to(vecs[-1], DOWN, buff=0.35)
-        rnn_label = Text(
-            "RNN: one cell per step, any length", font_size=FONT_LABEL, color=MEANING.hidden.color
-        )
-        chains = VGroup()
-        for _, parts, _ in SENTENCES[:2]:
-            chain = TaskDiagram([True] * len(parts), [False] * len(parts), pitch=0.95)
-            chain.add(
-                MathTex(
-                    f"T = {len(parts)}", font_size=FONT_LABEL, color=MEANING.neutral.color
-                ).next_to(chain, RIGHT, buff=0.4)
-            )
-            chains.add(chain)
-        chains.arrange(DOWN, buff=0.5, aligned_edge=LEFT)
-        right = VGroup(rnn_label, chains).arrange(DOWN, buff=0.45)
-        stage = VGroup(left, right, overflow)
-        VGroup(left, right).arrange(DOWN, buff=0.8)
-        overflow.next_to(vecs[-1], DOWN, buff=0.3)
-        fit_within(stage, STAGE_WIDTH, STAGE_TOP - STAGE_BOTTOM - 0.2)
-        stage.move_to(STAGE_CENTER)
+        view = FixedSizeView(german, SLOTS, [len(parts) for _, parts, _ in SENTENCES[:2]])
+        fit_within(view, STAGE_WIDTH, STAGE_TOP - STAGE_BOTTOM - 0.2)
+        view.move_to(STAGE_CENTER)
         legend = Legend(
             [(MEANING.recurrent.color, "recurrent"), (MEANING.input.color, "input")], kind="line"
         )
         legend.to_corner(DOWN + RIGHT, buff=0.5)
-        self.play(FadeIn(dcl_label), FadeIn(slots))
-        self.play(FadeIn(sentence))
-        self.play(FadeIn(overflow))
-        self.play(FadeIn(right), FadeIn(legend))
+        self.play(FadeIn(view.dcl_label), FadeIn(view.slots))
+        self.play(FadeIn(view.sentence))
+        self.play(FadeIn(view.overflow))
+        self.play(FadeIn(view.right), FadeIn(legend))
+
+    def show_classified_in_turn(self) -> None:
+        orders = (("cat", "cat", "dog"), ("dog", "cat", "cat"))
+        self.beat(
+            lecture_notes(
+                "Second problem: the order does not matter to these networks. Give the "
+                "dog/cat classifier 'cat, cat, dog' or 'dog, cat, cat': each picture is "
+                "classified on its own, so there is no difference but the order of the "
+                "answers. Nothing links one answer to the picture before it.",
+                "the two rows: the same three answers, reordered.",
+                "(1, 0) means dog, (0, 1) cat, as in Chollet's classifier.",
+                "Could this classifier tell that a dog came first?",
+                "a task where the order changes the answer.",
+            )
+        )
+        self.clear_stage()
+        self.show_title("Problem 2: the order does not matter to a classifier")
+        view = ClassifiedInTurn(orders, CHOLLET_CLASSES)
+        keys, caption = self.keys(
+            [(MEANING.output.color, "classifier output")],
+            "each picture classified on its own: the same answers, reordered",
+            frame=False,
+        )
+        fit_within(view, STAGE_WIDTH, STAGE_TOP - caption.get_top()[1] - 0.3)
+        view.move_to([0, (STAGE_TOP + caption.get_top()[1]) / 2, 0])
+        self.classified = view
+        self.play(FadeIn(view.rows[0]), FadeIn(keys))
+        self.play(FadeIn(view.rows[1]), FadeIn(caption))
+
+    def show_grammar(self) -> None:
+        rows = ", ".join(f"{lang} {grammar}" for lang, grammar, *_ in GRAMMAR)
+        self.beat(
+            lecture_notes(
+                "How much the order matters depends on the language. English has phrase "
+                "structure grammar: the order decides who bites. Japanese has dependency "
+                "grammar: with the right particles and conjugations the order is free. "
+                "German lies between: keep the verb second and the cases right.",
+                "the verb boxes, then the particles が and を, then der and den.",
+                f"three languages: {rows}.",
+                "Which other language do you know, and where would it sit?",
+                "an RNN, which reads in order.",
+            )
+        )
+        self.clear_stage()
+        self.show_title("Word order in three languages")
+        grammar = GrammarRows()
+        key = GrammarRows.key().move_to([0, STAGE_BOTTOM, 0], aligned_edge=DOWN)
+        fit_within(grammar, STAGE_WIDTH, STAGE_TOP - key.get_top()[1] - 0.4)
+        grammar.move_to([0, (STAGE_TOP + key.get_top()[1]) / 2, 0])
+        self.grammar = grammar
+        for row in grammar:
+            self.play(FadeIn(row), run_time=0.7)
+        self.play(FadeIn(key))
 
     # --- the order demo: who bites? ----------------------------------------------------
 
@@ -204,19 +219,19 @@ class WhyRNN(LectureScene):
         said = ORDER_ANSWERS[int(np.argmax(demo.bag_out[0]))]
         wrong = first if int(np.argmax(demo.bag_out[0])) != demo.answers[0] else second
         self.beat(
-            f"Second problem: the order of the inputs. Point at the words: '{first}' and "
-            f"'{second}' hold the same three words, but the answer to 'who bites?' "
-            f"changes: {ORDER_ANSWERS[demo.answers[0]]} in the first, "
-            f"{ORDER_ANSWERS[demo.answers[1]]} in the second (the framed cells). Each word "
-            "is a one-hot vector: read the columns. The simplest way to give a sentence to "
-            "a DCL is the bag of words: add the vectors. Both sentences give "
-            f"{bag}: the order is gone before the network sees anything. This DCL was "
-            f"trained on the {len(demo.data)} sentences 'dog or man bites (dog or man)' "
-            f"and says dog {dog}, man {man} for both, so it says {said} for both and is "
-            f"wrong on '{wrong}'. Whatever its weights, the same input gives the same "
-            "output. Ask the class: could any weights make this DCL right on both? "
-            "(No, it sees the same numbers.) Next: a DCL that keeps each word in its "
-            "own slot."
+            lecture_notes(
+                f"'{first}' and '{second}' hold the same words, but the answer to 'who "
+                "bites?' changes. Each word is a one-hot vector; the simplest way to give "
+                "a sentence to a DCL, the bag of words, adds them, and the order is gone "
+                "before the network sees anything.",
+                "the framed cells, the correct answers; then the two equal sums.",
+                f"correct: {ORDER_ANSWERS[demo.answers[0]]}, then "
+                f"{ORDER_ANSWERS[demo.answers[1]]}; both sums {bag}; the DCL, trained on "
+                f"{len(demo.data)} sentences, says dog {dog}, man {man} for both: {said}, "
+                f"wrong on '{wrong}'.",
+                "Could any weights make this DCL right on both?",
+                "a DCL that keeps each word in its own slot.",
+            )
         )
         self.clear_stage()
         self.show_title("Problem 2: the order changes the answer")
@@ -257,23 +272,20 @@ class WhyRNN(LectureScene):
         first, second = (" ".join(w) for w in demo.sentences)
         out = _pair(shuffle.dense_out)
         self.beat(
-            "Now a DCL that does not add the words: the three one-hot vectors side by side "
-            f"are one input of {shuffle.xs.size} numbers, each with its own weights "
-            f"(random weights, {DENSE_HIDDEN} hidden neurons). Point at the output for "
-            f"'{first}': {out}. Now swap the first and the last word to get '{second}' and "
-            "move each word's weights with it (watch the lines): the output is again "
-            f"{_pair(shuffle.dense_out_shuffled)}, although the correct answer changed from "
-            f"{ORDER_ANSWERS[demo.answers[0]]} to {ORDER_ANSWERS[demo.answers[1]]}. This is "
-            "the article's point that a DCL is symmetric. The obvious objection: moving "
-            "each weight with its input just writes the same function in another order, "
-            "so of course the output is the same, and a DCL whose weights stay in place "
-            "could learn this task for three-word sentences. True. The point is that "
-            "nothing in a DCL ties position i to position i+1: the weights of slot 1 and "
-            "slot 2 are unrelated (no weight is shared over time), so what it learns about "
-            "'dog' in slot 1 it must learn again for slot 3; and its input length is "
-            f"fixed: 'dog bites' (2 words) does not fit its {shuffle.xs.size} inputs. Ask "
-            "the class: how would you feed this DCL a five-word sentence? Next: an RNN "
-            "uses the same weights at every step and carries a state from step to step."
+            lecture_notes(
+                "Now the one-hot vectors side by side: one input of "
+                f"{shuffle.xs.size} numbers, each with its own weights. Swap the first and "
+                "last word and move each word's weights with it: the same function, the "
+                "article's symmetry. The objection: a DCL whose weights stay in place "
+                "could learn this; true, but nothing in a DCL ties position i to position "
+                "i+1 (no weight is shared over time), and its input length is fixed.",
+                "the lines that move with the words, and the unchanged output.",
+                f"for '{first}' {out}; for '{second}' again "
+                f"{_pair(shuffle.dense_out_shuffled)}; correct "
+                f"{ORDER_ANSWERS[demo.answers[0]]}, then {ORDER_ANSWERS[demo.answers[1]]}.",
+                "How would you feed this DCL a five-word sentence?",
+                "how much word order matters in languages.",
+            )
         )
         self.clear_stage()
         self.show_title("Problem 2: a DCL has no notion of order")
@@ -328,19 +340,20 @@ class WhyRNN(LectureScene):
         outs = [f"dog {fmt(o[0])}, man {fmt(o[1])}" for o in demo.rnn_out]
         first, second = (" ".join(w) for w in demo.sentences)
         self.beat(
-            "An RNN reads the words one after another with the same weights U, W, V at "
-            "every step, and its hidden state carries what it has read (the yellow "
-            f"arrows). We trained a simple RNN ({run.params.n_hidden} hidden units) on the "
-            f"same {len(demo.data)} sentences with BPTT ({s.epochs} epochs, learning rate "
-            f"{s.lr:g}, seed {s.seed}): the loss fell from {fmt(run.loss[0])} to "
-            f"{fmt(run.loss[-1])}, and it gets {ev.correct} of {ev.scored} sentences right. "
-            f"Point at the outputs above the last word: for '{first}' it says {outs[0]}; "
-            f"for '{second}' it says {outs[1]}. Different outputs for the two orders, "
-            "and both right (the framed cells are the correct answers). The same weights "
-            "also read the two-word sentences. This demo has its own small task, not the "
-            "lesson's sequence, so it is the same for every lesson. Ask the class: when "
-            "the RNN reads the last word, where is 'dog came first' kept? (In the hidden "
-            "state h.) Next: the order of the vectors is what makes data a sequence."
+            lecture_notes(
+                "An RNN reads the words one after another with the same U, W, V at every "
+                "step, and its hidden state carries what it has read (the yellow arrows). "
+                "This demo has its own small task, not the lesson's sequence, so it is the "
+                "same for every lesson.",
+                "the outputs above the last word, and the framed correct answers.",
+                f"trained with BPTT ({run.params.n_hidden} hidden units, {s.epochs} epochs, "
+                f"lr {s.lr:g}): loss {fmt(run.loss[0])} to {fmt(run.loss[-1])}, "
+                f"{ev.correct} of {ev.scored} right; '{first}': {outs[0]}; '{second}': "
+                f"{outs[1]}.",
+                "When the RNN reads the last word, where is 'dog came first' kept? "
+                "(In the hidden state h.)",
+                "the order of the vectors is what makes data a sequence.",
+            )
         )
         self.clear_stage()
         self.show_title("An RNN reads in order")

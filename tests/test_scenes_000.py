@@ -31,6 +31,7 @@ from scenes import scene_class
 from scenes.base import LESSON_ENV
 from scenes.intro_notes import PARTS
 from scenes.mobjects import fmt
+from scenes.word_order import GRAMMAR
 
 FRAME_X, FRAME_Y = 7.1, 4.0  # half of manim's 14.2 x 8 frame
 SLACK = 0.3  # the 0.4 margin, less a little for stroke widths
@@ -252,14 +253,25 @@ def test_why_rnn_shuffle_claims(lesson_env, tmp_path: Path, media: Path) -> None
         assert out.verdict[1].original_text == f"says {ORDER_ANSWERS[answers[k]]}: right"
     # the notes read out the core's numbers and answer the objection
     notes = _all_notes(scene)
-    assert len(notes) == 5
-    assert all("Ask" in n and "Next" in n for n in notes[2:])
-    order_notes = " ".join(notes[2:])
+    assert len(notes) == 7
+    assert_lecture_notes(notes)
+    order_notes = " ".join([*notes[3:5], notes[6]])
     for v in (*demo.bag_out[0], *demo.shuffle.dense_out, *rnn[0], *rnn[1]):
         assert fmt(v) in order_notes
-    assert fmt(demo.rnn_run.loss[0]) in notes[4] and fmt(demo.rnn_run.loss[-1]) in notes[4]
-    assert "position i+1" in notes[3] and "fixed" in notes[3]
-    assert "not the lesson" in notes[4]
+    assert fmt(demo.rnn_run.loss[0]) in notes[6] and fmt(demo.rnn_run.loss[-1]) in notes[6]
+    assert "position i+1" in notes[4] and "fixed" in notes[4]
+    assert "not the lesson" in notes[6]
+    # 'cat, cat, dog': each picture's answer is its own class, so the orders only permute
+    orders = [[s.values for s in strips] for strips in scene.classified.outputs]
+    assert sorted(map(tuple, orders[0])) == sorted(map(tuple, orders[1]))
+    assert [tuple(v) for v in orders[0]] != [tuple(v) for v in orders[1]]
+    assert "'cat, cat, dog'" in notes[2]
+    # the grammar remark: the Japanese sentence in Japanese script, the German verb second
+    words = {m.original_text for m in scene.grammar.get_family() if isinstance(m, Text)}
+    assert {"犬が", "男を", "噛んだ"} <= words
+    german = next(g for g in GRAMMAR if g[0] == "German")
+    assert german[2].index("beißt") == german[3].index("beißt") == 1
+    assert "dependency grammar" in notes[5] and "phrase" in notes[5]
     _assert_inside_frame(scene)
 
 
