@@ -36,7 +36,7 @@ from PIL import Image
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from pipeline.cache import CACHE_ENV
-from pipeline.handout import Page, last_frame, set_posters, write_pdf
+from pipeline.handout import HandoutError, Page, last_frame, set_posters, write_pdf
 from pipeline.handout_text import FONTS, Fonts, wrap
 from scenes.deck import TITLE_NOTES
 
@@ -187,6 +187,16 @@ def test_pdf_pages_carry_their_notes_as_text(made_up_pdf) -> None:
     assert any(b"DejaVu" in f for f in fonts) and any(b"CJK" in f for f in fonts), fonts
 
 
+def test_a_failing_write_leaves_no_file(made_up_pdf, tmp_path: Path) -> None:
+    _, pages, _ = made_up_pdf
+    broken = tmp_path / "broken.png"  # its header reads, its pixels do not: fails mid-way
+    broken.write_bytes(pages[0].frame.read_bytes()[:2000])
+    dest = tmp_path / "deck.pdf"
+    with pytest.raises(Exception):  # noqa: B017 (cairo's own error)
+        write_pdf([*pages, Page(broken, "notes", "label")], dest)
+    assert list(tmp_path.iterdir()) == [broken]  # no deck, no .part
+
+
 def test_wrap_keeps_every_line_inside_the_width_and_every_character() -> None:
     import cairo
 
@@ -234,6 +244,10 @@ def test_posters_become_each_videos_last_frame(tmp_path: Path) -> None:
         )
     deck = tmp_path / "deck.pptx"
     prs.save(str(deck))
+    before = deck.read_bytes()
+    with pytest.raises(HandoutError, match="3 slides for 2 slide videos"):
+        set_posters(deck, videos[:2])
+    assert deck.read_bytes() == before and not list(tmp_path.glob("*.part"))
     set_posters(deck, videos)
     slides = list(pptx.Presentation(str(deck)).slides)
     assert len(slides) == 3
