@@ -9,13 +9,17 @@ Captions, decks, the cache and the all-or-nothing install stay on this machine.
 Every worker needs this project importable (the same code, ``pip install .``), manim's
 system libraries and LaTeX, as the machine that submits. Dask is optional:
 ``pip install 'rnn-lecture[dask]'``. Stopping a run cancels the scenes not yet
-started; a render already running on a worker finishes there and is dropped.
+started and ends the processes of those running on a worker (a Dask ``Event`` that
+each render watches).
 """
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import threading
+import uuid
+from collections.abc import Iterator
 from concurrent.futures import CancelledError
 from pathlib import Path
 from typing import Any
@@ -24,7 +28,7 @@ from pipeline.build import render_scene
 from pipeline.plan import LESSON_ENV, RECORD_ENV, SEED_ENV, child_env
 from pipeline.run import CliError, Runner
 
-__all__ = ["DaskScenes", "connect", "render_remote"]
+__all__ = ["DaskScenes", "connect", "render_remote", "watching"]
 
 INSTALL_HINT = "pip install 'rnn-lecture[dask]' (or .[dask] in this folder)"
 TIMEOUT = 10  # seconds to reach the scheduler
@@ -44,13 +48,18 @@ def connect(address: str) -> Any:
 
 
 def render_remote(
-    name: str, quality: str, lesson: tuple[str, bytes] | None, seed: str | None
+    name: str,
+    quality: str,
+    lesson: tuple[str, bytes] | None,
+    seed: str | None,
+    stop: str | None = None,
 ) -> dict[str, bytes]:
     """On a worker: render scene ``name``; return its files, relative name -> bytes.
 
     ``lesson`` is the lesson file's name and contents (None: the default lesson).
     The names are ``video.mp4``, ``record.json`` (the lesson fields the scene read),
-    ``slides.json`` and ``files/...`` (manim-slides' slide videos).
+    ``slides.json`` and ``files/...`` (manim-slides' slide videos). When the Dask
+    ``Event`` named ``stop`` is set, the render's processes are ended (``Runner.stop``).
     """
     with tempfile.TemporaryDirectory(prefix="rnn-lecture-dask-") as tmp:
         work = Path(tmp)
@@ -65,7 +74,8 @@ def render_remote(
         record = work / "record"
         record.mkdir()
         runner = Runner({**child_env(lesson_env), RECORD_ENV: str(record)}, work, echo=False)
-        mp4 = render_scene(runner, name, quality, work, False)
+        with watching(stop, runner):
+            mp4 = render_scene(runner, name, quality, work, False)
         files = {
             "video.mp4": mp4.read_bytes(),
             "record.json": (record / f"{name}.json").read_bytes(),
@@ -76,6 +86,35 @@ def render_remote(
             if p.is_file():
                 files[f"files/{p.relative_to(slide_files).as_posix()}"] = p.read_bytes()
         return files
+
+
+@contextlib.contextmanager
+def watching(stop: str | None, runner: Runner) -> Iterator[None]:
+    """For the block: a thread that stops ``runner`` once the Dask Event ``stop`` is set."""
+    if stop is None:
+        yield
+        return
+    from distributed import Event, get_client
+
+    client, done = get_client(), threading.Event()  # (a thread of ours has no worker context)
+
+    def watch() -> None:
+        event = Event(stop, client=client)
+        while not done.is_set():
+            try:
+                if event.wait(timeout=0.5):
+                    runner.stop()
+                    return
+            except Exception:  # the scheduler is gone: nothing to listen to
+                return
+
+    thread = threading.Thread(target=watch, name=f"{stop}-watch", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
 
 
 class DaskScenes:
@@ -96,6 +135,15 @@ class DaskScenes:
         self.lesson = None if config is None else (Path(config).name, Path(config).read_bytes())
         self.seed = lesson_env.get(SEED_ENV)
         self.lock = threading.Lock()
+        self.stop = f"rnn-lecture-stop-{uuid.uuid4().hex}"  # a Dask Event: set on stop()
+
+    def cancel(self, future: Any) -> None:
+        """Stop a render: not started, it never starts; started, its processes end."""
+        future.cancel()
+        with contextlib.suppress(Exception):  # the scheduler may be gone already
+            from distributed import Event
+
+            Event(self.stop, client=self.client).set()
 
     def __call__(self, runner: Runner, name: str, quality: str, work: Path, progress: bool) -> Path:
         """Render ``name`` on the cluster; unpack it into ``work``; return its MP4."""
@@ -103,9 +151,9 @@ class DaskScenes:
             if runner.stopped:
                 raise CliError("stopped", code=1)
             future = self.client.submit(
-                render_remote, name, quality, self.lesson, self.seed, pure=False
+                render_remote, name, quality, self.lesson, self.seed, self.stop, pure=False
             )
-            runner.on_stop.append(future.cancel)
+            runner.on_stop.append(lambda: self.cancel(future))
         try:
             files = future.result()
         except CancelledError:

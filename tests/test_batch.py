@@ -162,3 +162,33 @@ def test_a_signal_mid_batch_ends_every_process_and_leaves_out_as_it_was(tmp_path
     assert snapshot(run_dir) == before
     assert still_running(seen) == []
     assert processes_in(run_dir) == []
+
+
+def test_a_signal_mid_dask_batch_ends_the_renders_on_the_workers(tmp_path: Path) -> None:
+    """The command's SIGTERM reaches the cluster: the workers' manim processes end too."""
+    distributed = pytest.importorskip("distributed")
+    a, b = lessons(tmp_path)
+    out = tmp_path / "course"
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, protocol="tcp",
+        dashboard_address=None,
+    ) as local:  # fmt: skip
+        # A long scene (about 30 s to render): its manim ends only if it is stopped.
+        args = ["batch", a, b, "--scene", "ForwardPropagation", "--to", "html", "--out", out]
+        proc = start_cli(*args, "--scheduler", local.scheduler_address, logs=tmp_path / "logs")
+        try:  # the workers are threads of this process: their manim processes are ours
+            renders = wait_for(
+                lambda: {p for p in descendants(os.getpid()) if "manim render" in cmdline(p[0])},
+                90,
+                "a manim process on the worker",
+            )
+            os.kill(proc.pid, signal.SIGTERM)
+            code = proc.wait(timeout=60)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        stderr = (tmp_path / "logs" / "stderr").read_text(encoding="utf-8", errors="replace")
+        assert code == 143, stderr[-2000:]
+        wait_for(lambda: not still_running(renders), 5, "the worker's renders to end")
+    assert not out.exists()
