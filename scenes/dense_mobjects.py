@@ -90,6 +90,7 @@ OUTER_LABEL_ROOM = 0.8  # left of an outer product: the delta label
 OUTER_MAX_HEIGHT = 2.2  # the row and the matrix of one outer product
 FACTOR_FONT = 30  # the delta / h^T / x^T labels of an outer product
 RUN = 0.8  # default run time of one step
+CHAIN_PER_LINE = 4  # numbers per line of an error vector in the chain
 
 
 # --- dense-network mobjects (on top of scenes.mobjects) -------------------------
@@ -242,9 +243,13 @@ class ErrorChain(VGroup):
         self.texts = [[fmt(v) for v in values] for _, values, _ in layers]
         rows = [MathTex(rf"L = {fmt(loss)}", font_size=font_size, color=MEANING.text.color)]
         for delta_tex, values, adjusts in layers:
-            row = MathTex(
-                rf"{delta_tex} = {tex_vec(values)}", font_size=font_size, color=MEANING.error.color
-            )
+            parts = [values[i : i + CHAIN_PER_LINE] for i in range(0, len(values), CHAIN_PER_LINE)]
+            wrap = "{{{}}}" if len(parts) > 1 else "{}"  # braced: a minus after & is unary
+            texts = [r",\ ".join(wrap.format(fmt(v)) for v in part) for part in parts]
+            tex = rf"{delta_tex} = (" + r",\\ &".join(texts) + ")"
+            if len(parts) > 1:
+                tex = r"\begin{aligned}" + tex.replace("= (", "= (&", 1) + r"\end{aligned}"
+            row = MathTex(tex, font_size=font_size, color=MEANING.error.color)
             use = MathTex(
                 rf"\text{{to adjust }} {adjusts}",
                 font_size=font_size - 6,

@@ -127,3 +127,24 @@ def test_dense_validation():
     id_trace = dense_forward(params, x, output="identity")
     with pytest.raises(ValueError, match=r"^target:"):
         dense_backward(params, id_trace, np.zeros(3))
+
+
+def test_line_example_is_one_hidden_neurons_weight_and_bias() -> None:
+    """y = a x + b of the review's opening: a = U[j, i], b = b[j] before and after the
+    review's update, x the largest input, y = a x + b; the axes hold both lines."""
+    from rnncore import default_lesson, dense_review
+    from rnncore.dense_views import focus_unit, line_example
+
+    review = dense_review(default_lesson())
+    ex = line_example(review)
+    assert ex.j == focus_unit(review) == int(np.argmax(np.abs(review.backprop.deltas[0])))
+    assert ex.i == int(np.argmax(np.abs(review.x)))
+    assert ex.a == review.params.weights[0][ex.j, ex.i] and ex.b == review.params.biases[0][ex.j]
+    assert ex.a_new == review.updated.weights[0][ex.j, ex.i]
+    assert ex.b_new == review.updated.biases[0][ex.j]
+    assert (ex.x, ex.y) == (review.x[ex.i], ex.a * ex.x + ex.b)
+    assert ex.y_new == ex.a_new * ex.x + ex.b_new
+    for s in ex.x_range:
+        for a, b in ((ex.a, ex.b), (ex.a_new, ex.b_new)):
+            assert ex.y_range[0] <= a * s + b <= ex.y_range[1]
+    assert ex.x_range[0] <= ex.x <= ex.x_range[1]

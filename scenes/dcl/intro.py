@@ -21,7 +21,7 @@ from rnncore import count_parameters
 from rnncore.dense_views import line_example
 from scenes.dcl.stage import DenseStage
 from scenes.dense_intro_mobjects import LinePlot, PipelineColumn
-from scenes.dense_mobjects import EQ_FONT, RUN, UPDATE_HEIGHT, matrix_with_label
+from scenes.dense_mobjects import EQ_FONT, PANEL_HEIGHT, RUN, UPDATE_HEIGHT, matrix_with_label
 from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING
 from scenes.layout import STAGE_BOTTOM, STAGE_TOP, fit_within
 from scenes.mobjects.equations import EquationPanel
@@ -32,6 +32,7 @@ __all__ = ["IntroSteps"]
 
 PLOT_LEFT = -6.3  # the plot of y = a x + b, left half of the stage
 TEXT_LEFT = 0.6  # its explanation, right half
+MAX_GRID_COLUMNS = 5  # wider weight grids show colours only (numbers would be too small)
 
 
 class IntroSteps(DenseStage):
@@ -130,8 +131,12 @@ class IntroSteps(DenseStage):
             "learning is all about. Ask: how many parameters would one more hidden neuron "
             "add? Next: classical machine learning had far fewer."
         )
+        cell = (0.82, 0.4)  # numbers legible up to MAX_GRID_COLUMNS columns
+        if max(U.shape[1], V.shape[1]) > MAX_GRID_COLUMNS:  # colours only, as cell strips
+            rows_needed = U.shape[0] + V.shape[0] + 2
+            cell = (0.4, min(0.4, (PANEL_HEIGHT - 1.4) / rows_needed))
         grids = {
-            name: matrix_with_label(values, f"{name} =")
+            name: matrix_with_label(values, f"{name} =", cell)
             for name, values in (("U", U), ("b", b[:, None]), ("V", V), ("c", c[:, None]))
         }
         self.parameter_grids = grids
