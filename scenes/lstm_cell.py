@@ -91,18 +91,23 @@ class LSTMCell(LectureScene):
         n = self.numbers()
         self.beat(
             "This is one unit of an LSTM drawn as an electronic circuit, at time step "
-            f"{display_step(self.t)} of the lesson. The line along the top is the cell state "
-            f"c: it comes in from the previous step with the value {n['c_prev']} and leaves "
-            f"with {n['c']}. Unlike h in the simple RNN, c is not squashed by a weight "
-            "matrix and a tanh at every step: it only passes a valve and an addition. "
-            "Question: what could that mean for the gradient travelling back along it?"
+            f"{display_step(self.t)} of the lesson. Unlike h in the simple RNN, the cell "
+            "state c is not squashed by a weight matrix and a tanh at every step: it only "
+            "passes a valve and an addition. "
+            "Point at: the pink line along the top, the cell state, from c(t-1) on the left "
+            "to c(t) and on to the next step. "
+            f"Read out: it comes in with c(t-1) = {n['c_prev']} and leaves with c(t) = "
+            f"{n['c']}. "
+            "Ask: what could a path without weights and tanh mean for the gradient "
+            "travelling back along it? "
+            "Next: the neurons that decide what passes along this line."
         )
         self.show_title("The LSTM cell as a circuit")
         c = self.circuit
         legend = Legend([(MEANING.cell.color, "cell state c")], kind="line")
         self.cell_key = self.place_key(legend)
-        self.play(Create(c.cell_line), FadeIn(c.plus), run_time=1.5)
-        self.play(FadeIn(c.boxes["c_prev"]), FadeIn(c.boxes["c"]), FadeIn(self.cell_key))
+        self.play(FadeIn(c.boxes["c_prev"]), FadeIn(c.boxes["c"]), FadeIn(c.plus))
+        self.play(Create(c.cell_line), FadeIn(c.next_step), FadeIn(self.cell_key), run_time=1.5)
 
     def open_valves(self) -> None:
         n = self.numbers()
@@ -110,10 +115,14 @@ class LSTMCell(LectureScene):
             "Below the line are four neurons, each a weighted sum of the input x(t) and, "
             "through the yellow recurrent connections, the previous output h(t-1), plus a "
             "bias. Three of them are gates: a sigmoid squashes them into 0 to 1, and each "
-            "drives a valve. The opening of a valve is the gate's value: the forget gate "
-            f"is {n['f']}, the input gate {n['i']}, the output gate {n['o']}. The fourth, "
-            f"the block input z = {n['z']}, is a tanh neuron like the simple RNN's hidden "
-            "unit: it is what the cell may write."
+            "drives a valve; the fourth, the block input z, is a tanh neuron like the simple "
+            "RNN's hidden unit: it is what the cell may write. "
+            "Point at: the four neurons, the dashed lines from the gates up to their valves, "
+            "and how far each valve is open (the key on the right). "
+            f"Read out: the forget gate is {n['f']}, the input gate {n['i']}, the output "
+            f"gate {n['o']}, the block input z = {n['z']}. "
+            "Ask: if the forget gate were 0, what would be left of c(t-1)? "
+            "Next: the numbers that flow through the valves."
         )
         c = self.circuit
         bar = ColorBar(label="value (fills, weights)", length=2.4)
@@ -133,31 +142,48 @@ class LSTMCell(LectureScene):
         self.play(FadeIn(c.x), FadeIn(c.h_prev), Create(c.inputs_x), Create(c.inputs_h))
         self.play(*(FadeIn(g) for g in c.gates.values()), ReplacementTransform(self.cell_key, key))
         self.key = key
-        self.play(Create(c.controls), Create(c.branches), FadeIn(c.tanh_box), FadeIn(c.tanh))
-        self.play(*(FadeIn(v) for v in c.valves.values()))
+        self.play(*(FadeIn(v) for v in c.valves.values()), *(FadeIn(s) for s in c.slots.values()))
+        self.play(
+            Create(c.controls),
+            Create(c.branches),
+            FadeIn(c.junction),
+            FadeIn(c.tanh_box),
+            FadeIn(c.tanh),
+        )
 
     def follow_the_flow(self) -> None:
         n = self.numbers()
         self.beat(
-            f"Now follow the numbers. The forget valve lets f times c(t-1) = {n['forget_part']} "
-            f"through; the input valve lets i times z = {n['input_part']} through; the two "
-            f"add up to the new cell state c(t) = {n['c']}. Then tanh(c(t)) = {n['c_tanh']} "
-            f"passes the output valve and becomes the output h(t) = {n['h']}, which goes up "
-            "to the output layer and, like c(t), on to the next step."
+            "Now follow the numbers through the circuit, left to right. "
+            "Point at: the boxes that fill in, one after the other. "
+            f"Read out: the forget valve lets f times c(t-1) = {n['forget_part']} through; "
+            f"the input valve lets i times z = {n['input_part']} through; the two add up to "
+            f"the new cell state c(t) = {n['c']}. Then tanh(c(t)) = {n['c_tanh']} passes "
+            f"the output valve and becomes the output h(t) = {n['h']}, which goes up to the "
+            "output layer and, like c(t), on to the next step. "
+            "Ask: which part of c(t) is larger here, what was kept or what was written? "
+            "Next: the same unit as most papers draw it."
         )
         c = self.circuit
-        for key in ("forget_part", "input_part", "c_tanh", "h"):
-            self.play(FadeIn(c.boxes[key]), run_time=0.6)
+        for key in ("forget_part", "input_part", "c_tanh", "h"):  # the numbers fill the slots
+            self.play(FadeOut(c.slots[key]), FadeIn(c.boxes[key]), run_time=0.6)
 
     def fold_into_compact_diagram(self) -> None:
+        n = self.numbers()
         self.beat(
             "Most papers draw the same unit compactly, as Greff and colleagues do in 'LSTM: "
             "A Search Space Odyssey': the block input z and the gates i, f, o at the edge of "
             "the block, each fed by x(t) and h(t-1); the valves become multiplications; the "
-            "cell c keeps its own loop through the forget gate. The equations on the right "
-            "are both pictures: W are input weights, R recurrent weights, b biases, sigma "
-            "the sigmoid, and the circle-dot an element-wise product. PyTorch calls the "
-            "block input g and stores the four gates' weights stacked in W_ih and W_hh."
+            "cell c keeps its own loop through the forget gate. W are input weights, R "
+            "recurrent weights, b biases, sigma the sigmoid, and the circle-dot an "
+            "element-wise product. PyTorch calls the block input g and stores the four "
+            "gates' weights stacked in W_ih and W_hh. "
+            "Point at: each neuron of the circuit as it moves to its place in the compact "
+            "diagram, then the equations on the right, one line per neuron. "
+            f"Read out: the same values in both pictures: z = {n['z']}, i = {n['i']}, "
+            f"f = {n['f']}, o = {n['o']}, c(t) = {n['c']}. "
+            "Ask: where in the compact diagram did each of the three valves go? "
+            "Next: the equations with this unit's numbers."
         )
         lesson, c = self.lesson, self.circuit
         compact = CompactLSTM(lesson.lstm_trace(), self.t, self.j)
@@ -201,11 +227,14 @@ class LSTMCell(LectureScene):
         n = self.numbers()
         self.beat(
             "The same equations with this unit's numbers: every value here is on both "
-            f"pictures. The forget gate {n['f']} keeps that share of c(t-1) = {n['c_prev']}, "
+            "pictures. "
+            "Point at: the gate lines on top, then the cell state and output lines below. "
+            f"Read out: the forget gate {n['f']} keeps that share of c(t-1) = {n['c_prev']}, "
             f"the input gate {n['i']} lets in that share of z = {n['z']}, and their sum is "
             f"c(t) = {n['c']}; the output gate {n['o']} opens tanh(c(t)) onto h(t) = {n['h']}. "
-            "Ask the class: which gate would have to be near 1, and which near 0, for the "
-            "cell to carry a value unchanged over many steps?"
+            "Ask: which gate would have to be near 1, and which near 0, for the cell to carry "
+            "a value unchanged over many steps? "
+            "Next: the forward pass of all units, step by step."
         )
         lesson = self.lesson
         trace = lesson.lstm_trace()

@@ -23,6 +23,7 @@ from manim import (
     Arrow,
     Circle,
     DashedLine,
+    Dot,
     Line,
     ManimColor,
     MathTex,
@@ -48,6 +49,7 @@ VALVE_SIZE = 0.5  # side of a valve's body
 BOX_WIDTH, BOX_HEIGHT = 0.86, 0.44  # a value on a wire
 GATE_RADIUS = 0.36
 WIRE = 4.0  # stroke width of the wires
+JUNCTION = 0.07  # radius of the dot where a wire branches off the cell line
 CONTROL_DASH = 0.08
 WEIGHT_WIDTH = (0.5, 3.5)
 GATE_TEX = {"z": "z", "i": "i", "f": "f", "o": "o"}
@@ -168,8 +170,10 @@ class LSTMCircuit(VGroup):
 
     Attributes: ``valves`` {"f", "i", "o": Valve}, ``gates`` {"z", "i", "f", "o":
     NeuronLayer}, ``boxes`` {"c_prev", "forget_part", "input_part", "c", "c_tanh",
-    "h": ValueBox}, ``x``/``h_prev`` (NeuronLayer), ``inputs_x``/``inputs_h`` (the
-    weighted lines into the gates), ``cell_line`` (the cell-state wires).
+    "h": ValueBox}, ``slots`` (the empty boxes, with labels, of the four values shown
+    last), ``x``/``h_prev`` (NeuronLayer), ``inputs_x``/``inputs_h`` (the weighted
+    lines into the gates), ``cell_line`` (the cell-state wires, under the forget valve
+    and box), ``next_step`` (where c(t) goes), ``junction`` (tanh's tap on the line).
     """
 
     def __init__(self, params: LSTMParams, trace: LSTMTrace, t: int, j: int) -> None:
@@ -216,25 +220,40 @@ class LSTMCircuit(VGroup):
         self._wires(cell, text)
         self._inputs(params, trace, t, j)
         self.add(self.cell_line, self.branches, self.controls, self.inputs_x, self.inputs_h)
+        self.add(self.next_step, self.junction, *self.slots.values())
         self.add(self.x, self.h_prev, self.plus, self.tanh_box, self.tanh)
         self.add(*self.valves.values(), *self.gates.values(), *self.boxes.values())
 
     def _wires(self, cell: ManimColor, text: ManimColor) -> None:
         b, v = self.boxes, self.valves
+        # the cell line runs under the forget valve and the f c(t-1) box (both opaque,
+        # drawn later over it), so every wire on screen ends at something already shown
+        end = np.array([X_H, Y_CELL, 0])
+        self.next_step = MathTex(r"\to t{+}1", font_size=FONT_LABEL, color=cell)
+        self.next_step.next_to(end, RIGHT, buff=0.05)
         self.cell_line = VGroup(
-            _wire(b["c_prev"].box.get_right(), v["f"].get_left(), cell),
-            _wire(v["f"].get_right(), b["forget_part"].box.get_left(), cell),
-            _wire(b["forget_part"].box.get_right(), self.plus.get_left(), cell),
+            _wire(b["c_prev"].box.get_right(), self.plus.get_left(), cell),
             _wire(self.plus.get_right(), b["c"].box.get_left(), cell),
-            _wire(b["c"].box.get_right(), [X_H + BOX_WIDTH / 2 + 0.3, Y_CELL, 0], cell, tip=True),
+            _wire(b["c"].box.get_right(), end, cell),
         )
+        self.slots = {  # where a number will be: the empty box and its label
+            k: VGroup(
+                Rectangle(width=BOX_WIDTH, height=BOX_HEIGHT, stroke_color=b[k].box.stroke_color)
+                .set_stroke(width=3)
+                .set_fill(MEANING.background.color, opacity=1.0)
+                .move_to(b[k].box),
+                b[k].label.copy(),
+            )
+            for k in ("forget_part", "input_part", "c_tanh", "h")
+        }
         z = self.gates["z"].shapes[0]
         tanh_top = self.tanh_box.get_top()
+        self.junction = Dot([X_TANH, Y_CELL, 0], radius=JUNCTION, color=cell)
         self.branches = VGroup(
             _wire(z.get_top(), v["i"].get_bottom(), text),
             _wire(v["i"].get_top(), b["input_part"].box.get_bottom(), text),
             _wire(b["input_part"].box.get_top(), self.plus.get_bottom(), cell),
-            _wire([X_TANH, Y_CELL, 0], tanh_top, cell),
+            _wire(self.junction.get_center(), tanh_top, cell),
             _wire(self.tanh_box.get_bottom(), b["c_tanh"].box.get_top(), text),
             _wire(b["c_tanh"].box.get_right(), v["o"].get_left(), text),
             _wire(v["o"].get_right(), b["h"].box.get_left(), text),

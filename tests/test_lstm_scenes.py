@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _drawn import SlideRecorder
 from _lessons import EDGE_LESSONS, write_lesson
 from _scenes import build_scene, media_dir
 
@@ -39,7 +40,18 @@ def _scene(name: str, key: str, tmp_path_factory: pytest.TempPathFactory):
 
         tmp = tmp_path_factory.mktemp(f"{name}-{key}")
         path = _lesson_path(key, tmp)
-        _BUILT[(name, key)] = build_scene(scene_class(name), path, tmp, media_dir(tmp_path_factory))
+        base = scene_class(name)
+
+        class Recorded(SlideRecorder, base):  # type: ignore[misc, valid-type]
+            """Keeps, per slide end, the circuit's wires whose ends touch nothing."""
+
+            def at_slide_end(self, slide: int) -> None:
+                if not hasattr(self, "loose"):
+                    self.loose = []
+                if hasattr(self, "circuit"):
+                    self.loose.append((slide, loose_wire_ends(self.circuit, self.mobjects)))
+
+        _BUILT[(name, key)] = build_scene(Recorded, path, tmp, media_dir(tmp_path_factory))
     return _BUILT[(name, key)]
 
 
@@ -67,6 +79,64 @@ def _inside(mob) -> bool:
         and mob.get_bottom()[1] >= -y
         and mob.get_top()[1] <= y
     )
+
+
+TOUCH = 0.05  # a wire's end may stop this far short of its component
+
+
+def _touches(point: np.ndarray, mob) -> bool:
+    """Whether ``point`` lies on (or within TOUCH of) ``mob``: a circle's rim or a box."""
+    from manim import Circle
+
+    if isinstance(mob, Circle):
+        return float(np.linalg.norm(point[:2] - mob.get_center()[:2])) <= mob.width / 2 + TOUCH
+    (x, y), lo, hi = (
+        point[:2],
+        mob.get_corner(np.array([-1, -1, 0])),
+        mob.get_corner(np.array([1, 1, 0])),
+    )
+    return lo[0] - TOUCH <= x <= hi[0] + TOUCH and lo[1] - TOUCH <= y <= hi[1] + TOUCH
+
+
+def loose_wire_ends(circuit, on_screen: list) -> list[str]:
+    """The wires of ``circuit`` on screen with an end that touches no component on screen
+    (nor, at a bend, the end of another wire of its group).
+
+    Components: the value boxes and empty slots, valves, the + node, the tanh box, the
+    junction, the next-step label, the gate neurons and the x(t), h(t-1) neurons.
+    """
+    from manim.utils.family import extract_mobject_family_members
+
+    shown = {id(m) for m in extract_mobject_family_members(on_screen)}
+    c = circuit
+    parts = [box.box for box in c.boxes.values()] + [slot[0] for slot in c.slots.values()]
+    parts += [v.body for v in c.valves.values()] + [c.plus[0], c.tanh_box, c.junction]
+    parts += [c.next_step, *(g.shapes[0] for g in c.gates.values()), *c.x.shapes]
+    parts += list(c.h_prev.shapes)
+    parts = [m for m in parts if id(m) in shown]
+    groups = (c.cell_line, c.branches, c.controls, c.inputs_x, c.inputs_h)
+    loose = []
+    for name, group in zip(("cell", "branch", "control", "x", "h"), groups, strict=True):
+        ends = [(w, e) for w in group if id(w) in shown for e in (w.get_start(), w.get_end())]
+        for k, wire in enumerate(group):
+            if id(wire) not in shown:
+                continue
+            for end in (wire.get_start(), wire.get_end()):
+                bend = any(w is not wire and np.allclose(e, end, atol=1e-6) for w, e in ends)
+                if not bend and not any(_touches(end, m) for m in parts):
+                    loose.append(f"{name}[{k}] end {np.round(end[:2], 2).tolist()}")
+    return loose
+
+
+def test_every_wire_starts_and_ends_at_a_component(cell) -> None:
+    slides = dict(cell.loose)
+    assert {1, 2, 3} <= set(slides), cell.loose
+    for slide, loose in cell.loose:
+        assert loose == [], (slide, loose)
+    moved = cell.circuit.copy()  # the check can fail: a wire pulled off its ends
+    assert loose_wire_ends(moved, [moved]) == []
+    moved.cell_line[2].shift(np.array([0.0, 0.5, 0.0]))
+    assert len(loose_wire_ends(moved, [moved])) == 2
 
 
 def test_valves_open_exactly_as_far_as_the_gates(cell) -> None:
