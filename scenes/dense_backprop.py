@@ -2,20 +2,24 @@
 
 The review network is the lesson's RNN with its recurrence removed
 (``rnncore.dense_review``): input -> hidden with U, b and tanh, hidden -> output with
-V, c and softmax, fed the RNN's first input with its first target. The scene counts
-the parameters, runs the forward pass with the values on the neurons, takes the loss,
-sends the errors back (the article's red arrows: the errors of all the output neurons
-converge on one hidden neuron), forms the gradients as outer products and makes one
-update on three slides: the weights (the new U' and V' as grids with numbers), the
-biases (dL/db = delta-h and dL/dc = delta-o, b' and c' element by element) and the
-forward pass again (a' = U'x + b', h' = tanh(a'), the estimate and the loss before and
-after), so that every number after the update follows from numbers on the slides.
+V, c and softmax, fed the RNN's first input with its first target. In the article's
+order: parameters versus variables (``y = a x + b`` drawn with a = U_ji and b = b_j of
+the network, and the line after one learning step), the network, its parameters as
+numbers (U, b, V, c) and counted, classical machine learning (features and a function
+made by hand) next to a DCL (the network made by hand), the forward pass, the loss
+against the target, the errors from the top (the red arrows into one hidden neuron,
+then into every one, with the errors layer by layer: each layer's errors from the next
+layer's), the gradients as outer products, and one update on three slides: the
+weights (U' and V' as grids), the biases, and the forward pass again (a', h', o' and
+the loss after), so that every number after the update follows from the slides.
 
 Every number comes from ``rnncore``. The scene keeps what it shows, for tests:
 ``self.layers`` (neuron values), ``self.error_tags`` (the errors beside the neurons),
+``self.parameter_grids`` (U, b, V, c), ``self.chain`` (the errors layer by layer),
 ``self.gradients`` (the gradient matrices), ``self.new_weights`` (the updated U' and
-V' grids) and ``self.panels`` (equations with their ``numbers``). The steps are in
-``scenes.dcl`` (one module per group of slides), the mobjects in ``scenes.dense_mobjects``.
+V' grids), ``self.panels`` (equations with their ``numbers``) and ``self.notes``. The
+steps are in ``scenes.dcl`` (one module per group of slides), the mobjects in
+``scenes.dense_mobjects`` and ``scenes.dense_intro_mobjects``.
 
 Render::
 

@@ -99,7 +99,7 @@ class LinePlot(VGroup):
         self.point = Dot(corner, radius=0.09, color=MEANING.text.color)
         self.point_label = MathTex(
             rf"({fmt(x)},\ {fmt(y)})", font_size=30, color=MEANING.text.color
-        ).next_to(self.point, UP + LEFT, buff=0.1)
+        ).next_to(self.point, (UP if y >= 0 else DOWN) + LEFT, buff=0.1)
         self.point_label.set_stroke(MEANING.background.color, width=5, background=True)
         self.add(
             self.axes,

@@ -186,8 +186,13 @@ class BackwardSteps(DenseStage):
             "Point at: the two outer products. The gradient of a weight is the error of the "
             "neuron it feeds times the value flowing in: dL/dV = delta-o h-transposed, dL/dU "
             f"= delta-h x-transposed. Read out: the largest, dL/dV{k + 1}{j + 1} = "
-            f"{fmt(gV[k, j])}. Ask: which entries of dL/dU are zero, and why? Next: one step "
-            "of gradient descent."
+            f"{fmt(gV[k, j])}. Ask: "
+            + (
+                "which entries of dL/dU are zero, and why? "
+                if np.any(r.x == 0)
+                else "which input's column of dL/dU is largest, and why? "
+            )
+            + "Next: one step of gradient descent."
         )
         d_h, d_o = r.backprop.deltas
         self.gradients = {

@@ -194,7 +194,7 @@ class ForwardSteps(DenseStage):
             f"{', '.join(fmt(v) for v in y)}, L = {fmt(r.loss)}. The further y-hat is from "
             "y, the larger the loss; learning adjusts the parameters to make it smaller. "
             + (
-                "Ask: what would L be if y-hat gave the target class 1? "
+                "Ask: what would L be if y-hat gave the target class a probability of 1? "
                 if r.trace.output == "softmax"
                 else "Ask: what would L be if y-hat equalled y? "
             )

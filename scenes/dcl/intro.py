@@ -124,15 +124,17 @@ class IntroSteps(DenseStage):
         p = self.review.params
         (U, V), (b, c) = p.weights, p.biases
         n_conn, n_bias = count_parameters(p)
+        wide = max(U.shape[1], V.shape[1]) > MAX_GRID_COLUMNS  # grids without numbers
+        first = "" if wide else f"U11 = {fmt(U[0, 0])}, b1 = {fmt(b[0])}; "
         self.beat(
             "Point at: the grids U, b, V and c, one cell per connection or bias. Read out: "
-            f"U{1}{1} = {fmt(U[0, 0])}, b1 = {fmt(b[0])}; {U.size} + {b.size} + {V.size} + "
+            f"{first}{U.size} + {b.size} + {V.size} + "
             f"{c.size} = {n_conn + n_bias} parameters. Adjusting them is what machine "
             "learning is all about. Ask: how many parameters would one more hidden neuron "
             "add? Next: classical machine learning had far fewer."
         )
         cell = (0.82, 0.4)  # numbers legible up to MAX_GRID_COLUMNS columns
-        if max(U.shape[1], V.shape[1]) > MAX_GRID_COLUMNS:  # colours only, as cell strips
+        if wide:  # colours only, as cell strips
             rows_needed = U.shape[0] + V.shape[0] + 2
             cell = (0.4, min(0.4, (PANEL_HEIGHT - 1.4) / rows_needed))
         grids = {

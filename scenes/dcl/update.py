@@ -18,7 +18,6 @@ from scenes.dense_mobjects import (
     RUN,
     UPDATE_HEIGHT,
     matrix_with_label,
-    mse_lines,
     tex_vec,
     update_lines,
 )
@@ -235,9 +234,16 @@ class UpdateSteps(DenseStage):
         r = self.review
         y_hat = r.trace_after.y_hat
         if r.trace.output != "softmax":
-            lead = [("L'", MEANING.text.color), ("=", MEANING.text.color)]
-            first, last = mse_lines(y_hat, r.backprop.y, r.loss_after)
-            return [[*lead, first[1]], last]
+            return [  # y-hat' and y are on the neurons and above them
+                [
+                    ("L'", MEANING.text.color),
+                    ("=", MEANING.text.color),
+                    (
+                        rf"\tfrac12 \sum\nolimits_k (\hat y'_k - y_k)^2 = {fmt(r.loss_after)}",
+                        MEANING.text.color,
+                    ),
+                ]
+            ]
         k = int(r.target)
         p_text, rel, loss_text = neg_log_display(y_hat[k], r.loss_after)
         return [
