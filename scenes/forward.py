@@ -31,16 +31,18 @@ from manim import (
 )
 
 from scenes.base import LectureScene
+from scenes.errorflow.stage import loss_bar
 from scenes.grammar import (
     FONT_SMALL,
     MEANING,
 )
 from scenes.layout import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH
 from scenes.mobjects.equations import EquationPanel
-from scenes.mobjects.forward_equations import general_equations
-from scenes.mobjects.keys import ColorBar, Legend
-from scenes.mobjects.numbers import display_step
+from scenes.mobjects.forward_equations import general_equations, loss_scale_top, task_legend
+from scenes.mobjects.keys import ColorBar
+from scenes.mobjects.numbers import display_step, fmt
 from scenes.mobjects.unrolled import UnrolledRNN
+from scenes.rnn_notes import speaker_notes
 
 __all__ = ["ForwardPropagation"]
 
@@ -58,6 +60,8 @@ FILL_RUN_TIME = 0.35  # seconds per row when the sequence fills in
 
 class ForwardPropagation(LectureScene):
     """One step in detail with substituted numbers, then the whole sequence, then L."""
+
+    shows_weights = True  # the weights tag in the title line
 
     def construct(self) -> None:
         self.show_equations()
@@ -91,16 +95,6 @@ class ForwardPropagation(LectureScene):
             **layout,  # type: ignore[arg-type]
         )
 
-    def task_legend(self) -> Legend | None:
-        """What the target frames and the "–" cells mean, when the view has them."""
-        lesson = self.lesson
-        entries = []
-        if lesson.loss == "cross_entropy":
-            entries.append((MEANING.text.color, "target class"))
-        if not lesson.loss_mask.all():
-            entries.append((MEANING.neutral.color, "– no loss"))
-        return Legend(entries, kind="frame") if entries else None
-
     def mark_equation(self, index: int) -> None:
         """Frame line ``index`` of the general equations (moving the frame)."""
         frame = SurroundingRectangle(
@@ -130,13 +124,16 @@ class ForwardPropagation(LectureScene):
     # --- beats ------------------------------------------------------------------------
     def show_equations(self) -> None:
         self.beat(
-            "These are the equations of one step of forward propagation, in the notation "
-            "of the MIT textbook (Goodfellow, Bengio and Courville, 10.8 to 10.11). a(t) is "
-            "a linear summation: every element of W h(t-1) is a weighted sum of all the "
-            "elements of h(t-1), with the weights in W, so a product of a matrix and a "
-            "vector is a connection between two layers. h(t) activates a(t) with tanh; "
-            "o(t) sums h(t) through V; y-hat(t), the hat meaning an estimated value, is its "
-            "softmax; and L(t) compares the estimate with the target y(t)."
+            speaker_notes(
+                "each line and its colour: a(t), h(t), o(t)"
+                + (", y-hat(t)" if self.lesson.trace().output == "softmax" else "")
+                + ", L(t).",
+                f"{self.lesson.T} time steps, each running these lines once.",
+                "which term makes this an RNN and not a DCL?",
+                "the same lines with the lesson's numbers.",
+                say="One step of forward propagation (Goodfellow 10.8-10.11): a matrix times "
+                "a vector is a connection between two layers; the hat marks an estimate.",
+            )
         )
         self.show_title("Forward propagation, step by step")
         lesson = self.lesson
@@ -148,11 +145,17 @@ class ForwardPropagation(LectureScene):
         self.panels: dict[str, EquationPanel] = {}
 
     def show_two_steps(self, t: int) -> None:
+        tr = self.lesson.trace()
         self.beat(
-            "Now with the lesson's numbers. On the left, two time steps of the unfolded "
-            "network. The earlier step is already computed: its h is what the middle layer "
-            "passes on through the recurrent connections W. We now compute time step "
-            f"{display_step(t)}."
+            speaker_notes(
+                f"the left column: step {display_step(t - 1)}, already computed"
+                if t > 0
+                else "the column of step 1 and h(0) on its left",
+                f"h({display_step(t - 1)}) = ({', '.join(fmt(v) for v in tr.h_prev[t])}), "
+                "what W passes on.",
+                "which numbers does step " + f"{display_step(t)} need from the past?",
+                f"computing step {display_step(t)}.",
+            )
         )
         steps = (t - 1, t) if t > 0 else (t,)
         view = self.make_view(steps=steps, width=DETAIL_WIDTH)
@@ -165,31 +168,38 @@ class ForwardPropagation(LectureScene):
         if t > 0:
             self.play(*view.fill_step(t - 1))
         # the colour bar stands in the free corner above h(0)
-        self.colorbar = ColorBar(label="value", length=1.6, vertical=True)
+        self.colorbar = VGroup(ColorBar(label="value", length=1.6, vertical=True))
+        if "loss" in view.rows:  # the L(t) cells' own scale beside it
+            self.colorbar.add(loss_bar(view.loss_vmax, length=1.6))
+        self.colorbar.arrange(RIGHT, buff=0.35, aligned_edge=DOWN)
         free_bottom = (view.h0_label if view.h0_label is not None else view).get_top()[1]
         self.colorbar.move_to([view.h0.get_x() + 0.1, (free_bottom + STAGE_TOP) / 2, 0])
+        self.colorbar.align_to(view, LEFT)
         self.play(FadeIn(self.colorbar))
 
     def arrive_input(self, t: int) -> None:
         view = self.detail
         if not self.lesson.input_mask[t]:
             self.beat(
-                "This is a one-to-many task: the network gets one input, at the first step, "
-                "and nothing after it. So at this step nothing arrives from below; the "
-                "middle layer gets only its own previous values, through the yellow "
-                "recurrent connections W, and a(t) is b + W h(t-1)."
+                speaker_notes(
+                    "the empty x cell and the yellow W arrow, the only thing arriving.",
+                    f"a({display_step(t)}) = b + W h({display_step(t - 1)}).",
+                    "where does this step's information come from?",
+                    "the middle layer's sum.",
+                    say="One-to-many: one input at the first step, nothing after it.",
+                )
             )
             self.mark_equation(0)
             self.flow([view.w_arrow[t], view.w_label[t]], MEANING.recurrent.color)
             return
         self.beat(
-            "The input x(t) of this step arrives at the bottom and propagates forward "
-            "through U, as in a normal DCL. At the same time the middle layer's values of "
-            "the previous step arrive through the yellow recurrent connections W."
-            if t > 0
-            else "The input x(t) of this step arrives at the bottom and propagates forward "
-            "through U, as in a normal DCL; the previous middle values are h(0), which "
-            "arrive through the yellow recurrent connections W."
+            speaker_notes(
+                "x(t) coming in through U"
+                + (" and the yellow W arrow bringing h(t-1)." if t > 0 else " and h(0) through W."),
+                f"x({display_step(t)}) = ({', '.join(fmt(v) for v in self.lesson.xs[t])}).",
+                "which two things arrive at the middle layer?",
+                "one neuron's sum.",
+            )
         )
         self.mark_equation(0)
         self.play(view.fill("x", t))
@@ -199,12 +209,16 @@ class ForwardPropagation(LectureScene):
 
     def compute_hidden(self, t: int) -> None:
         j = 0
+        tr = self.lesson.trace()
         self.beat(
-            f"One neuron in detail: a_{j + 1}(t) is the bias plus a linear summation of the "
-            "previous middle values with the weights in row "
-            f"{j + 1} of W, plus a linear summation of the input with row {j + 1} of U. "
-            "Every product is written out with the lesson's numbers. Then h(t) = tanh(a(t)) "
-            "squashes the sum into (-1, 1); the other neurons do the same with their rows."
+            speaker_notes(
+                f"the products in the panel: row {j + 1} of W with h(t-1), row {j + 1} of U "
+                "with x(t), and the bias.",
+                f"a_{j + 1}({display_step(t)}) = {fmt(tr.a[t, j])}, "
+                f"h_{j + 1} = tanh of it = {fmt(tr.h[t, j])}.",
+                "why is h always between -1 and 1?",
+                "the output of this step.",
+            )
         )
         lesson, view = self.lesson, self.detail
         panel = EquationPanel.hidden_unit(
@@ -237,9 +251,18 @@ class ForwardPropagation(LectureScene):
             "with no softmax."
         )
         self.beat(
-            "The values of h(t) propagate forward in two ways: to the next step through W, "
-            "and up through V to the output o(t), again a linear summation, plus the bias "
-            f"c. {last} Here output {k + 1} in detail."
+            speaker_notes(
+                f"h(t) going up through V; output {k + 1}'s sum in the panel.",
+                f"o_{k + 1}({display_step(t)}) = {fmt(trace.o[t, k])}"
+                + (
+                    f", y-hat_{k + 1} = {fmt(trace.y_hat[t, k])}."
+                    if trace.output == "softmax"
+                    else "."
+                ),
+                "where else does h(t) go?",
+                "the loss of this step.",
+                say=last,
+            )
         )
         self.play(FadeOut(self.hidden_cell), run_time=0.3)
         panel = EquationPanel.output_unit(
@@ -261,14 +284,32 @@ class ForwardPropagation(LectureScene):
 
     def compute_loss(self, t: int) -> None:
         lesson, view = self.lesson, self.detail
+        bp = lesson.backprop()
+        ce = lesson.loss == "cross_entropy"
         self.beat(
-            "Finally the loss of this step compares the estimate with the target y(t), "
-            "the framed class: minus the log of the probability the network gave to the "
-            "correct class. A small probability for the right answer means a large loss."
-            if lesson.loss == "cross_entropy"
-            else "Finally the loss of this step compares the estimate o(t) with the "
-            "target y(t), drawn above the loss: half the squared distance between the two "
-            "vectors. The further the estimate from the target, the larger the loss."
+            speaker_notes(
+                (
+                    "the framed target class y(t) and the loss panel."
+                    if ce
+                    else "the target y(t) above the loss and the loss panel."
+                ),
+                (
+                    f"L({display_step(t)}) = {fmt(bp.losses[t])}."
+                    if lesson.loss_mask[t]
+                    else f"step {display_step(t)} has no target: no loss (many-to-one)."
+                ),
+                (
+                    "what loss would a probability of 1 for the target give?"
+                    if ce
+                    else "what loss would o(t) = y(t) give?"
+                ),
+                "every step of the sequence.",
+                say=(
+                    "L(t) = -log of the probability given to the target class y(t)."
+                    if ce
+                    else "L(t) = half the squared distance between o(t) and the target y(t)."
+                ),
+            )
         )
         self.mark_equation(len(self.equations.lines) - 1)
         if not lesson.loss_mask[t]:
@@ -300,15 +341,19 @@ class ForwardPropagation(LectureScene):
 
     def repeat_through_time(self) -> None:
         self.beat(
-            "The same equations, with the same parameters U, W, V, b and c, are repeated at "
-            "every time step: the input arrives, the middle layer combines it with its own "
-            "previous values, and the network gives an output and a loss at every step. "
-            "Here the whole sequence fills in, step by step, from h(0)."
+            speaker_notes(
+                "the columns filling in from h(0), left to right.",
+                f"{self.lesson.T} steps, one U, W, V, b and c.",
+                "could step 3 be computed before step 2?",
+                "the loss of the whole sequence.",
+                say="The same equations and parameters at every time step.",
+            )
         )
         self.clear_stage()
-        legend = self.task_legend()
+        legend = task_legend(self.lesson)
         colorbar = ColorBar(label="value", vertical=True, length=2.2)
-        key = VGroup(colorbar, *([legend] if legend is not None else []))
+        loss_key = [loss_bar(loss_scale_top(self.lesson), length=1.2)]
+        key = VGroup(colorbar, *loss_key, *([legend] if legend is not None else []))
         key.arrange(DOWN, buff=0.4, aligned_edge=LEFT)
         side = max(COLORBAR_WIDTH, key.width + KEY_GAP)  # the right column, the key's width
         view = self.make_view(
@@ -323,10 +368,15 @@ class ForwardPropagation(LectureScene):
                 self.play(anim, run_time=FILL_RUN_TIME)
 
     def sum_losses(self) -> None:
+        bp = self.lesson.backprop()
         self.beat(
-            "The loss of the whole sequence is the sum of the losses of all time steps, "
-            "L = sum over t of L(t), the number that backpropagation through time will "
-            "reduce. Every step's loss depends on the same parameters."
+            speaker_notes(
+                "the framed L(t) cells and the sum under them.",
+                f"L = {fmt(bp.loss)} (the sum of the unrounded L(t)).",
+                "which parameters does every L(t) depend on?",
+                "backpropagation through time, which lowers L.",
+                say="The loss of the sequence is the sum of the steps' losses.",
+            )
         )
         lesson, view = self.lesson, self.unrolled
         bp = lesson.backprop()

@@ -35,8 +35,9 @@ from scenes.grammar import (
 from scenes.layout import STAGE_CENTER, STAGE_TOP, STAGE_WIDTH
 from scenes.mobjects.keys import ColorBar, Legend
 from scenes.mobjects.network import RNNNeuronsView
-from scenes.mobjects.numbers import display_step
+from scenes.mobjects.numbers import display_step, fmt
 from scenes.mobjects.value_shapes import MatrixGrid
+from scenes.rnn_notes import speaker_notes
 
 __all__ = ["SimpleRNNNeurons"]
 
@@ -52,6 +53,8 @@ REPEAT_RUN_TIME = 1.2  # seconds per extra step in the repetition
 
 class SimpleRNNNeurons(LectureScene):
     """The RNN as three connected layers with yellow recurrent connections."""
+
+    shows_weights = True  # the weights tag in the title line
 
     def construct(self) -> None:
         self.show_layers()
@@ -99,13 +102,17 @@ class SimpleRNNNeurons(LectureScene):
 
     # --- beats ------------------------------------------------------------------------
     def show_layers(self) -> None:
+        p = self.lesson.params
         self.beat(
-            "The simple RNN in this lecture has only three layers, like a small DCL. "
-            "Imagine that inputs come from the bottom and outputs go up: the input layer "
-            "x(t), the middle layer h(t), the output layer y-hat(t). Every line is a "
-            "connection with a weight: U connects the inputs to the middle layer, V the "
-            "middle layer to the outputs. Orange lines are positive weights, blue ones "
-            "negative, and thicker lines larger weights; these are the lesson's numbers."
+            speaker_notes(
+                "x(t) at the bottom, h(t) in the middle, y-hat(t) on top; U below, V above.",
+                f"{p.n_in} inputs, {p.n_hidden} middle neurons, {p.n_out} outputs: "
+                f"U has {p.U.size} weights, V {p.V.size}; orange positive, blue negative, "
+                "thick = large.",
+                "so far, what is different from a DCL?",
+                "the first time step.",
+                say="A simple RNN: three layers of neurons, like a small DCL.",
+            )
         )
         self.show_title("A simple RNN is connected neurons")
         lesson = self.lesson
@@ -135,11 +142,16 @@ class SimpleRNNNeurons(LectureScene):
             if self.lesson.output == "softmax"
             else "its estimate y-hat, here o(t) itself (squared-error loss, no softmax)"
         )
+        tr = self.lesson.trace()
         self.beat(
-            "In one time step, the input at that time step propagates forward as in a "
-            "normal DCL, and the RNN gives out an output at that time step. Here the first "
-            "input x(1) arrives, the middle layer sums it through U and activates, and the "
-            f"output layer gives {output}."
+            speaker_notes(
+                "x(1) lighting up, then h(1) through U, then the outputs through V.",
+                f"x(1) = ({', '.join(fmt(v) for v in tr.xs[t])}); "
+                f"h(1) = ({', '.join(fmt(v) for v in tr.h[t])}).",
+                "what could the middle layer keep for the next step?",
+                "the connections that make it recurrent.",
+                say=f"One time step is forward propagation as in a DCL; the output is {output}.",
+            )
         )
         view, trace = self.view, self.lesson.trace()
         self.step_label = self.step_text(t)
@@ -152,12 +164,15 @@ class SimpleRNNNeurons(LectureScene):
         self.shown_steps.append(t)
 
     def show_recurrent_connections(self) -> None:
+        W = self.lesson.params.W
         self.beat(
-            "RNNs are used for sequence data, whose order matters, so they must keep "
-            "information of earlier time steps. To do that, the information of the neurons "
-            "in the middle layer propagates forward to the middle layer itself: these yellow "
-            "arrows are the recurrent connections, with their own weights W. Their width "
-            "shows the size of each weight."
+            speaker_notes(
+                "the yellow arrows from the middle layer back into itself; width = |weight|.",
+                f"W has {W.size} weights; the largest in size is {fmt(W.flat[abs(W).argmax()])}.",
+                "why must an RNN keep information from earlier steps?",
+                "one neuron's recurrent connections.",
+                say="Sequence data: order matters. The middle layer feeds itself through W.",
+            )
         )
         view = self.view
         self.legend = Legend([(MEANING.recurrent.color, "recurrent connection (W)")], kind="line")
@@ -166,12 +181,17 @@ class SimpleRNNNeurons(LectureScene):
         self.play(Write(view.matrix_labels[2]), FadeIn(self.legend))
 
     def follow_one_neuron(self) -> None:
+        W = self.lesson.params.W
         self.beat(
-            "Follow one neuron of the middle layer: its value goes along the yellow arrows "
-            "to every neuron of the middle layer, itself included, each arrow with its own "
-            "weight, a column of W. Then the next neuron does the same, and so on: this is "
-            "the recurrent connection of a simple RNN. To be exact this is one type of "
-            "recurrent connection; Elman networks are simpler and LSTMs more complicated."
+            speaker_notes(
+                "neuron 1's yellow arrows to every middle neuron, itself included; column 1 "
+                "of the W grid.",
+                f"column 1 of W: {', '.join(fmt(v) for v in W[:, 0])}.",
+                "how many recurrent weights would 100 middle neurons need?",
+                "the next time step, with W at work.",
+                say="Each middle neuron sends its value to all of them, each arrow its own "
+                "weight (one kind of recurrence; Elman nets are simpler, LSTMs richer).",
+            )
         )
         view, W = self.view, self.lesson.params.W
         grid = MatrixGrid(
@@ -213,11 +233,16 @@ class SimpleRNNNeurons(LectureScene):
         self.wait(0.2)  # the slide's last frame without traces of the fade
 
     def next_step(self, t: int) -> None:
+        tr = self.lesson.trace()
         self.beat(
-            "At the next time step a new input arrives. Each middle neuron now sums two "
-            "things: the new input through U, and the middle layer's values of the previous "
-            "step through the yellow connections W; then it activates, and the output layer "
-            "gives the output of this step."
+            speaker_notes(
+                f"x({display_step(t)}) through U and the yellow W arrows together into h.",
+                f"h({display_step(t)}) = ({', '.join(fmt(v) for v in tr.h[t])}).",
+                "what would h be without the W arrows?",
+                "the rest of the sequence.",
+                say="Now each middle neuron sums the new input (U) and the previous step's "
+                "middle layer (W), then activates.",
+            )
         )
         view, trace = self.view, self.lesson.trace()
         self.play(
@@ -233,11 +258,16 @@ class SimpleRNNNeurons(LectureScene):
         self.shown_steps.append(t)
 
     def repeat_through_time(self) -> None:
+        tr, T = self.lesson.trace(), self.lesson.T
         self.beat(
-            "An RNN basically repeats this process: get an input at every time step, give "
-            "out an output, and make recurrent connections to itself. The lines do not "
-            "change from step to step: the same parameters U, W and V are shared by every "
-            "time step; only the values of the neurons change."
+            speaker_notes(
+                "the lines, which never change, and the neurons, which do.",
+                f"{T} steps; the last output y-hat({T}) = "
+                f"({', '.join(fmt(v) for v in tr.y_hat[T - 1])}).",
+                "what is shared between the time steps, and what is not?",
+                "unfolding this network through time.",
+                say="An RNN repeats this at every step, with the same U, W and V.",
+            )
         )
         view, trace = self.view, self.lesson.trace()
         for t in range(view.t + 1, self.lesson.T):

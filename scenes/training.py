@@ -23,6 +23,7 @@ from scenes.layout import STAGE_WIDTH, fit_within
 from scenes.mobjects.keys import ColorBar, Legend
 from scenes.mobjects.numbers import fmt
 from scenes.mobjects.value_shapes import MatrixGrid
+from scenes.rnn_notes import speaker_notes
 
 __all__ = ["Training", "snapshot_epochs"]
 
@@ -76,11 +77,8 @@ class Training(LectureScene):
             else f"gradients clipped at norm {settings.clip:g}"
         )
         self.setting_said = (
-            "So far we did one update. Training repeats it: forward pass, BPTT, update, "
-            f"for every sequence of the training set, {self.E} times over (an epoch is "
-            f"every sequence once, in a shuffled order). Here the training set is {n} "
-            f"{what} of {steps} steps; {how}; learning rate {settings.lr:g}, momentum "
-            f"{settings.momentum:g}; {clip}."
+            f"Training repeats forward pass, BPTT and update: {self.E} epochs, each every "
+            f"sequence once, shuffled. {n} {what} of {steps} steps; {how}; lr {settings.lr:g}."
         )
         line = (
             f"{n} {what} of {steps} steps · {self.E} epochs · {how} · "
@@ -117,10 +115,14 @@ class Training(LectureScene):
             caption += f"     accuracy: {_percent(acc[0])} → {_percent(acc[-1])}"
         scale = " (log axis: it spans more than a decade)" if log else ""
         self.beat(
-            f"{self.setting_said} Each point is measured after an epoch with the parameters "
-            f"of that moment. {said}{scale}. Question for the class: after one update the "
-            "loss went down a little; why does the curve not fall at a constant rate? "
-            "Next: the size of the gradients."
+            speaker_notes(
+                "the run's line under the title (momentum, clipping), then the loss curve"
+                + (" and the accuracy curve." if res.accuracy is not None else "."),
+                f"{said}{scale}.",
+                "why does the curve not fall at a constant rate?",
+                "the size of the gradients.",
+                say=self.setting_said,
+            )
         )
         self.show_title("Training: BPTT and an update, again and again")
         fit_within(self.setting, STAGE_WIDTH, 1.0).next_to(self.title, DOWN, buff=0.25)
@@ -169,10 +171,14 @@ class Training(LectureScene):
         else:
             said = f"No gradient reached the threshold {clip:g}: clipping never acted."
         self.beat(
-            f"The global gradient norm, averaged over each epoch's updates: {fmt(first)} in "
-            f"the first epoch, {fmt(last)} in the last. {said} Small gradients late in "
-            "training mean the loss is flat there. Question: what would a spike in this "
-            "curve do to the loss curve? Next: the predictions."
+            speaker_notes(
+                "the gradient-norm curve"
+                + (" and the clipping threshold line." if clip is not None else "."),
+                f"mean ||g|| {fmt(first)} in the first epoch, {fmt(last)} in the last. {said}",
+                "what would a spike in this curve do to the loss curve?",
+                "the predictions.",
+                say="Small gradients late in training: the loss is flat there.",
+            )
         )
         self.clear_stage(keep=(self.setting,))
         legend = Legend(entries, kind="line", vertical=False)
@@ -192,23 +198,41 @@ class Training(LectureScene):
         mask = before.loss_mask  # (T,) which steps carry a loss
         bp0, bp1 = before.backprop(), after.backprop()
         rows: list[tuple[str, list[str], Encoding]] = []
-        if before.loss == "cross_entropy":
+        ce = before.loss == "cross_entropy"
+        if ce:  # the target class; ŷ(t) of it, the probability -log reads
             names = before.output_labels or tuple(str(k) for k in range(before.params.n_out))
-            rows.append(("target y(t)", [names[int(y)] for y in before.targets], MEANING.text))
-            for tag, lesson in (("before", before), ("after", after)):
-                p = target_prediction(lesson.trace(), lesson.targets)  # (T,)
-                rows.append((f"ŷ(t) of the target, {tag}", [fmt(v) for v in p], MEANING.output))
+            targets = [names[int(y)] for y in before.targets]
+        else:  # mse: the target vector y(t); o(t), what 1/2 ||o - y||^2 compares with it
+            targets = [", ".join(fmt(v) for v in y) for y in before.targets]
+
+        def masked(cells: list[str]) -> list[str]:  # steps without a loss: "–"
+            return [c if m else "–" for c, m in zip(cells, mask, strict=True)]
+
+        rows.append(("target y(t)", masked(targets), MEANING.text))
+        for tag, lesson in (("before", before), ("after", after)):
+            if ce:
+                p = [fmt(v) for v in target_prediction(lesson.trace(), lesson.targets)]
+                label = f"ŷ(t) of the target, {tag}"
+            else:
+                p = [", ".join(fmt(v) for v in o) for o in lesson.trace().o]
+                label = f"o(t), {tag}"
+            rows.append((label, masked(p), MEANING.output))
         for tag, bp in (("before", bp0), ("after", bp1)):
             cells = [fmt(v) if m else "–" for v, m in zip(bp.losses, mask, strict=True)]
             rows.append((f"L(t), {tag}", [*cells, fmt(bp.loss)], MEANING.loss))
         T = before.T
         heads = [self.step_name(t) for t in range(T)] + ["total"]
+        ce = before.loss == "cross_entropy"
         self.beat(
-            f"The lesson's own sequence, through the network before and after training. "
-            f"The total loss goes from {fmt(bp0.loss)} to {fmt(bp1.loss)}. Read out a "
-            "column: the probability of the right class before and after. Question: is a "
-            "training set of one sequence enough to trust this network on new sequences? "
-            "Next: what changed inside, the weights."
+            speaker_notes(
+                "one column: the target y(t), "
+                + ("the probability of the target class" if ce else "the output o(t)")
+                + " before and after, and L(t).",
+                f"the total loss goes from {fmt(bp0.loss)} to {fmt(bp1.loss)}.",
+                "is one training sequence enough to trust this network on new sequences?",
+                "what changed inside, the weights.",
+                say="The lesson's own sequence, before and after training.",
+            )
         )
         self.clear_stage(keep=(self.setting,))
         self.table = text_table(heads, rows)
@@ -241,11 +265,14 @@ class Training(LectureScene):
         biggest = np.unravel_index(np.argmax(np.abs(Ws[-1] - Ws[0])), Ws[0].shape)
         j, k = int(biggest[0]), int(biggest[1])
         self.beat(
-            f"The recurrent weights W after epochs {', '.join(map(str, res.snapshot_epochs))}, "
-            f"on one colour scale. The entry that changed most is W_{j + 1},{k + 1}: from "
-            f"{fmt(Ws[0][j, k])} to {fmt(Ws[-1][j, k])}. Point at the cells that grew. "
-            "Question: which connections does the task need? Next: long sequences, and "
-            "truncated BPTT."
+            speaker_notes(
+                "the cells that grew, epoch by epoch, on one colour scale.",
+                f"epochs {', '.join(map(str, res.snapshot_epochs))}; W_{j + 1},{k + 1} changed "
+                f"most: {fmt(Ws[0][j, k])} to {fmt(Ws[-1][j, k])}.",
+                "which connections does the task need?",
+                "long sequences, and truncated BPTT.",
+                say="The recurrent weights W during training.",
+            )
         )
         self.clear_stage(keep=(self.setting,))
         bar = ColorBar(vmax, label="W", length=3.0)

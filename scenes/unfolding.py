@@ -36,8 +36,10 @@ from scenes.grammar import (
 from scenes.layout import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH, keep_inside
 from scenes.mobjects.blackbox import BlackboxChain, FoldedRNN
 from scenes.mobjects.keys import ColorBar
+from scenes.mobjects.numbers import fmt
 from scenes.mobjects.unrolled import UnrolledRNN
 from scenes.mobjects.value_shapes import MatrixGrid
+from scenes.rnn_notes import speaker_notes
 
 __all__ = ["Unfolding"]
 
@@ -53,6 +55,8 @@ PARAM_COLORS = {"U": MEANING.input.color, "W": MEANING.recurrent.color, "V": MEA
 class Unfolding(LectureScene):
     """Folded RNN -> unrolled network over T steps -> shared parameters -> blackbox."""
 
+    shows_weights = True  # the weights tag in the title line
+
     def construct(self) -> None:
         self.show_folded()
         self.unfold()
@@ -62,11 +66,13 @@ class Unfolding(LectureScene):
     # --- beats ------------------------------------------------------------------------
     def show_folded(self) -> None:
         self.beat(
-            "Whether simple or not, an RNN basically repeats one process: it gets an input "
-            "at every time step, gives out an output, and makes recurrent connections to "
-            "itself. Drawn compactly: the input x feeds the middle layer h through U, h "
-            "gives the output o through V, and the yellow loop W feeds h back to itself "
-            "for the next step."
+            speaker_notes(
+                "x feeding h through U, h giving o through V, the yellow loop W on h.",
+                f"{self.lesson.T} time steps in this lesson's sequence.",
+                "what does the loop W carry from one step to the next?",
+                "the same network unfolded through time.",
+                say="An RNN repeats one process; drawn compactly, it is one cell with a loop.",
+            )
         )
         self.show_title("Unfolding an RNN through time")
         self.folded = FoldedRNN().move_to(STAGE_CENTER)
@@ -74,13 +80,17 @@ class Unfolding(LectureScene):
         self.play(Indicate(self.folded.w_loop, color=MEANING.recurrent.color, scale_factor=1.3))
 
     def unfold(self) -> None:
+        tr = self.lesson.trace()
         self.beat(
-            "But you need to keep the values of the activated neurons at every time step, so "
-            "virtually you consider the same RNN duplicated for several time steps, time "
-            "running left to right: this is unfolding the RNN. Each column is one time step "
-            "with the lesson's values; the yellow W arrows carry h from one step to the "
-            "next, starting from h(0). Depending on the context, this whole unfolded network "
-            "is also called an RNN."
+            speaker_notes(
+                "one column per time step, time left to right; the yellow W arrows from h(0) on.",
+                f"h(0) = ({', '.join(fmt(v) for v in tr.h0)}); h(1) = "
+                f"({', '.join(fmt(v) for v in tr.h[0])}).",
+                "why must we keep every step's values?",
+                "the parameters every column shares.",
+                say="Keep every step's values: the same RNN, duplicated once per time step, "
+                "is the unfolded RNN (also called an RNN).",
+            )
         )
         lesson = self.lesson
         band = MATRIX_BAND if lesson.params.n_hidden <= 6 else MATRIX_BAND + 0.5
@@ -139,13 +149,16 @@ class Unfolding(LectureScene):
         self.play(FadeIn(others), FadeIn(self.colorbar))
 
     def show_shared_parameters(self) -> None:
+        p = self.lesson.params
         self.beat(
-            "A very important point: every time step uses the same parameters. There is "
-            "one matrix U, one W and one V, shown here with the lesson's numbers, and every "
-            "U, W and V arrow of the unfolded network is that same matrix; the biases b and "
-            "c (not drawn here) are shared the same way. Parameters do not depend on the "
-            "time step; only the values of the neurons do. Ask: how many numbers would the "
-            "network need if every step had its own U, W and V?"
+            speaker_notes(
+                "the one U, W and V matrices, then every arrow of the same letter.",
+                f"U[1,1] = {fmt(p.U[0, 0])}, W[1,1] = {fmt(p.W[0, 0])}, V[1,1] = "
+                f"{fmt(p.V[0, 0])} at every step; b and c (not drawn) are shared too.",
+                "how many numbers would per-step U, W and V need?",
+                "the abstract drawing used from now on.",
+                say="Parameters do not depend on the time step; only the neurons' values do.",
+            )
         )
         params = self.lesson.params
         top = STAGE_TOP - 0.05
@@ -186,11 +199,13 @@ class Unfolding(LectureScene):
 
     def show_blackboxed(self) -> None:
         self.beat(
-            "In many texts the RNN is simplified even further, without neurons or numbers: "
-            "the folded form with a loop, or its unfolded chain of x, h and o, with the same "
-            "U, W and V at every step. It is worth getting used little by little to this "
-            "abstract, blackboxed way of drawing an RNN; from now on it is what the "
-            "equations refer to."
+            speaker_notes(
+                "the folded cell with its loop, equal to the unfolded chain of x, h and o.",
+                f"the chain has {self.lesson.T} steps, all with the same U, W and V.",
+                "which drawing hides the sharing of the parameters better?",
+                "forward propagation with numbers.",
+                say="Many texts draw the RNN without neurons or numbers; get used to it.",
+            )
         )
         self.clear_stage()
         folded = FoldedRNN(gap=1.5).move_to([BLACKBOX_FOLDED_X, STAGE_CENTER[1], 0])

@@ -360,3 +360,22 @@ def test_forward_loss_panels_hold_on_their_digits(forward):
         assert bad == [], tex
         if forward.lesson.loss == "cross_entropy":
             assert n >= 1, tex
+
+
+def _check_notes_and_tag(scene) -> None:
+    from _notes import check_notes
+
+    check_notes(scene.notes_log)
+    assert scene.weights_tag is not None and scene.weights_tag in scene.mobjects
+
+
+def test_neurons_notes_point_read_ask_and_lead_on(neurons) -> None:
+    _check_notes_and_tag(neurons)
+
+
+def test_unfolding_notes_point_read_ask_and_lead_on(unfolding) -> None:
+    _check_notes_and_tag(unfolding)
+
+
+def test_forward_notes_point_read_ask_and_lead_on(forward) -> None:
+    _check_notes_and_tag(forward)

@@ -118,3 +118,9 @@ def test_weights_are_the_snapshots(training) -> None:
         np.testing.assert_array_equal(grid.matrix_values, W)
         assert grid.shown_matrix() == [[fmt(v) for v in row] for row in W]
         assert label.text.replace(" ", "") == f"epoch{e}"
+
+
+def test_training_notes_point_read_ask_and_lead_on(training) -> None:
+    from _notes import check_notes
+
+    check_notes(training.notes_log)

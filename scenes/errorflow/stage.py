@@ -18,7 +18,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Mobject, Text, VGroup
 
 from scenes.grammar import FONT_SMALL, MEANING, source_color
-from scenes.layout import FRAME_MARGIN, STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH
+from scenes.layout import FRAME_MARGIN, STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH, keep_inside
 from scenes.mobjects.keys import ColorBar, Legend
 from scenes.mobjects.network import Connections, RecurrentConnections, RNNNeuronsView
 from scenes.mobjects.numbers import display_step
@@ -94,6 +94,7 @@ def error_stage(
     net.to_edge(LEFT, buff=FRAME_MARGIN)
     legend = stage_key(lesson, net)
     legend.to_edge(RIGHT, buff=FRAME_MARGIN).set_y(net.h[net.steps[0]].get_y())
+    keep_inside(legend)  # ten sources, the target and the loss bar: a tall column
     return net, legend
 
 

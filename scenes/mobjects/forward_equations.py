@@ -1,4 +1,4 @@
-"""The forward equations of the simple RNN (Goodfellow 10.8-10.11) and its loss.
+"""The forward equations of the simple RNN (Goodfellow 10.8-10.11), its loss, its keys.
 
 One line per equation, each part in the colour of its meaning; the loss line is
 the lesson's (cross-entropy on the target class, or half the squared error).
@@ -11,8 +11,9 @@ from manim import ManimColor
 from scenes.grammar import MEANING
 from scenes.layout import STAGE_WIDTH
 from scenes.mobjects.equations import EquationPanel
+from scenes.mobjects.keys import Legend
 
-__all__ = ["general_equations"]
+__all__ = ["general_equations", "loss_scale_top", "task_legend"]
 
 EQ_FONT = 26
 RIGHT_WIDTH = STAGE_WIDTH / 2 + 0.2  # ForwardPropagation's equations column
@@ -73,3 +74,19 @@ def general_equations(
             ]
         )
     return EquationPanel(lines, font_size=font_size, max_width=max_width)
+
+
+def loss_scale_top(lesson) -> float:
+    """The top of the loss scale of the lesson's unrolled views (their largest loss)."""
+    top = float(lesson.backprop().losses.max())
+    return top if top > 0 else 1.0
+
+
+def task_legend(lesson) -> Legend | None:
+    """What the target frames and the "–" cells mean, when the view has them."""
+    entries = []
+    if lesson.loss == "cross_entropy":
+        entries.append((MEANING.text.color, "target class"))
+    if not lesson.loss_mask.all():
+        entries.append((MEANING.neutral.color, "– no loss"))
+    return Legend(entries, kind="frame") if entries else None
