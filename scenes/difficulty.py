@@ -48,11 +48,11 @@ class WhyHard(LectureScene):
     def show_structures(self) -> None:
         self.beat(
             lecture_notes(
-                "Why are RNNs hard to understand? First, the variety of their structures: "
-                "search for pictures of 'recurrent neural network' and you find charts like "
-                "these. That cannot be helped, because RNNs enable many kinds of tasks.",
-                "each chart; time runs left to right, inputs enter from below, outputs leave "
-                "at the top, and the yellow arrows carry the state from step to step.",
+                "Why are RNNs hard? First, the variety of their structures: search for "
+                "pictures of RNNs and you find charts like these, because RNNs enable many "
+                "kinds of tasks.",
+                "each chart: time left to right, inputs below, outputs on top, the state "
+                "carried along the yellow arrows.",
                 f"{len(GALLERY)} structures, each over 4 time steps.",
                 "Which of these have you seen before, and for which task?",
                 "the second difficulty: backpropagation.",
@@ -74,17 +74,15 @@ class WhyHard(LectureScene):
         self.terms = terms
         self.beat(
             lecture_notes(
-                "Second, backpropagation. In a DCL it is already a chain rule. In an RNN "
-                "every loss L(s) is carried back to every earlier step t through s - t "
-                "Jacobians dh(k)/dh(k-1), and backpropagation through time adds all these "
-                "products; for an LSTM it is worse: a monster of chain rules.",
-                "one row: its cells count the Jacobians from that loss back to each step; "
-                "on the diagonal a loss reaches its own step directly (0).",
+                "Second, backprop. In an RNN every loss L(s) goes back to every earlier "
+                "step t through s - t Jacobians, and BPTT adds all these products; for an "
+                "LSTM it is worse: a monster of chain rules.",
+                "one row: the Jacobians from that loss back to each step.",
                 f"for our lesson's T = {T}: {terms.products} products with "
-                f"{terms.jacobians} Jacobians in all, each {H} x {H}.",
-                f"How many products for a sequence of {EXAMPLE_T} steps? "
-                f"({chain_terms(EXAMPLE_T).products})",
-                "so we start with the simplest RNN there is.",
+                f"{terms.jacobians} Jacobians, each {H} x {H}; for {EXAMPLE_T} steps: "
+                f"{chain_terms(EXAMPLE_T).products} products.",
+                "How fast does the count grow with the length?",
+                "the simplest RNN there is.",
             )
         )
         self.clear_stage()
@@ -132,17 +130,14 @@ class WhyHard(LectureScene):
         self.parameter_count = count
         self.beat(
             lecture_notes(
-                "To avoid such confusion the series starts with a very simplified RNN, a "
-                "simple RNN. Most materials draw it as a black box with a loop (left). But "
-                "an RNN is also connected neurons, like a DCL or a CNN, and a simple RNN is "
-                "small enough to draw every neuron (right). Fancier RNNs are drawn "
-                "abstractly, as in textbooks, because their neurons no longer help.",
-                "the loop W on the left: it is the yellow lines among the hidden neurons on "
-                "the right.",
-                f"our lesson's network: {p.n_in} inputs, {p.n_hidden} hidden neurons, "
-                f"{p.n_out} outputs; {count} numbers in U, W, V, b and c.",
-                "Which arrow on the left stands for the yellow lines on the right? (The loop W.)",
-                "what a network is, mathematically: a mapping.",
+                "So we start with a simple RNN. Most materials draw it as a black box with "
+                "a loop (left), but it is connected neurons, like a DCL, and small enough "
+                "to draw every one (right). Fancier RNNs are drawn abstractly.",
+                "the loop W, then the yellow lines among the hidden neurons.",
+                f"{p.n_in} inputs, {p.n_hidden} hidden, {p.n_out} outputs; {count} numbers "
+                "in U, W, V, b and c.",
+                "Which arrow on the left stands for the yellow lines?",
+                "a network is a mapping.",
             )
         )
         self.clear_stage()

@@ -31,6 +31,6 @@ def lecture_notes(say: str, point: str, read: str, ask: str, lead_on: str) -> st
     for name, part in (("point", point), ("read", read), ("ask", ask), ("lead_on", lead_on)):
         if not part.strip() or any(p in part for p in PARTS):
             raise ValueError(f"{name}: expected a non-empty part without a label, found {part!r}")
-    if ask.count("?") != 1:
+    if ask.count("?") != 1 or not ask.strip().endswith("?"):
         raise ValueError(f"ask: expected one question, found {ask!r}")
     return f"{say} {speaker_notes(point, read, ask, lead_on)}"

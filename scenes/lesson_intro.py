@@ -17,6 +17,7 @@ from rnncore import Lesson
 from scenes.base import LectureScene
 from scenes.curves import text_table
 from scenes.grammar import FONT_LABEL, MEANING
+from scenes.intro_notes import lecture_notes
 from scenes.layout import STAGE_WIDTH
 from scenes.mobjects.numbers import display_step, fmt
 
@@ -27,6 +28,7 @@ NO_LOSS = "–"
 ONE_HOT_FROM = 4  # inputs wider than this show a one-hot x(t) by the index of its 1
 TABLE_ZOOM = 1.4  # the sequence table is drawn up to this much larger than FONT_SMALL
 COLUMNS_UP_TO = 6  # longer sequences are tabled with a row per step
+READ_STEPS = 4  # steps read out in the notes (captions stay short)
 
 
 def task_words(lesson: Lesson) -> tuple[str, str]:
@@ -77,10 +79,13 @@ class TheLesson(LectureScene):
         ]
         about = lesson.description or f"The lesson '{lesson.name}'."
         self.beat(
-            f"Before the RNN: the lesson every following slide computes with. {about} "
-            f"The network has {p.n_in} inputs, {p.n_hidden} hidden units and {p.n_out} "
-            f"outputs; {facts[1]}; {facts[2]}; {facts[3]}. Question for the class: what must the "
-            "network remember from earlier steps to do this? Next: the sequence itself."
+            lecture_notes(
+                f"Before the RNN: the lesson every following slide computes with. {about}",
+                "the task line, then where the weights come from.",
+                f"{p.n_in} inputs, {p.n_hidden} hidden units, {p.n_out} outputs; {facts[3]}.",
+                "What must the network remember from earlier steps to do this?",
+                "the sequence itself.",
+            )
         )
         self.show_title(f"The lesson: {lesson.name}")
         self.description = Text(
@@ -112,18 +117,21 @@ class TheLesson(LectureScene):
             inputs[t] if lesson.step_labels else f"({', '.join(vectors[t].split())})"
             for t in range(T)
         ]
+        scored = [t for t in range(T) if mask[t]]
         said = "; ".join(
-            f"at step {display_step(t)} the input {spoken[t]}, the target "
-            f"{' '.join(targets[t].split())}"
-            for t in range(T)
-            if mask[t]
-        )
+            f"step {display_step(t)}: {spoken[t]}, target {' '.join(targets[t].split())}"
+            for t in scored[:READ_STEPS]
+        ) + ("; ..." if len(scored) > READ_STEPS else "")
         self.beat(
-            f"The input sequence has {T} step{'s' if T > 1 else ''}. Read it out: {said}. "
-            "A dash means no target and no loss at that step. The loss of the whole "
-            "sequence is the sum of the step losses. Question: which targets could a "
-            "network get right without remembering anything? Next: the network that "
-            "reads it, as connected neurons."
+            lecture_notes(
+                f"The input sequence has {T} step{'s' if T > 1 else ''}. A dash means no "
+                "target and no loss at that step; the loss of the sequence is the sum of "
+                "the step losses.",
+                "each column (or row): input, target, loss.",
+                f"{said}.",
+                "Which targets could a network get right without remembering anything?",
+                "the network that reads it, as connected neurons.",
+            )
         )
         self.clear_stage()
         if T > COLUMNS_UP_TO:  # a long sequence: one row per step, so the text stays large

@@ -17,6 +17,7 @@ from rnncore import LongRangeResult, long_range_experiment
 from scenes.base import LectureScene
 from scenes.curves import CurvePlot, text_table
 from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING, Encoding
+from scenes.intro_notes import lecture_notes
 from scenes.mobjects.keys import Legend
 
 __all__ = ["LongRange", "experiment"]
@@ -60,13 +61,17 @@ class LongRange(LectureScene):
         settings = r.settings
         n_symbols = round(1 / r.chance)
         self.beat(
-            "Does a simple RNN really fail on long sequences? An experiment, run by the "
-            f"same NumPy core. Remember the first symbol: step 1 shows one of {n_symbols} "
-            "symbols, then d - 1 distractor steps follow, and only at step d is the "
-            "network asked which symbol it saw. We train a fresh simple RNN with "
-            f"{settings['n_hidden']} hidden units for each distance d = "
-            f"{', '.join(str(int(d)) for d in r.distances)} and {len(r.seeds)} seeds. "
-            "Question for the class: which distance do you expect to be hard?"
+            lecture_notes(
+                "Does a simple RNN really fail on long sequences? Remember the first "
+                "symbol: step 1 shows a symbol, d - 1 distractors follow, and at step d "
+                "the network is asked which symbol it saw. A fresh simple RNN is trained "
+                "for each distance.",
+                "the cue at step 1 and the question at step d.",
+                f"{n_symbols} symbols, {settings['n_hidden']} hidden units, d = "
+                f"{', '.join(str(int(d)) for d in r.distances)}, {len(r.seeds)} seeds.",
+                "Which distance do you expect to be hard?",
+                "the results.",
+            )
         )
         self.show_title("Remember the first symbol")
         boxes = VGroup()
@@ -119,16 +124,17 @@ class LongRange(LectureScene):
         )
         first, last = int(d[0]), int(d[-1])
         self.beat(
-            "Left: the accuracy on new sequences after training, the mean over "
-            f"{len(r.seeds)} seeds; dashed: guessing, {_percent(r.chance)}. It falls from "
-            f"{_percent(self.accuracy[0])} at d = {first} to {_percent(self.accuracy[-1])} "
-            f"at d = {last}. Right, on a log axis: how much of the error that enters at "
-            f"step d reaches the cue at step 1 in the first epoch: "
-            f"{_percent(self.surviving[0])} at d = {first}, "
-            f"{_small_percent(self.surviving[-1])} at d = {last}. Each extra step multiplies it "
-            "by about the same factor: the vanishing gradient, measured. This is why "
-            "simple RNNs are not useful for long dependencies, and why the series goes on "
-            "to LSTM, whose cell state gives the error a path that does not shrink."
+            lecture_notes(
+                "Left: accuracy on new sequences (mean over seeds; dashed: guessing). "
+                "Right, log axis: the part of the error at step d that reaches the cue at "
+                "step 1 in epoch 1; each extra step shrinks it by about the same factor.",
+                "both curves falling with d.",
+                f"accuracy {_percent(self.accuracy[0])} at d = {first}, "
+                f"{_percent(self.accuracy[-1])} at d = {last}; error reaching step 1 "
+                f"{_percent(self.surviving[0])}, then {_small_percent(self.surviving[-1])}.",
+                "Why does the accuracy fall more slowly than the error?",
+                "LSTM, whose cell state gives the error a path that does not shrink.",
+            )
         )
         self.clear_stage()
         captions = [

@@ -96,7 +96,7 @@ class Mapping(LectureScene):
                 "just a mapping. Give it an x, get the y that belongs to it; in deep "
                 "learning x is a vector or a tensor, written in bold.",
                 "y = f(x) turning bold, then the box f between x and y.",
-                "no numbers yet: f is any mapping.",
+                "1 input x, 1 output y: f is any mapping.",
                 "What is the x of a network that reads a photo?",
                 "what vectors, matrices and tensors are.",
             )

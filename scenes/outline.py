@@ -44,9 +44,10 @@ ARTICLES: dict[str, Article] = {
             "000",
             1,
             "Prerequisites for understanding RNN at a more mathematical level",
-            "Part one. Before any equation: neural networks are mappings, a DCL or a CNN "
-            "cannot see the order of its inputs, sequence data has time steps, and RNNs "
-            "solve several kinds of sequence tasks.",
+            "Part one. Before any equation: why RNNs are hard to learn and why we start "
+            "with a simple RNN, neural networks as mappings, why a DCL or a CNN cannot see "
+            "the order of its inputs, sequence data and its time steps, and the kinds of "
+            "RNN tasks.",
         ),
         Article(
             "001",

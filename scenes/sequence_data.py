@@ -33,6 +33,7 @@ from scenes.grammar import (
     FONT_SMALL,
     MEANING,
 )
+from scenes.intro_notes import lecture_notes
 from scenes.layout import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH, fit_within
 from scenes.mobjects.keys import Legend
 from scenes.task_diagram import TaskDiagram
@@ -70,12 +71,18 @@ class SequenceData(LectureScene):
         w = self.weather
         start = WINDOW_START_HOUR * 60 // w.interval_minutes
         self.window = range(start, start + WINDOW_LEN)
+        first = w.values[start]
         self.beat(
-            "DCLs and CNNs are not useful for sequence data: lists of vectors whose "
-            "order matters. A simple example is weather measured at one spot every ten "
-            "minutes: temperature, air pressure, wind speed and humidity, so one "
-            "4-dimensional vector every ten minutes. These values are illustrative, "
-            f"not real measurements; the table shows the vectors from {w.clock(start)} on."
+            lecture_notes(
+                "Sequence data are lists of vectors whose order matters, and DCLs and CNNs "
+                "are not useful for them. Weather measured at one spot every ten minutes "
+                "(temperature, air pressure, wind speed, humidity) is one 4-dimensional "
+                "vector per step; these values are illustrative.",
+                "the temperature curve, then the framed window and its table.",
+                f"at {w.clock(start)}: {', '.join(f'{v:g}' for v in first)}.",
+                "Would shuffling these columns keep the weather's story?",
+                "each vector is one time step.",
+            )
         )
         self.show_title("Sequence data: one weather vector every 10 minutes")
         self.plot = self.temperature_plot()
@@ -167,9 +174,14 @@ class SequenceData(LectureScene):
     def show_time_steps(self) -> None:
         w = self.weather
         self.beat(
-            "The number of vectors in sequence data is called time steps. Every ten "
-            f"minutes adds one step: one day of this data is {w.T} time steps, "
-            f"x(1) to x({w.T})."
+            lecture_notes(
+                "The number of vectors in sequence data is called time steps; every ten "
+                "minutes adds one step.",
+                "the labels x(t) under the columns, then the total.",
+                f"one day is {w.T} time steps, x(1) to x({w.T}).",
+                "How many steps would one week of this data be?",
+                "a time step need not be time.",
+            )
         )
         self.show_title("Each vector is one time step")
         steps = VGroup(
@@ -191,9 +203,15 @@ class SequenceData(LectureScene):
 
     def show_words_as_steps(self) -> None:
         self.beat(
-            "But a time step does not necessarily mean time. In natural language "
-            "processing, machine translation included, the numbering of the vectors "
-            "for the parts of a sentence are the time steps."
+            lecture_notes(
+                "A time step does not necessarily mean time. In natural language "
+                "processing, machine translation included, the numbering of the vectors "
+                "for the parts of a sentence are the time steps.",
+                "the word above each vector and its t below.",
+                f"{len(NER_SENTENCE)} parts, t = 1 to {len(NER_SENTENCE)}.",
+                "What would a time step be for a piece of music?",
+                "an RNN maps one sequence to another.",
+            )
         )
         self.clear_stage()
         self.show_title("A time step need not be time")
@@ -217,9 +235,14 @@ class SequenceData(LectureScene):
     def show_sequence_mapping(self) -> None:
         T = self.lesson.T
         self.beat(
-            "And RNNs are mappings from sequence data to other sequence data: a "
-            "sequence of vectors in, a sequence of vectors out, one step at a time, "
-            "each step passing its hidden state on to the next."
+            lecture_notes(
+                "RNNs are mappings from sequence data to sequence data: a vector in and a "
+                "vector out at each step, each step passing its hidden state to the next.",
+                "the yellow arrows between the cells.",
+                f"our lesson: T = {T} steps in, {T} out.",
+                "What does the first cell receive from its left?",
+                "the kinds of RNN tasks.",
+            )
         )
         self.clear_stage()
         self.show_title("An RNN maps sequence data to sequence data")

@@ -17,6 +17,7 @@ from manim import (
     UP,
     FadeIn,
     MathTex,
+    Text,
     VGroup,
 )
 
@@ -35,8 +36,10 @@ from rnncore import (
 from scenes.base import LectureScene
 from scenes.grammar import (
     FONT_LABEL,
+    FONT_SMALL,
     MEANING,
 )
+from scenes.intro_notes import lecture_notes
 from scenes.layout import STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH, fit_within
 from scenes.mobjects.keys import ColorBar, Legend
 from scenes.mobjects.numbers import display_step, fmt
@@ -136,14 +139,16 @@ class TaskTypes(LectureScene):
         n_steps = steps_for(HISTORY_HOURS, SAMPLE_MINUTES)
         self.new_slide(
             "Many-to-one",
-            "RNN tasks differ in the lengths of their input and output sequences. "
-            f"Predicting the temperature in {FORECAST_HOURS} hours from the last "
-            f"{HISTORY_HOURS} hours is many-to-one: sampled every ten minutes the input "
-            f"is {HISTORY_HOURS} x 6 = {n_steps} vectors (the article prints 574, a "
-            "typo) and the output is one temperature. Sentiment classification too: a "
-            "post of any length in, (1, 0) or (0, 1) for positive or negative out. On "
-            "our network only the last step's output is used and carries a loss: "
-            f"L = {fmt(run.backprop.loss)}.",
+            lecture_notes(
+                "RNN tasks differ in the lengths of their input and output sequences. "
+                "Many-to-one: the temperature in 24 hours from the last 96, or the "
+                "sentiment of a post. The charts are simplified, not 100% correct.",
+                "the one output at the last step, and its loss.",
+                f"{HISTORY_HOURS} x 6 = {n_steps} vectors in (the article's 574 is a "
+                f"typo); our network: L = {fmt(run.backprop.loss)}.",
+                "Which other task reads a lot and answers once?",
+                "one-to-many.",
+            ),
         )
         chain = TaskDiagram([True] * T, list(run.loss_mask))
         xs = chain.label_inputs([self.step_name(t) for t in range(T)])
@@ -167,16 +172,28 @@ class TaskTypes(LectureScene):
         self.play(FadeIn(chain), FadeIn(xs))
         self.play(FadeIn(out), FadeIn(loss))
         self.show_keys()
-        self.play(FadeIn(text))
+        caveat = Text(
+            "(these charts are simplified: not 100% correct)",
+            font_size=FONT_SMALL,
+            color=MEANING.neutral.color,
+        ).next_to(text, DOWN, buff=0.35, aligned_edge=LEFT)
+        self.caveat = caveat
+        self.play(FadeIn(text), FadeIn(caveat))
 
     def show_one_to_many(self) -> None:
         run, T = self.runs["one_to_many"], self.lesson.T
         self.new_slide(
             "One-to-many",
-            "Music or text generation can be one-to-many: give the first note or word "
-            "and the network generates a phrase. Our network here gets one input, "
-            f"{self.step_name(0)}, at the first step (zero vectors afterwards) and "
-            "produces an output at every step; these are its real outputs.",
+            lecture_notes(
+                "Music or text generation can be one-to-many: give the first note or word "
+                "and the network generates a phrase. Our network gets one input at the "
+                "first step, zero vectors afterwards, and answers at every step.",
+                "the single input and the outputs above every cell.",
+                f"the first output: {vec(run.trace.y_hat[0])}; the last: "
+                f"{vec(run.trace.y_hat[-1])}.",
+                "Where does the network keep the first word after step 1?",
+                "many-to-many.",
+            ),
         )
         chain = TaskDiagram([t == 0 for t in range(T)], [True] * T)
         xs = chain.label_inputs([self.step_name(0)] + [None] * (T - 1))
@@ -201,12 +218,15 @@ class TaskTypes(LectureScene):
         losses = ", ".join(fmt(v) for v in run.backprop.losses)
         self.new_slide(
             "Many-to-many: named entity recognition",
-            "Many-to-many: machine translation and voice recognition are the famous "
-            "examples, but named entity recognition is simpler: find the proper nouns "
-            "of a sentence. Is Teddy a proper noun? In 'Teddy bears on sale' it is not; "
-            "in 'Teddy Roosevelt was a great president' it is. Every word in, one answer "
-            "per word out. Our lesson's network is many-to-many too: a loss at every "
-            f"step, L(t) = {losses}.",
+            lecture_notes(
+                "Many-to-many: named entity recognition finds the proper nouns. Teddy is "
+                "not one in 'Teddy bears on sale' and is one in 'Teddy Roosevelt was a "
+                "great president': every word in, one answer per word out.",
+                "the two Teddys and their answers.",
+                f"our lesson's network, a loss at every step: L(t) = {losses}.",
+                "Which word tells you which Teddy it is, and does it come before or after?",
+                "sequence to sequence.",
+            ),
         )
         rows = VGroup()
         for words, names in NER_SENTENCES:
@@ -234,13 +254,17 @@ class TaskTypes(LectureScene):
         tokens = [self.class_name(int(k)) for k in s2s.tokens]
         self.new_slide(
             "Sequence to sequence: encoder and decoder",
-            "Machine translation uses a sequence-to-sequence model, important for text "
-            "summarisation and other language tasks too. The encoder reads the input and "
-            "gives out a hidden state vector, here our network's last hidden state "
-            f"{vec(s2s.context)}; it starts the decoder, which "
-            "generates the output using the output of each step as the input of the "
-            f"next: here {', '.join(tokens)} (an untrained decoder, so only the data "
-            "flow means anything).",
+            lecture_notes(
+                "Machine translation uses a sequence-to-sequence model. The encoder gives "
+                "out a hidden state vector; it starts the decoder, which uses each step's "
+                "output as the next step's input. The decoder is untrained: only the data "
+                "flow means anything.",
+                "the hidden state between the two rows, then the fed-back outputs.",
+                f"the encoder's last state, {len(s2s.context)} numbers from "
+                f"{fmt(float(s2s.context[0]))}; the decoder writes {', '.join(tokens)}.",
+                "Why can the output be longer than the input here?",
+                "voice recognition.",
+            ),
         )
         view = Seq2SeqView([self.step_name(t) for t in range(T)], s2s.context, tokens)
         self.place_diagram(view)
@@ -259,11 +283,16 @@ class TaskTypes(LectureScene):
         collapsed = ctc_collapse(CTC_OUTPUT)
         self.new_slide(
             "Voice recognition: collapsing a long output (CTC)",
-            "Voice recognition needs a special RNN. The input is the air pressure at "
-            "many time steps, so the RNN's output is much longer than the words: "
-            f"'{CTC_OUTPUT}'. A collapsing function from Connectionist Temporal "
-            f"Classification shortens it: merge repeated letters ('{merged}'), then drop "
-            f"the blanks '-' ('{collapsed}'). The blank keeps the double l.",
+            lecture_notes(
+                "Voice recognition reads air pressure at many steps, so the RNN's output is "
+                "much longer than the words. A collapsing function from Connectionist "
+                "Temporal Classification merges repeats, then drops the blanks.",
+                "the blank between the two l's.",
+                f"'{CTC_OUTPUT}' to '{merged}' to '{collapsed}'; "
+                f"{len(CTC_OUTPUT)} letters to {len(collapsed)}.",
+                "What would 'hello' become without the blank?",
+                "bidirectional RNNs.",
+            ),
         )
         view = CTCView(CTC_OUTPUT, merged, collapsed)
         fit_within(view, STAGE_WIDTH, STAGE_TOP - KEY_Y - 0.6)
@@ -280,12 +309,15 @@ class TaskTypes(LectureScene):
         t = T // 2
         self.new_slide(
             "Bidirectional RNNs",
-            "Some tasks need RNNs connected in both directions; machine translation is "
-            "again a good example. One RNN reads the sequence left to right, another "
-            "right to left, so the output at each step sees the whole sequence. It is "
-            "just two forward passes: at step "
-            f"{display_step(t)} the forward state is {vec(bi.h_forward[t])} "
-            f"and the backward state {vec(bi.h_backward[t])}.",
+            lecture_notes(
+                "Some tasks need RNNs connected in both directions, machine translation "
+                "again: one row reads left to right, another right to left, so each output "
+                "sees the whole sequence. It is just two forward passes.",
+                f"the framed cells of step {display_step(t)} and their two states.",
+                f"forward {vec(bi.h_forward[t])}, backward {vec(bi.h_backward[t])}.",
+                "Why could a bidirectional RNN not run on a live stream?",
+                "image captioning.",
+            ),
         )
         view = BidirectionalView(
             [self.step_name(k) for k in range(T)],
@@ -315,11 +347,15 @@ class TaskTypes(LectureScene):
     def show_captioning(self) -> None:
         self.new_slide(
             "Image captioning: one-to-many",
-            "Interestingly, image captioning, where a computer describes a picture, is "
-            "a one-to-many task. The output is a sentence, so it is many; the input is "
-            "one vector. Where does it come from? It is the beautiful semantic vector at "
-            "the end of a CNN's feature extraction part (after some transformations, "
-            "depending on the model).",
+            lecture_notes(
+                "Image captioning is one-to-many: the output is a sentence, the input one "
+                "vector. It is the semantic vector at the end of a CNN's feature "
+                "extraction part (after some transformations).",
+                "the image, the semantic vector, the words.",
+                f"{len(CAPTION_WORDS)} words out of one vector (an illustrative caption).",
+                "Which earlier slide showed where this vector comes from?",
+                "the next part: backprop in a DCL, then the simple RNN.",
+            ),
         )
         view = CaptioningView(CAPTION_WORDS)
         self.place_diagram(view)

@@ -27,6 +27,7 @@ from manim import (
     Write,
 )
 
+from rnncore.analysis import largest_singular_value
 from rnncore.bptt_views import ClipReport, RadiusCase, clip_report, radius_cases
 from scenes.base import LectureScene
 from scenes.curves import LogNormPlot
@@ -37,10 +38,11 @@ from scenes.grammar import (
     MEANING,
     curve_color,
 )
+from scenes.intro_notes import lecture_notes
 from scenes.layout import FRAME_MARGIN, keep_inside
 from scenes.mobjects.numbers import fmt
 
-__all__ = ["RADII", "VanishingExploding"]
+__all__ = ["RADII", "VanishingExploding", "norm_text"]
 
 RADII = (0.5, 1.0, 1.5, 2.5)  # spectral radii of the rescaled W
 PLOT_SIZE = (5.4, 2.3)  # (x_length, y_length) of the log plot
@@ -49,6 +51,12 @@ TRAIL_ROW = 1.05  # vertical distance between two rows
 DOT_RADIUS = 0.1
 CLIP_BAR = 5.0  # screen length of the unclipped gradient's bar
 EQ_SIZE = 32
+
+
+def norm_text(value: float) -> str:
+    """A norm for the teaser: 2 decimals, or 2 significant digits when below 0.01."""
+    value = float(value)
+    return fmt(value) if value >= 0.01 else f"{value:.1e}"
 
 
 class VanishingExploding(LectureScene):
@@ -81,11 +89,18 @@ class VanishingExploding(LectureScene):
 
     # --- beats -------------------------------------------------------------------
     def show_jacobian_product(self) -> None:
+        sigma = largest_singular_value(self.lesson.params.W)
         self.beat(
-            "An error that travels back from step t to an earlier step k is multiplied, "
-            "once per step, by the Jacobian of the recurrent step: diag(1 - h^2) times W. "
-            "Since tanh' is at most 1, its size is bounded by the largest singular value "
-            "of W to the power t - k (Pascanu, Mikolov and Bengio 2013)."
+            lecture_notes(
+                "An error travelling back from step t to step k is multiplied once per "
+                "step by the recurrent Jacobian diag(1 - h^2) W. Since tanh' is at most 1, "
+                "its size is bounded by the largest singular value of W to the power t - k "
+                "(Pascanu, Mikolov and Bengio 2013).",
+                "the product, then the bound on the right.",
+                f"our W's largest singular value: {fmt(sigma)}.",
+                "What happens to 0.5 to the power 10?",
+                "the real norms for four sizes of W.",
+            )
         )
         self.show_title("Vanishing and exploding gradients")
         self.product = MathTex(
@@ -100,12 +115,17 @@ class VanishingExploding(LectureScene):
         self.play(Write(self.product))
 
     def plot_norms(self) -> None:
+        far = ", ".join(f"{c.radius:g}: {fmt(float(c.jacobian[-1]))}" for c in self.cases)
         self.beat(
-            "The same network with W rescaled to spectral radius 0.5, 1, 1.5 and 2.5. "
-            "Solid: the real norms of dh(T)/dh(k) from the forward pass, against the "
-            "distance T - k, on a log axis. Dashed: the bound lambda_1 to the power "
-            "T - k. Small W: the error vanishes geometrically. Large W: the bound "
-            "explodes, and the error may too (tanh saturation holds it back here)."
+            lecture_notes(
+                "W rescaled to four spectral radii. Solid: the real norms of dh(T)/dh(k) "
+                "against T - k (log axis); dashed: the bound. Small W: the error vanishes "
+                "geometrically; large W: the bound explodes, the error may too.",
+                "each solid line against its dashed bound.",
+                f"the norm at the largest distance, by radius: {far}.",
+                "Why can the solid line stay below its dashed bound?",
+                "what this does to the coloured errors.",
+            )
         )
         series = []
         for case in self.cases:
@@ -138,11 +158,19 @@ class VanishingExploding(LectureScene):
 
     def show_error_trails(self) -> None:
         T = self.lesson.T
+        first = ", ".join(
+            f"{c.radius:g}: {fmt(float(c.backprop.norms_by_source[-1][0]))}" for c in self.cases
+        )
         self.beat(
-            "What this does to the coloured errors: the error of the last loss "
-            f"L({T}) travelling back to step 1, for each radius. Arrow widths and "
-            "the numbers are the sizes of the error it leaves at each step. For a small "
-            "W it fades long before it reaches the first step; for a large W it can grow."
+            lecture_notes(
+                f"The error of the last loss L({T}) travelling back to step 1, for each "
+                "radius; widths and numbers are the sizes it leaves at each step. For a "
+                "small W it fades before the first step; for a large W it can grow.",
+                "the first step of each trail.",
+                f"the error reaching step 1, by radius: {first}.",
+                "Which of these trails could teach step 1 anything?",
+                "a remedy for the exploding case.",
+            )
         )
         vmax = max(float(c.backprop.norms_by_source[-1].max()) for c in self.cases)
         rows = VGroup()
@@ -168,12 +196,17 @@ class VanishingExploding(LectureScene):
         rep = self.clip
         radius = self.cases[-1].radius
         self.beat(
-            "The remedy for exploding gradients: clip them. If the norm of the whole "
-            "gradient is above a threshold, scale it down to the threshold before the "
-            f"update (Pascanu et al. 2013). Here for the network with radius {radius:g}: "
-            f"the norm {rep.norm_before:.2f}, the threshold {rep.threshold:.2f}, the norm "
-            f"after {rep.norm_after:.2f}; the direction is kept. Vanishing gradients have "
-            "no such simple fix."
+            lecture_notes(
+                "The remedy for exploding gradients: clip them. If the norm of the whole "
+                "gradient is above a threshold, scale it down to the threshold before the "
+                "update (Pascanu et al. 2013); the direction is kept. Vanishing gradients "
+                "have no such simple fix.",
+                "the two bars and the dashed threshold.",
+                f"radius {radius:g}: norm {fmt(rep.norm_before)}, threshold "
+                f"{fmt(rep.threshold)}, after {fmt(rep.norm_after)}.",
+                "Why does clipping not help a vanishing gradient?",
+                "what these problems meant for simple RNNs.",
+            )
         )
         self.clear_stage()
         self.play(FadeOut(self.product))
@@ -239,31 +272,48 @@ class VanishingExploding(LectureScene):
         self.play(FadeIn(update), FadeIn(caption))
 
     def tease_lstm(self) -> None:
+        T, small, large = self.lesson.T, self.cases[0], self.cases[-1]
+        reach = (
+            f"||dh({T})/dh(1)|| = {norm_text(small.jacobian[-1])} at radius {small.radius:g}, "
+            f"{norm_text(large.jacobian[-1])} at radius {large.radius:g}"
+        )
         self.beat(
-            "This is why simple RNNs are rarely used: errors from far away vanish (or "
-            "explode), so they cannot learn long dependencies. LSTM, the next article, "
-            "adds a cell state that the error can travel along almost unchanged, with "
-            "gates deciding what to keep. Understanding this BPTT is the foothold for "
-            "understanding LSTM backprop."
+            lecture_notes(
+                "This is why simple RNNs are no longer for practical use: the exploding "
+                "and vanishing gradient problem, one of the reasons for the AI winter of "
+                "some 20 years. LSTM, next, adds a cell state the error travels along.",
+                "the three lines.",
+                f"in our network, {reach}.",
+                "What would let the error survive many steps?",
+                "the experiment: how far back can a simple RNN remember?",
+            )
         )
         self.clear_stage()
-        heading = Text("Next: LSTM", font_size=FONT_LABEL + 10, color=MEANING.text.color)
+        self.show_title("Why simple RNNs fell out of use")
         lines = VGroup(
             Text(
-                "simple RNN: the error is multiplied by diag(1-h²) W at every step",
+                f"our network, T = {T}: {reach}",
                 font_size=FONT_LABEL - 2,
                 color=MEANING.text.color,
             ),
             Text(
-                "LSTM: a cell state c(t) carries it back through + and gates (i, f, g, o)",
+                "vanishing / exploding gradients: one of the reasons for an AI winter "
+                "of some 20 years",
                 font_size=FONT_LABEL - 2,
                 color=MEANING.text.color,
             ),
-        ).arrange(DOWN, buff=0.25)
+            Text(
+                "next, LSTM: a cell state c(t) carries the error back through + and gates",
+                font_size=FONT_LABEL - 2,
+                color=MEANING.text.color,
+            ),
+        ).arrange(DOWN, buff=0.6)
         # no schematic picture of the two: part 3 (WhyLSTM) draws both with real norms
-        self.fit_stage(VGroup(heading, lines).arrange(DOWN, buff=0.8))
-        self.play(FadeIn(heading))
-        self.play(FadeIn(lines))
+        self.teaser = lines
+        self.fit_stage(lines)
+        self.play(FadeIn(lines[0]))
+        self.play(FadeIn(lines[1]))
+        self.play(FadeIn(lines[2]))
 
     # --- drawing helpers -------------------------------------------------------------
     def make_radius_legend(self) -> VGroup:

@@ -164,16 +164,15 @@ class WhyRNN(LectureScene):
         self.play(FadeIn(view.rows[1]), FadeIn(caption))
 
     def show_grammar(self) -> None:
-        rows = ", ".join(f"{lang} {grammar}" for lang, grammar, *_ in GRAMMAR)
+        same = sum(1 for *_, kept in GRAMMAR if kept)
         self.beat(
             lecture_notes(
-                "How much the order matters depends on the language. English has phrase "
-                "structure grammar: the order decides who bites. Japanese has dependency "
-                "grammar: with the right particles and conjugations the order is free. "
-                "German lies between: keep the verb second and the cases right.",
-                "the verb boxes, then the particles が and を, then der and den.",
-                f"three languages: {rows}.",
-                "Which other language do you know, and where would it sit?",
+                "English has phrase structure grammar: the order decides who bites. "
+                "Japanese has dependency grammar: with the right particles the order is "
+                "free. German is between: keep the verb second and the cases right.",
+                "the verb boxes, the particles が and を, then der and den.",
+                f"{same} of {len(GRAMMAR)} languages keep the meaning when the order changes.",
+                "Where would another language you know sit?",
                 "an RNN, which reads in order.",
             )
         )
@@ -216,19 +215,16 @@ class WhyRNN(LectureScene):
         first, second = (" ".join(w) for w in demo.sentences)
         bag = _pair(demo.bags[0])
         dog, man = (fmt(v) for v in demo.bag_out[0])
-        said = ORDER_ANSWERS[int(np.argmax(demo.bag_out[0]))]
         wrong = first if int(np.argmax(demo.bag_out[0])) != demo.answers[0] else second
         self.beat(
             lecture_notes(
-                f"'{first}' and '{second}' hold the same words, but the answer to 'who "
-                "bites?' changes. Each word is a one-hot vector; the simplest way to give "
-                "a sentence to a DCL, the bag of words, adds them, and the order is gone "
-                "before the network sees anything.",
-                "the framed cells, the correct answers; then the two equal sums.",
+                f"'{first}' and '{second}': the same words, another answer to 'who "
+                "bites?'. The bag of words adds the one-hot vectors, so the order is gone "
+                "before the DCL sees anything.",
+                "the framed correct answers, then the two equal sums.",
                 f"correct: {ORDER_ANSWERS[demo.answers[0]]}, then "
-                f"{ORDER_ANSWERS[demo.answers[1]]}; both sums {bag}; the DCL, trained on "
-                f"{len(demo.data)} sentences, says dog {dog}, man {man} for both: {said}, "
-                f"wrong on '{wrong}'.",
+                f"{ORDER_ANSWERS[demo.answers[1]]}; sums {bag}; the DCL ({len(demo.data)} "
+                f"sentences) says dog {dog}, man {man} for both: wrong on '{wrong}'.",
                 "Could any weights make this DCL right on both?",
                 "a DCL that keeps each word in its own slot.",
             )
@@ -273,18 +269,15 @@ class WhyRNN(LectureScene):
         out = _pair(shuffle.dense_out)
         self.beat(
             lecture_notes(
-                "Now the one-hot vectors side by side: one input of "
-                f"{shuffle.xs.size} numbers, each with its own weights. Swap the first and "
-                "last word and move each word's weights with it: the same function, the "
-                "article's symmetry. The objection: a DCL whose weights stay in place "
-                "could learn this; true, but nothing in a DCL ties position i to position "
-                "i+1 (no weight is shared over time), and its input length is fixed.",
-                "the lines that move with the words, and the unchanged output.",
-                f"for '{first}' {out}; for '{second}' again "
-                f"{_pair(shuffle.dense_out_shuffled)}; correct "
-                f"{ORDER_ANSWERS[demo.answers[0]]}, then {ORDER_ANSWERS[demo.answers[1]]}.",
+                "Swap the first and last word and move each word's weights with it: the "
+                "same function (the article's symmetry). Fixed weights could learn this "
+                "task, but nothing in a DCL ties position i to position i+1, and its input "
+                "length is fixed.",
+                "the moving lines and the unchanged output.",
+                f"{shuffle.xs.size} inputs; '{first}' {out}; '{second}' "
+                f"{_pair(shuffle.dense_out_shuffled)}.",
                 "How would you feed this DCL a five-word sentence?",
-                "how much word order matters in languages.",
+                "word order in languages.",
             )
         )
         self.clear_stage()
@@ -341,18 +334,15 @@ class WhyRNN(LectureScene):
         first, second = (" ".join(w) for w in demo.sentences)
         self.beat(
             lecture_notes(
-                "An RNN reads the words one after another with the same U, W, V at every "
-                "step, and its hidden state carries what it has read (the yellow arrows). "
-                "This demo has its own small task, not the lesson's sequence, so it is the "
-                "same for every lesson.",
-                "the outputs above the last word, and the framed correct answers.",
-                f"trained with BPTT ({run.params.n_hidden} hidden units, {s.epochs} epochs, "
-                f"lr {s.lr:g}): loss {fmt(run.loss[0])} to {fmt(run.loss[-1])}, "
+                "An RNN reads word after word with the same U, W, V, and its hidden state "
+                "carries what it has read (yellow). This demo has its own task, not the "
+                "lesson's, so it is the same for every lesson.",
+                "the outputs above the last word.",
+                f"BPTT, {s.epochs} epochs: loss {fmt(run.loss[0])} to {fmt(run.loss[-1])}, "
                 f"{ev.correct} of {ev.scored} right; '{first}': {outs[0]}; '{second}': "
                 f"{outs[1]}.",
-                "When the RNN reads the last word, where is 'dog came first' kept? "
-                "(In the hidden state h.)",
-                "the order of the vectors is what makes data a sequence.",
+                "Where is 'dog came first' kept when the last word is read?",
+                "what makes data a sequence.",
             )
         )
         self.clear_stage()

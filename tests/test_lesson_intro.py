@@ -78,3 +78,12 @@ def test_where_the_weights_come_from(tmp_path) -> None:
     words = weights_words(trained)
     assert words.startswith("weights: trained for 5 epochs (lr 0.2), final loss ")
     assert words.endswith(f"accuracy {100 * trained.trained.final_accuracy:.0f}%")
+
+
+def test_notes_point_read_ask_and_lead_on(default, many_to_one) -> None:
+    from _notes import check_notes
+
+    for scene in (default, many_to_one):
+        check_notes(scene.notes_log)
+        p = scene.lesson.params
+        assert f"{p.n_in} inputs, {p.n_hidden} hidden units" in scene.notes_log[0]

@@ -51,3 +51,11 @@ def test_table_is_the_experiment(long_range, result) -> None:
     joined = " ".join(texts)
     assert " ".join(f"{100 * a:.0f}%" for a in accuracy) in joined
     assert " ".join(f"{100 * v:.2g}%" for v in ratio) in joined
+
+
+def test_notes_point_read_ask_and_lead_on(long_range, result) -> None:
+    from _notes import check_notes
+
+    check_notes(long_range.notes_log)
+    accuracy = result.accuracy.mean(axis=1)
+    assert f"{100 * accuracy[0]:.0f}%" in long_range.notes_log[1]

@@ -536,3 +536,18 @@ def test_each_gradient_frame_holds_exactly_the_errors_it_needs(bptt) -> None:
         np.testing.assert_array_equal(frames.frames[t].values, bp.per_step.W[t])
         color = source_color(t).to_hex().lower()
         assert frames.frames[t].frame.get_stroke_color().to_hex().lower() == color
+
+
+def test_vanishing_notes_and_the_ai_winter(vanishing) -> None:
+    """Article 001's end: the AI-winter remark on screen and in the notes (issue 9)."""
+    from _notes import check_notes
+
+    from scenes.vanishing import norm_text
+
+    check_notes(vanishing.notes_log)
+    assert "AI winter" in vanishing.notes_log[-1]
+    drawn = " ".join(line.original_text for line in vanishing.teaser)
+    assert "AI winter" in drawn
+    small, large = vanishing.cases[0], vanishing.cases[-1]
+    for case in (small, large):
+        assert norm_text(case.jacobian[-1]) in drawn
