@@ -99,10 +99,12 @@ class LSTMBackprop(LectureScene):
             "The series teaches LSTM backpropagation by following the flows of variables: "
             "pick one variable, find every node it feeds, and add up one term per route. "
             f"Take the cell state c({tp}). It reaches the loss by {two}. Each term is the "
-            "error that arrives at the next node times the local slope. For unit "
-            f"{n}: {' + '.join(fmt(v) for _, v in routes)} = {fmt(cr.total[t, j])}, which "
-            "is exactly dL/dc that BPTT computes. Ask: why does the cell-line term need no "
-            "weight matrix?"
+            "error that arrives at the next node times the local slope. "
+            "Point at: the coloured routes on the graph, then each term of the sum. "
+            f"Read out: unit {n}, {' + '.join(fmt(v) for _, v in routes)} = "
+            f"{fmt(cr.total[t, j])}, exactly the dL/dc that BPTT computes. "
+            "Ask: why does the cell-line term need no weight matrix? "
+            f"Next: the routes of h({tp})."
         )
         self.show_title("LSTM backprop: following the flows")
         self.graph = LSTMGraph(
@@ -160,10 +162,14 @@ class LSTMBackprop(LectureScene):
                 if self.has_next
                 else ""
             )
-            + f". So dL/dh({tp}) is the sum of {len(routes)} terms; for unit {n}: "
+            + f", so dL/dh({tp}) is the sum of {len(routes)} terms. Each gate term needs "
+            f"that gate's error at step {tp + 1}: the errors flow back from the future, as in "
+            "the simple RNN. Point at: the routes out of h on the graph, then the sum. "
+            f"Read out: unit {n}, "
             + " + ".join(fmt(v) for _, v in routes)
-            + f" = {fmt(hr.total[t, j])}. Each gate term needs that gate's error at step "
-            f"{tp + 1}: the errors flow back from the future, as in the simple RNN."
+            + f" = {fmt(hr.total[t, j])}. "
+            "Ask: which of these terms would be missing at the last step? "
+            f"Next: the four gate errors of step {tp}."
         )
         parts = [(r"\frac{\partial L}{\partial h^{(t)}}", None), ("=", None)]
         for k, (tex, color) in enumerate(symbolic):
@@ -202,10 +208,14 @@ class LSTMBackprop(LectureScene):
         self.beat(
             f"With dL/dc({tp}) and dL/dh({tp}) known, the gate errors of step {tp} follow, "
             "each the upstream error times the gate's local slope: the output gate's from "
-            "dL/dh, the other three from dL/dc. For unit "
-            f"{j + 1}: input {fmt(values['i'][2])}, forget {fmt(values['f'][2])}, block input "
-            f"z {fmt(values['g'][2])}, output {fmt(values['o'][2])}. These four errors are "
-            "all the parameters need: every weight gradient is a gate error times an input."
+            "dL/dh, the other three from dL/dc. These four errors are all the parameters "
+            "need: every weight gradient is a gate error times an input. "
+            "Point at: each line, upstream error times slope. "
+            f"Read out: unit {j + 1}, input {fmt(values['i'][2])}, forget "
+            f"{fmt(values['f'][2])}, block input z {fmt(values['g'][2])}, output "
+            f"{fmt(values['o'][2])}. "
+            "Ask: which gate's error is zero when c(t-1) is zero, and why? "
+            "Next: the gradient of every parameter, step by step."
         )
         self.clear_stage()
         self.gate_lines = GateErrorLines(values, j, t, EQ_SIZE + 2)
@@ -231,13 +241,17 @@ class LSTMBackprop(LectureScene):
         H = self.lesson.lstm_params.n_hidden
         shown = TABLE_STEPS if H <= 4 else (3 if H <= 6 else 2)  # rows of 4H cells fit
         steps = range(T) if shown + 1 >= T else range(shown)
+        total = float(np.sqrt(sum(np.sum(g**2) for _, g in self.bp.grads.items())))
         self.beat(
             "As in the simple RNN, parameters do not depend on time, errors do. Every step "
             "gives its own contribution, dL/dW_ih(t) = d_a(t) x(t)^T, dL/dW_hh(t) = d_a(t) "
             "h(t-1)^T, dL/db(t) = d_a(t), and V, c from the output error; each row is one "
-            "step, in frames, the gate blocks i, f, z, o side by side. The last row is their "
-            "sum over all "
-            f"{T} step{'s' if T > 1 else ''}: the gradient of the shared parameters."
+            "step, in frames, the gate blocks i, f, z, o side by side. "
+            "Point at: one row's frames, then the last row, the sum. "
+            f"Read out: the sum over all {T} step{'s' if T > 1 else ''} is the gradient of "
+            f"the shared parameters; its size, the norm over all of them, is {fmt(total)}. "
+            "Ask: which step contributes most, and why that one? "
+            "Next: one update with this gradient."
         )
         self.clear_stage()
         self.table = LSTMGradientTable(self.bp.per_step, self.bp.grads, steps, T)
@@ -253,6 +267,8 @@ class LSTMBackprop(LectureScene):
             kind="line",
         )
         side = VGroup(bars, key).arrange(RIGHT, buff=1.0)
+        fit_within(side, STAGE_WIDTH, side.height)  # the keys keep their size; the table fits
+        fit_within(self.table, STAGE_WIDTH, STAGE_TOP - STAGE_BOTTOM - side.height - 0.4)
         self.fit_stage(VGroup(self.table, side).arrange(DOWN, buff=0.4))
         self.play(FadeIn(self.table.column_labels), FadeIn(self.table.gate_labels), FadeIn(side))
         for row, label in zip(self.table.rows[:-1], self.table.row_labels[:-1], strict=True):
@@ -266,9 +282,12 @@ class LSTMBackprop(LectureScene):
         self.verdict_text = update_verdict(rep)
         self.beat(
             "After all errors are known, the LSTM's parameters are renewed once, "
-            f"theta <- theta - eta dL/dtheta with eta = {rep.lr:g}, for W_ih, W_hh, b_ih, "
-            "b_hh, V and c. Then a new forward pass with the new weights on the same "
-            f"sequence. {self.verdict_text} {UPDATE_TABLE_NOTE}"
+            "theta <- theta - eta dL/dtheta for W_ih, W_hh, b_ih, b_hh, V and c. Then a new "
+            f"forward pass with the new weights on the same sequence. {UPDATE_TABLE_NOTE} "
+            "Point at: the rule, then the table, the target row first, before and after. "
+            f"Read out: eta = {rep.lr:g}. {self.verdict_text} "
+            "Ask: what would a ten times larger learning rate do here? "
+            "Next: why all this machinery: how far the error reaches back in an LSTM."
         )
         self.clear_stage()
         rule = MathTex(

@@ -10,6 +10,7 @@ core's (``Lesson.lstm_trace()``, ``Lesson.lstm_backprop()``, ``rnncore.lstm_view
 
 from __future__ import annotations
 
+import numpy as np
 from manim import DOWN, LEFT, Create, FadeIn, FadeOut, SurroundingRectangle, Text, VGroup, Write
 
 from rnncore.lstm_views import cell_update, gate_parts
@@ -80,7 +81,15 @@ class LSTMForward(LectureScene):
             "input, forget and output gates with a sigmoid, each with its own input weights "
             "W, recurrent weights R and bias b. The cell state c(t) keeps a share f of its "
             "old value and adds a share i of z; the output h(t) is a share o of tanh(c(t)). "
-            "Then, as in the simple RNN, o(t) = c + V h(t), and the loss."
+            "Then, as in the simple RNN, o(t) = c + V h(t), and the loss. "
+            "Point at: the four gate lines, then the c(t) and h(t) lines. "
+            f"Read out: this lesson has {self.lesson.lstm_params.n_in} inputs and "
+            f"{self.lesson.lstm_params.n_hidden} units, so each of the four W is "
+            f"{self.lesson.lstm_params.n_hidden} by {self.lesson.lstm_params.n_in} and each "
+            f"R {self.lesson.lstm_params.n_hidden} by {self.lesson.lstm_params.n_hidden}. "
+            "Ask: how many more weights does the LSTM have than a simple RNN of the same "
+            "size? "
+            f"Next: time step {display_step(self.t)} with the lesson's numbers."
         )
         self.show_title("LSTM forward propagation, step by step")
         lesson = self.lesson
@@ -128,12 +137,14 @@ class LSTMForward(LectureScene):
         self.beat(
             f"Now time step {display_step(t)} with the lesson's numbers. On the left is what "
             "the step starts from: the input x(t), the previous output h(t-1) and the previous "
-            "cell state c(t-1). "
-            "Every gate starts like the simple RNN's hidden unit: a pre-activation, the sum "
-            "of the input through W, the previous output through the recurrent weights R, "
-            f"and a bias. Here the forget gate: W_f x(t) + R_f h(t-1) + b_f = a_f, and below, "
-            f"unit {j + 1} written out: a_f = {fmt(parts.a[j])}, so f = sigma(a_f) = "
-            f"{fmt(parts.value[j])}."
+            "cell state c(t-1). Every gate starts like the simple RNN's hidden unit: a "
+            "pre-activation, the sum of the input through W, the previous output through the "
+            "recurrent weights R, and a bias. "
+            "Point at: the three strips on the left, then W_f x(t) + R_f h(t-1) + b_f = a_f "
+            f"and unit {j + 1} written out below it. "
+            f"Read out: a_f = {fmt(parts.a[j])}, so f = sigma(a_f) = {fmt(parts.value[j])}. "
+            "Ask: what would a large positive bias b_f do to the forget gate? "
+            "Next: all four neurons of every unit."
         )
         self.show_step_inputs()
         cell_h = self.strip_height(1)
@@ -170,7 +181,13 @@ class LSTMForward(LectureScene):
         self.beat(
             "The four neurons of every unit, side by side: each gate's pre-activation and "
             "its value. The sigmoid gates lie between 0 and 1, the block input z between "
-            "-1 and 1. Ask: which of these units will keep most of its old cell state?"
+            "-1 and 1. "
+            "Point at: each pair of strips, a then its value. "
+            f"Read out: unit {self.j + 1}, z = {fmt(trace.gate('z')[t, self.j])}, i = "
+            f"{fmt(trace.gate('i')[t, self.j])}, f = {fmt(trace.gate('f')[t, self.j])}, "
+            f"o = {fmt(trace.gate('o')[t, self.j])}. "
+            "Ask: which of these units will keep most of its old cell state? "
+            "Next: the new cell state."
         )
         items = []
         for g in ("z", "i", "f", "o"):
@@ -185,10 +202,13 @@ class LSTMForward(LectureScene):
         u = cell_update(trace, t)
         self.beat(
             "The new cell state, element by element: keep the share f of the old cell state "
-            "and add the share i of the block input z. For unit "
-            f"{j + 1}: {fmt(u.f[j])} times {fmt(u.c_prev[j])} plus {fmt(u.i[j])} times "
-            f"{fmt(u.z[j])} gives c(t) = {fmt(u.c[j])}. No weight matrix touches c on "
-            "this path: that is what lets it carry information, and gradient, far."
+            "and add the share i of the block input z. No weight matrix touches c on this "
+            "path: that is what lets it carry information, and gradient, far. "
+            "Point at: f times c(t-1) plus i times z, strip by strip, then the unit's line. "
+            f"Read out: unit {j + 1}, {fmt(u.f[j])} times {fmt(u.c_prev[j])} plus "
+            f"{fmt(u.i[j])} times {fmt(u.z[j])} gives c(t) = {fmt(u.c[j])}. "
+            "Ask: can c(t) grow beyond 1, and what would stop it? "
+            "Next: what the cell lets out."
         )
         cell_h = self.strip_height(1)
         self.cell_row = StripRow(
@@ -213,8 +233,12 @@ class LSTMForward(LectureScene):
         u = cell_update(lesson.lstm_trace(), t)
         self.beat(
             "The output of the cell: tanh of the new cell state, let through by the output "
-            f"gate. For unit {j + 1}: {fmt(u.o[j])} times tanh({fmt(u.c[j])}) = {fmt(u.h[j])}. "
-            "h(t) goes up to the output layer and, with c(t), on to the next step."
+            "gate. h(t) goes up to the output layer and, with c(t), on to the next step. "
+            "Point at: o times tanh c = h, then the unit's line. "
+            f"Read out: unit {j + 1}, {fmt(u.o[j])} times tanh({fmt(u.c[j])}) = "
+            f"{fmt(u.h[j])}. "
+            "Ask: can a unit remember something without showing it in h(t)? "
+            "Next: the output layer."
         )
         self.h_row = StripRow(
             [
@@ -238,7 +262,16 @@ class LSTMForward(LectureScene):
         self.beat(
             "From here on the LSTM is the simple RNN: the output layer sums h(t) through V "
             "plus its bias c (a vector of the output layer, not the cell state, which always "
-            f"carries a time step). Output {k + 1} in detail."
+            f"carries a time step). Output {k + 1} in detail. "
+            "Point at: h(t), o(t) and the output unit's sum. "
+            f"Read out: o_{k + 1}(t) = {fmt(trace.o[t, k])}"
+            + (
+                f", y-hat_{k + 1}(t) = {fmt(trace.y_hat[t, k])}. "
+                if trace.output == "softmax"
+                else ". "
+            )
+            + "Ask: which weights here are the same as in the simple RNN's output layer? "
+            "Next: the loss of this step."
         )
         row = StripRow(
             [
@@ -267,11 +300,27 @@ class LSTMForward(LectureScene):
     def compute_loss(self) -> None:
         lesson, t = self.lesson, self.t
         bp = lesson.lstm_backprop()
+        if lesson.loss_mask[t]:
+            target = (
+                lesson.output_labels[int(lesson.targets[t])]
+                if lesson.loss == "cross_entropy"
+                and len(lesson.output_labels) > int(lesson.targets[t])
+                else ", ".join(fmt(v) for v in np.atleast_1d(lesson.targets[t]))
+            )
+            said = (
+                "The loss of this step compares the estimate with the target y(t), exactly as "
+                "for the simple RNN. Point at: the target y(t) and the loss line. "
+                f"Read out: the target is {target}, and L(t) = {fmt(bp.losses[t])}. "
+            )
+        else:
+            said = (
+                "This is a many-to-one task: only the last step has a loss. Point at: the note "
+                f"on the right. Read out: the one loss, at step {display_step(lesson.T - 1)}, "
+                f"is L = {fmt(bp.loss)}. "
+            )
         self.beat(
-            "The loss of this step compares the estimate with the target y(t), exactly as "
-            "for the simple RNN."
-            if lesson.loss_mask[t]
-            else "This is a many-to-one task: only the last step has a loss."
+            said + "Ask: what would the loss be if the network were sure and right? "
+            "Next: the same equations at every step."
         )
         if not lesson.loss_mask[t]:
             note = Text(
@@ -306,7 +355,12 @@ class LSTMForward(LectureScene):
             "The same equations with the same W, R, b, V and c at every step: the sequence "
             "fills in from c(0) and h(0). The cell state runs along its own line from step "
             "to step; h(t) passes through the yellow recurrent connections into the next "
-            "step's gates."
+            "step's gates. "
+            "Point at: the pink cell line and the yellow recurrent arrows as the steps fill. "
+            "Read out: the losses per step, "
+            + ", ".join(fmt(v) for v, m in zip(bp.losses, lesson.loss_mask, strict=True) if m)
+            + ". Ask: which step's loss depends on the most weights' values? "
+            "Next: the loss of the whole sequence."
         )
         self.clear_stage()
         self.right = None
@@ -349,9 +403,12 @@ class LSTMForward(LectureScene):
         lesson = self.lesson
         bp = lesson.lstm_backprop()
         self.beat(
-            "The loss of the sequence is the sum over the steps, L = "
-            f"{fmt(bp.loss)} here: the number that backpropagation through the LSTM will "
-            "reduce, through the cell state line and the gates. That is the next scene."
+            "The loss of the sequence is the sum over the steps. "
+            "Point at: the framed losses and the sum below. "
+            f"Read out: L = {fmt(bp.loss)}, the number that backpropagation through the LSTM "
+            "will reduce, through the cell state line and the gates. "
+            "Ask: along which paths will the error of the last step reach the first? "
+            "Next: backpropagation through the LSTM, following the flows of variables."
         )
         view = self.unrolled
         panel = EquationPanel.total_loss(

@@ -20,7 +20,7 @@ from _scenes import build_scene, media_dir
 from rnncore import jacobian_norms, lstm_jacobian_norms
 from rnncore.lstm_params import GATES
 from rnncore.lstm_routes import cell_routes, gate_factors, hidden_routes
-from rnncore.lstm_train import long_range_comparison, lstm_update_report
+from rnncore.lstm_train import lstm_update_report
 
 FRAME_HALF = (7.1, 4.0)
 MARGIN = 0.4
@@ -61,7 +61,9 @@ def _build(module: str, name: str, kind: str, tmp_path_factory):
                     or mob.get_bottom()[1] < -ymax
                     or mob.get_top()[1] > ymax
                 ):
-                    self.overflow.append((self.slides, type(mob).__name__))
+                    self.overflow.append(
+                        (self.slides, type(mob).__name__, getattr(mob, "text", "")[:40])
+                    )
 
         def beat(self, notes: str) -> None:
             self.check_frame()
@@ -199,11 +201,43 @@ def test_the_plotted_norms_are_the_cores(why) -> None:
         np.testing.assert_allclose(ends, points[1:] if len(points) > 1 else points, atol=1e-9)
 
 
-def test_the_long_range_rerun_is_the_cores(why) -> None:
-    runs = long_range_comparison()
-    np.testing.assert_array_equal(why.accuracy["rnn"], runs.rnn.accuracy.mean(axis=1))
-    np.testing.assert_array_equal(why.accuracy["lstm"], runs.lstm.accuracy.mean(axis=1))
-    np.testing.assert_array_equal(why.surviving["lstm"], runs.lstm.surviving_error)
+def test_the_long_range_rerun_is_the_experiments(why) -> None:
+    from scenes.why_lstm import comparison
+
+    runs = comparison()  # the experiment, cached once per process
+    for key in ("rnn", "lstm"):
+        cell = getattr(runs, key)
+        acc = cell.test_accuracy[np.arange(len(cell.chosen)), cell.chosen]  # (D, S)
+        np.testing.assert_array_equal(why.accuracy[key], acc.mean(axis=1))
+        np.testing.assert_array_equal(why.spread[key][0], acc.min(axis=1))
+        np.testing.assert_array_equal(why.surviving[key], cell.surviving_error)
     texts = [m.original_text for m in why.long_table if hasattr(m, "original_text")]
-    for v in runs.lstm.surviving_error:
+    for k, v in enumerate(runs.lstm.surviving_error):
         assert f"{v:.2g}" in texts
+        assert f"{100 * runs.lstm.mean[k]:.0f}%" in " ".join(texts)
+    lrs = [f"{a:g} / {b:g}" for a, b in zip(runs.rnn.chosen_lr, runs.lstm.chosen_lr, strict=True)]
+    assert all(x in texts for x in lrs)
+    for word in (f"{runs.settings['epochs']} epochs", "validation", "test", "forget bias"):
+        assert word in why.setup_text
+    bars = why.spread_bars
+    assert len(bars) == 2 * len(runs.rnn.distances)
+
+
+def test_backprop_notes_point_read_ask_and_lead_on(backprop) -> None:
+    from test_lstm_scenes import check_lstm_notes
+
+    check_lstm_notes(backprop.notes_log)
+    assert backprop.verdict_text in backprop.notes_log[-1]
+    assert f"{backprop.update.lr:g}" in backprop.notes_log[-1]
+
+
+def test_why_notes_point_read_ask_and_lead_on(why) -> None:
+    from test_lstm_scenes import check_lstm_notes
+
+    check_lstm_notes(why.notes_log)
+    runs = why.runs
+    last = why.notes_log[-1]
+    for cell in (runs.rnn, runs.lstm):
+        for k in range(len(cell.distances)):
+            assert f"{100 * cell.mean[k]:.0f}%" in last
+    assert "validation" in last and "test sequences" in last and "forget bias" in last

@@ -225,3 +225,37 @@ def test_final_frames_keep_the_margin(name, key, tmp_path_factory) -> None:
         if m is not scene.title and not _inside(m)
     ]
     assert not outside
+
+
+NOTE_PARTS = ("Point at:", "Read out:", "Ask:", "Next:")
+
+
+def check_lstm_notes(notes_log: list[str]) -> None:
+    """Every slide's notes: the four parts once and in order, a number to read out,
+    exactly one question, and a transition (tests/_notes.py without its length cap:
+    the LSTM slides read out more numbers)."""
+    import re
+
+    assert notes_log, "no slide notes recorded"
+    for notes in notes_log:
+        at = [notes.find(part) for part in NOTE_PARTS]
+        for part in NOTE_PARTS:
+            assert notes.count(part) == 1, (part, notes)
+        assert at == sorted(at), ("parts out of order", notes)
+        read = notes.split("Read out:")[1].split("Ask:")[0]
+        assert re.search(r"\d", read), ("nothing to read out", notes)
+        ask = notes.split("Ask:")[1].split("Next:")[0]
+        assert ask.strip().endswith("?") and ask.count("?") == 1, ("one question", notes)
+        assert notes.split("Next:")[1].strip(), ("no transition", notes)
+
+
+def test_cell_notes_point_read_ask_and_lead_on(cell) -> None:
+    check_lstm_notes(cell.notes_log)
+    n = cell.numbers()
+    assert f"c(t) = {n['c']}" in cell.notes_log[0] and n["forget_part"] in cell.notes_log[2]
+
+
+def test_forward_notes_point_read_ask_and_lead_on(forward) -> None:
+    check_lstm_notes(forward.notes_log)
+    bp = forward.lesson.lstm_backprop()
+    assert f"L = {fmt(bp.loss)}" in forward.notes_log[-1]
