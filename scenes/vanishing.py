@@ -8,7 +8,6 @@ clipping as the remedy for exploding gradients; a teaser for LSTM.
 
 from __future__ import annotations
 
-import numpy as np
 from manim import (
     DOWN,
     LEFT,
@@ -18,9 +17,8 @@ from manim import (
     DashedLine,
     FadeIn,
     FadeOut,
-    Line,
     MathTex,
-    Rectangle,
+    ReplacementTransform,
     Text,
     Transform,
     VGroup,
@@ -41,14 +39,12 @@ from scenes.grammar import (
 from scenes.intro_notes import lecture_notes
 from scenes.layout import FRAME_MARGIN, keep_inside
 from scenes.mobjects.numbers import fmt
+from scenes.vanishing_views import RADII, error_trail, gradient_bar, radius_legend
 
 __all__ = ["RADII", "VanishingExploding", "norm_text"]
 
-RADII = (0.5, 1.0, 1.5, 2.5)  # spectral radii of the rescaled W
 PLOT_SIZE = (5.4, 2.3)  # (x_length, y_length) of the log plot
-TRAIL_WIDTH = 4.0  # width of one row of the error trails
 TRAIL_ROW = 1.05  # vertical distance between two rows
-DOT_RADIUS = 0.1
 CLIP_BAR = 5.0  # screen length of the unclipped gradient's bar
 EQ_SIZE = 32
 
@@ -111,8 +107,21 @@ class VanishingExploding(LectureScene):
             font_size=EQ_SIZE,
             color=MEANING.text.color,
         )
-        self.product.next_to(self.title, DOWN, buff=0.2)
-        self.play(Write(self.product))
+        self.product.next_to(self.title, DOWN, buff=0.2)  # where it stays from the next slide
+        self.big_product = self.product.copy().scale(1.35)
+        self.product_facts = VGroup(
+            *(
+                Text(line, font_size=FONT_LABEL, color=MEANING.text.color)
+                for line in (
+                    "one factor diag(1 - h²) W per step from k to t",
+                    "tanh' ≤ 1, so each factor is at most λ₁, the largest singular value of W",
+                    f"our W: λ₁ = {fmt(sigma)}",
+                )
+            )
+        ).arrange(DOWN, buff=0.35)
+        self.fit_stage(VGroup(self.big_product, self.product_facts).arrange(DOWN, buff=0.8))
+        self.play(Write(self.big_product))
+        self.play(FadeIn(self.product_facts))
 
     def plot_norms(self) -> None:
         far = ", ".join(f"{c.radius:g}: {fmt(float(c.jacobian[-1]))}" for c in self.cases)
@@ -141,8 +150,9 @@ class VanishingExploding(LectureScene):
             y_label=r"\left\|\partial h^{(t)}/\partial h^{(k)}\right\|",
         )
         self.plot.next_to(self.product, DOWN, buff=0.25).to_edge(LEFT, buff=FRAME_MARGIN + 0.3)
-        self.radius_legend = self.make_radius_legend().next_to(self.plot, DOWN, buff=0.2)
+        self.radius_legend = radius_legend(self.cases).next_to(self.plot, DOWN, buff=0.2)
         self.radius_legend.align_to(self.plot, LEFT)
+        self.play(FadeOut(self.product_facts), ReplacementTransform(self.big_product, self.product))
         self.play(Create(self.plot.axes), FadeIn(self.plot.axis_labels), FadeIn(self.radius_legend))
         self.play(*(Create(line) for line in self.plot.lines), FadeIn(self.plot.dots))
         if self.lesson.T == 1:  # nothing travels through time: say so, not an empty plot
@@ -177,7 +187,10 @@ class VanishingExploding(LectureScene):
         self.trails: list[ErrorFlow] = []
         self.trail_numbers: list[VGroup] = []
         for i, case in enumerate(self.cases):
-            rows.add(self.make_trail(case, vmax, y=-i * TRAIL_ROW))
+            row = error_trail(case, self.lesson.T, vmax, y=-i * TRAIL_ROW)
+            self.trails.append(row[1])
+            self.trail_numbers.append(row[2])
+            rows.add(row)
         legend = MathTex(
             rf"\text{{the error of }}L^{{({T})}}\text{{ reaching each step, by radius}}",
             font_size=FONT_SMALL + 6,
@@ -211,8 +224,8 @@ class VanishingExploding(LectureScene):
         self.clear_stage()
         self.play(FadeOut(self.product))
         unit = CLIP_BAR / max(rep.norm_before, rep.threshold)
-        before = self.gradient_bar(rep.norm_before * unit)
-        after = self.gradient_bar(rep.norm_after * unit)
+        before = gradient_bar(rep.norm_before * unit)
+        after = gradient_bar(rep.norm_after * unit)
         label = MathTex(
             r"\|g\|=", fmt(rep.norm_before), font_size=EQ_SIZE, color=MEANING.text.color
         )
@@ -314,92 +327,3 @@ class VanishingExploding(LectureScene):
         self.play(FadeIn(lines[0]))
         self.play(FadeIn(lines[1]))
         self.play(FadeIn(lines[2]))
-
-    # --- drawing helpers -------------------------------------------------------------
-    def make_radius_legend(self) -> VGroup:
-        entries = VGroup()
-        for case in self.cases:
-            color = curve_color(RADII.index(case.radius))
-            swatch = Line(LEFT * 0.2, RIGHT * 0.2, color=color, stroke_width=6)
-            text = MathTex(
-                rf"\rho={case.radius:g}\;(\lambda_1={fmt(case.sigma_max)})",
-                font_size=FONT_SMALL + 6,
-                color=color,
-            )
-            entries.add(VGroup(swatch, text).arrange(RIGHT, buff=0.1))
-        entries.arrange_in_grid(rows=2, buff=(0.35, 0.12), col_alignments="ll")
-        meaning = MathTex(
-            r"\rho:\ \text{spectral radius of }W,\quad"
-            r"\lambda_1:\ \text{its largest singular value}",
-            font_size=FONT_SMALL + 4,
-            color=MEANING.neutral.color,
-        )
-        kinds = VGroup(
-            VGroup(
-                Line(LEFT * 0.25, RIGHT * 0.25, color=MEANING.text.color),
-                Text("measured", font_size=FONT_SMALL),
-            ).arrange(RIGHT, buff=0.1),
-            VGroup(
-                DashedLine(LEFT * 0.25, RIGHT * 0.25, color=MEANING.text.color, dash_length=0.08),
-                MathTex(r"\text{bound }\lambda_1^{\,t-k}", font_size=FONT_SMALL + 6),
-            ).arrange(RIGHT, buff=0.1),
-        ).arrange(RIGHT, buff=0.4)
-        return VGroup(entries, kinds, meaning).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
-
-    def make_trail(self, case: RadiusCase, vmax: float, y: float) -> VGroup:
-        """One row: the steps as dots, L(T)'s error flowing back, its size at each step."""
-        T = self.lesson.T
-        gap = TRAIL_WIDTH / max(T - 1, 1)
-        h_points = np.array([[t * gap, y, 0.0] for t in range(T)])
-        o_points = h_points + np.array([0.0, 0.55, 0.0])
-        strengths = np.zeros_like(case.backprop.norms_by_source)  # only the last loss
-        strengths[T - 1] = case.backprop.norms_by_source[T - 1]
-        reach = np.zeros(strengths.shape, dtype=bool)
-        reach[T - 1] = strengths[T - 1] > 0
-        dots = VGroup(
-            *(
-                Rectangle(
-                    width=2 * DOT_RADIUS, height=2 * DOT_RADIUS, color=MEANING.hidden.color
-                ).move_to(p)
-                for p in h_points
-            )
-        )
-        flow = ErrorFlow(
-            strengths,
-            {t: o_points[t] for t in range(T)},
-            {t: h_points[t] for t in range(T)},
-            h_half_width=DOT_RADIUS,
-            h_half_height=DOT_RADIUS,
-            o_half_height=0.0,
-            reach=reach,
-            vmax=vmax,
-            lane_gap=0.0,
-            down_shift=0.0,
-            color=curve_color(RADII.index(case.radius)),
-        )
-        numbers = VGroup(
-            *(
-                Text(
-                    fmt(strengths[T - 1, t]), font_size=FONT_SMALL, color=MEANING.text.color
-                ).next_to(dots[t], DOWN, buff=0.12)
-                for t in range(T)
-            )
-        )
-        label = MathTex(
-            rf"\rho={case.radius:g}",
-            font_size=FONT_SMALL + 8,
-            color=curve_color(RADII.index(case.radius)),
-        ).next_to(dots, LEFT, buff=0.35)
-        self.trails.append(flow)
-        self.trail_numbers.append(numbers)
-        return VGroup(VGroup(label, dots), flow, numbers)
-
-    @staticmethod
-    def gradient_bar(length: float) -> Rectangle:
-        return Rectangle(
-            width=max(length, 0.02),
-            height=0.35,
-            fill_color=MEANING.gradient.color,
-            fill_opacity=0.9,
-            stroke_width=0,
-        )

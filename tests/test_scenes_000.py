@@ -277,6 +277,7 @@ def test_sequence_data(lesson_env, tmp_path: Path, media: Path) -> None:
     for t, column in zip(scene.window, scene.columns, strict=True):
         np.testing.assert_array_equal(column.values, w.values[t])
     assert len(scene.step_labels) == len(scene.columns)
+    assert_lecture_notes(_all_notes(scene))
     _assert_inside_frame(scene)
 
 
@@ -304,4 +305,6 @@ def test_task_types(lesson_env, tmp_path: Path, media: Path) -> None:
     np.testing.assert_array_equal(bi["backward"], bidirectional(p, xs, h0=h0).h_backward[t])
     notes = " ".join(_notes(scene))
     assert str(steps_for(96, 10)) in notes and "574" in notes  # the typo is named, not used
+    assert_lecture_notes(_all_notes(scene))
+    assert scene.caveat.original_text == "(these charts are simplified: not 100% correct)"
     _assert_inside_frame(scene)
