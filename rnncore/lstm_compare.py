@@ -73,7 +73,7 @@ def _rnn_forward(P: Arrays, X: np.ndarray) -> dict[str, np.ndarray]:
         hs.append(h)
     Hs = np.stack(hs, axis=2)  # (R, B, T, H)
     o = Hs @ P["V"].transpose(0, 2, 1)[:, None] + P["c"][:, None, None, :]  # (R, B, T, O)
-    return {"X": X, "h": Hs, "h_prev": np.stack(prev, axis=2), "o": o}
+    return {"X": X, "h": Hs, "h_prev": np.stack(prev, axis=2), "o_logits": o}
 
 
 def _rnn_backward(
@@ -167,14 +167,10 @@ _FORWARD: dict[str, Callable[[Arrays, np.ndarray], dict[str, np.ndarray]]] = {
 _BACKWARD = {"rnn": _rnn_backward, "lstm": _lstm_backward}
 
 
-def _logits(cell: str, f: dict[str, np.ndarray]) -> np.ndarray:
-    return f["o"] if cell == "rnn" else f["o_logits"]
-
-
 def _scores(cell: str, P: Arrays, X: np.ndarray, Y: np.ndarray, M: np.ndarray):
     """Forward pass, softmax, per-sequence loss L = sum_t mask(t) L(t) and correct steps."""
     f = _FORWARD[cell](P, X)
-    y_hat = softmax(_logits(cell, f))  # (R, B, T, O)
+    y_hat = softmax(f["o_logits"])  # (R, B, T, O)
     p = np.take_along_axis(y_hat, Y[..., None], axis=-1)[..., 0]  # (R, B, T)
     L = np.where(M, -np.log(np.maximum(p, np.finfo(float).tiny)), 0.0).sum(axis=2)  # (R, B)
     right = ((np.argmax(y_hat, axis=-1) == Y) & M).sum(axis=2)  # (R, B)
