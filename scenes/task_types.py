@@ -358,8 +358,11 @@ class TaskTypes(LectureScene):
             ),
         )
         view = CaptioningView(CAPTION_WORDS)
-        self.place_diagram(view)
-        text = self.place_text(example_lines("(an illustrative caption)"))
+        text = example_lines("(an illustrative caption)")
+        room = (0.9 * STAGE_WIDTH, DIAGRAM_TOP - KEY_Y - 1.4)  # the slide's one picture
+        view.scale(min(room[0] / view.width, room[1] / view.height))
+        view.move_to([0, (DIAGRAM_TOP + KEY_Y + 1.0) / 2, 0])
+        text.next_to(view, DOWN, buff=0.4)
         self.play(FadeIn(view.image), FadeIn(view.labels[0]), FadeIn(view.channels))
         self.play(
             FadeIn(view.to_semantic),

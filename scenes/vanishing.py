@@ -290,6 +290,8 @@ class VanishingExploding(LectureScene):
             f"||dh({T})/dh(1)|| = {norm_text(small.jacobian[-1])} at radius {small.radius:g}, "
             f"{norm_text(large.jacobian[-1])} at radius {large.radius:g}"
         )
+        if T == 1:
+            reach = "one time step, so no error travels back through time"
         self.beat(
             lecture_notes(
                 "This is why simple RNNs are no longer for practical use: the exploding "
