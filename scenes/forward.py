@@ -36,7 +36,7 @@ from scenes.grammar import (
     FONT_SMALL,
     MEANING,
 )
-from scenes.layout import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH
+from scenes.layout import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH, fit_within
 from scenes.mobjects.equations import EquationPanel
 from scenes.mobjects.forward_equations import general_equations, loss_scale_top, task_legend
 from scenes.mobjects.keys import ColorBar
@@ -168,13 +168,13 @@ class ForwardPropagation(LectureScene):
         if t > 0:
             self.play(*view.fill_step(t - 1))
         # the colour bar stands in the free corner above h(0)
-        self.colorbar = VGroup(ColorBar(label="value", length=1.6, vertical=True))
-        if "loss" in view.rows:  # the L(t) cells' own scale beside it
-            self.colorbar.add(loss_bar(view.loss_vmax, length=1.6))
-        self.colorbar.arrange(RIGHT, buff=0.35, aligned_edge=DOWN)
+        self.colorbar = VGroup(ColorBar(label="value", length=1.0, vertical=True))
+        if "loss" in view.rows:  # the L(t) cells' own scale under it
+            self.colorbar.add(loss_bar(view.loss_vmax, length=0.8))
+        self.colorbar.arrange(DOWN, buff=0.25, aligned_edge=LEFT)
         free_bottom = (view.h0_label if view.h0_label is not None else view).get_top()[1]
+        fit_within(self.colorbar, STAGE_WIDTH, STAGE_TOP - free_bottom - 0.15)
         self.colorbar.move_to([view.h0.get_x() + 0.1, (free_bottom + STAGE_TOP) / 2, 0])
-        self.colorbar.align_to(view, LEFT)
         self.play(FadeIn(self.colorbar))
 
     def arrive_input(self, t: int) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import RIGHT, MathTex, Rectangle, SurroundingRectangle, VGroup
+from manim import LEFT, RIGHT, MathTex, Rectangle, SurroundingRectangle, VGroup
 
 from scenes.errorflow.gradients import MatrixFrame
 from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING, source_color
@@ -86,13 +86,20 @@ class StepGradientFrames(VGroup):
             x += pitch
         self.ellipses = VGroup()
         self.headers = VGroup()
-        for k in self.columns:
+        for k in self.columns:  # dL/da(k) over wide columns; the step alone over narrow ones
             head = MathTex(
-                rf"\frac{{\partial L}}{{\partial a^{{({display_step(k)})}}}}",
+                rf"\frac{{\partial L}}{{\partial a^{{({display_step(k)})}}}}"
+                if numbers
+                else str(display_step(k)),
                 font_size=FONT_SMALL + 2,
                 color=MEANING.text.color,
             )
             self.headers.add(head.move_to([x_of[k], 0.6, 0]))
+        if not numbers:
+            name = MathTex(
+                r"\frac{\partial L}{\partial a^{(k)}},\ k=", font_size=FONT_SMALL + 2
+            ).set_color(MEANING.text.color)
+            self.headers.add(name.next_to(self.headers, LEFT, buff=0.2))
         gaps = [
             x_of[k] - pitch
             for i, k in enumerate(self.columns)
