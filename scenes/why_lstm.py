@@ -181,47 +181,35 @@ class WhyLSTM(LectureScene):
         ]  # fmt: skip
         far = len(d) - 1
         read = "; ".join(
-            f"d = {int(x)}: LSTM {percent(self.accuracy['lstm'][k])} "
-            f"({percent(lstm.low[k])} to {percent(lstm.high[k])}), simple RNN "
-            f"{percent(self.accuracy['rnn'][k])} ({percent(rnn.low[k])} to "
-            f"{percent(rnn.high[k])})"
+            f"d = {int(x)}: {percent(self.accuracy['lstm'][k])} / "
+            f"{percent(self.accuracy['rnn'][k])}"
             for k, x in enumerate(d)
         )
         verdict = (
             f"The LSTM is ahead at d = {', '.join(map(str, ahead))}"
             + (f" and behind at d = {', '.join(map(str, behind))}" if behind else "")
-            + ": "
             if ahead
             else (
-                f"The LSTM is not ahead at any distance here (behind at d = "
-                f"{', '.join(map(str, behind))}): "
+                f"The LSTM is not ahead at any d here (behind at d = {', '.join(map(str, behind))})"
                 if behind
-                else "The two are level at every distance: "
+                else "The two are level at every d"
             )
         ) + (
-            "more error reaching the cue is necessary for learning the dependency, not "
-            "sufficient: the LSTM has four times the weights to fit from the same "
-            f"{st['n_train']} sequences and {st['epochs']} epochs."
+            ": more error reaching the cue is necessary, not sufficient; the LSTM has four "
+            f"times the weights to fit from the same {st['n_train']} sequences."
         )
         self.beat(
-            "The experiment of the last part rerun fairly, with an LSTM next to the simple "
-            f"RNN: remember the first symbol over d steps, the same data and {n_seeds} seeds, "
-            f"hidden size {st['n_hidden']}, {st['epochs']} epochs of plain SGD with clipping "
-            f"at {st['clip']:g} for both; each cell gets its own learning rate, chosen from "
-            f"the same grid {{{grid}}} by the accuracy on {st['n_val']} validation "
-            f"sequences; the LSTM's forget bias starts at {st['forget_bias']:g} (Gers et al., "
-            "Jozefowicz et al.). The accuracies are on "
-            f"{st['n_test']} test sequences that neither training nor the choice saw. "
-            "Point at: the two accuracy curves on the left, the bars are the lowest and "
-            "highest seed; then the error reaching the cue on the right. "
-            f"Read out: {read}. The error entering at step d that reaches the cue in the "
-            f"first epoch, at d = {int(d[far])}: {sig(self.surviving['lstm'][far])} for the "
-            f"LSTM against {sig(self.surviving['rnn'][far])} for the simple RNN. "
-            f"{verdict} "
-            "Ask: what would you change to give the LSTM its best chance at d = "
-            f"{int(d[far])}, and how would you keep the comparison fair? "
-            "Next: this is the last slide of the lecture: sum up (the cell line carries the "
-            "error, the gates decide what it carries) and take questions."
+            "The last part's experiment rerun fairly with an LSTM. Both cells: "
+            f"{n_seeds} seeds, H = {st['n_hidden']}, {st['epochs']} epochs of SGD, clip "
+            f"{st['clip']:g}, each its own learning rate from {{{grid}}} chosen on "
+            f"{st['n_val']} validation sequences; the LSTM's forget bias starts at "
+            f"{st['forget_bias']:g}; accuracy on {st['n_test']} test sequences. "
+            "Point at: the accuracy curves (bars: lowest and highest seed), then the error "
+            f"reaching the cue. Read out: test accuracy LSTM / simple RNN, {read}. Error "
+            f"reaching the cue at d = {int(d[far])}: {sig(self.surviving['lstm'][far])} "
+            f"against {sig(self.surviving['rnn'][far])}. {verdict} "
+            f"Ask: what would you change to help the LSTM at d = {int(d[far])}, fairly? "
+            "Next: the end of the lecture: sum up and take questions."
         )
         self.clear_stage()
         self.accuracy_plot = CurvePlot(
