@@ -31,10 +31,12 @@ class UpdateBeats:
     def sum_and_update(self) -> None:
         lr = self.lesson.learning_rate
         W, G, new = self.lesson.params.W, self.bp.grads.W, self.new_params.W
+        by_hand = shown(W[0, 0]) - lr * shown(G[0, 0])  # on the digits read out
+        said_rel = "=" if relation(by_hand, fmt(new[0, 0])) == "=" else "is about"
         self.beat(
             speaker_notes(
                 "W, minus eta times dL/dW, equals W new; then the rule for all five.",
-                f"W[1,1]: {fmt(W[0, 0])} - {lr:g} x {fmt(G[0, 0])} = {fmt(new[0, 0])}. "
+                f"W[1,1]: {fmt(W[0, 0])} - {lr:g} x {fmt(G[0, 0])} {said_rel} {fmt(new[0, 0])}. "
                 + update_verdict(self.update),
                 "why does one update need the whole sequence?",
                 "the network after the update.",
