@@ -112,11 +112,10 @@ class LSTMCell(LectureScene):
     def open_valves(self) -> None:
         n = self.numbers()
         self.beat(
-            "Below the line are four neurons, each a weighted sum of the input x(t) and, "
-            "through the yellow recurrent connections, the previous output h(t-1), plus a "
-            "bias. Three of them are gates: a sigmoid squashes them into 0 to 1, and each "
-            "drives a valve; the fourth, the block input z, is a tanh neuron like the simple "
-            "RNN's hidden unit: it is what the cell may write. "
+            "Below the line are four neurons, each a weighted sum of x(t) and, through the "
+            "yellow recurrent connections, h(t-1), plus a bias. Three are gates: a sigmoid "
+            "squashes them into 0 to 1, and each drives a valve; the fourth, the block input "
+            "z, is a tanh neuron: what the cell may write. "
             "Point at: the four neurons, the dashed lines from the gates up to their valves, "
             "and how far each valve is open (the key on the right). "
             f"Read out: the forget gate is {n['f']}, the input gate {n['i']}, the output "
@@ -171,13 +170,11 @@ class LSTMCell(LectureScene):
     def fold_into_compact_diagram(self) -> None:
         n = self.numbers()
         self.beat(
-            "Most papers draw the same unit compactly, as Greff and colleagues do in 'LSTM: "
-            "A Search Space Odyssey': the block input z and the gates i, f, o at the edge of "
-            "the block, each fed by x(t) and h(t-1); the valves become multiplications; the "
-            "cell c keeps its own loop through the forget gate. W are input weights, R "
-            "recurrent weights, b biases, sigma the sigmoid, and the circle-dot an "
-            "element-wise product. PyTorch calls the block input g and stores the four "
-            "gates' weights stacked in W_ih and W_hh. "
+            "Most papers draw the same unit compactly (Greff et al., 'LSTM: A Search Space "
+            "Odyssey'): z and the gates i, f, o at the edge of the block, fed by x(t) and "
+            "h(t-1); the valves become multiplications; c keeps its loop through f. In the "
+            "equations W are input and R recurrent weights; PyTorch calls z g and stacks "
+            "the gates' weights in W_ih and W_hh. "
             "Point at: each neuron of the circuit as it moves to its place in the compact "
             "diagram, then the equations on the right, one line per neuron. "
             f"Read out: the same values in both pictures: z = {n['z']}, i = {n['i']}, "

@@ -76,12 +76,10 @@ class LSTMForward(LectureScene):
     # --- beats ------------------------------------------------------------------------
     def show_equations(self) -> None:
         self.beat(
-            "The LSTM's forward propagation in the series' notation. Four neurons per unit "
-            "read the same inputs x(t) and h(t-1): the block input z with a tanh, and the "
-            "input, forget and output gates with a sigmoid, each with its own input weights "
-            "W, recurrent weights R and bias b. The cell state c(t) keeps a share f of its "
-            "old value and adds a share i of z; the output h(t) is a share o of tanh(c(t)). "
-            "Then, as in the simple RNN, o(t) = c + V h(t), and the loss. "
+            "The LSTM's forward propagation in the series' notation: four neurons per unit "
+            "read x(t) and h(t-1), z with a tanh, the gates i, f, o with a sigmoid, each with "
+            "its own W, R and b. c(t) keeps a share f of its old value and adds a share i of "
+            "z; h(t) is a share o of tanh(c(t)); then o(t) = c + V h(t) and the loss. "
             "Point at: the four gate lines, then the c(t) and h(t) lines. "
             f"Read out: this lesson has {self.lesson.lstm_params.n_in} inputs and "
             f"{self.lesson.lstm_params.n_hidden} units, so each of the four W is "
