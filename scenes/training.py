@@ -38,6 +38,12 @@ def snapshot_epochs(epochs: int, n: int = SNAPSHOTS) -> tuple[int, ...]:
     return tuple(sorted({round(float(e)) for e in np.linspace(0, epochs, n)}))
 
 
+def _num(value: float) -> str:
+    """``fmt`` (2 decimals), or 2 significant digits with an exponent when the number is
+    too long to read (a run that diverged: outputs of 1e91)."""
+    return fmt(value) if abs(value) < 1e4 else f"{value:.1e}"
+
+
 def _percent(fraction: float) -> str:
     return f"{100 * fraction:.0f}%"
 
@@ -214,12 +220,12 @@ class Training(LectureScene):
                 p = [fmt(v) for v in target_prediction(lesson.trace(), lesson.targets)]
                 label = f"ŷ(t) of the target, {tag}"
             else:
-                p = [", ".join(fmt(v) for v in o) for o in lesson.trace().o]
+                p = [", ".join(_num(v) for v in o) for o in lesson.trace().o]
                 label = f"o(t), {tag}"
             rows.append((label, masked(p), MEANING.output))
         for tag, bp in (("before", bp0), ("after", bp1)):
-            cells = [fmt(v) if m else "–" for v, m in zip(bp.losses, mask, strict=True)]
-            rows.append((f"L(t), {tag}", [*cells, fmt(bp.loss)], MEANING.loss))
+            cells = [_num(v) if m else "–" for v, m in zip(bp.losses, mask, strict=True)]
+            rows.append((f"L(t), {tag}", [*cells, _num(bp.loss)], MEANING.loss))
         T = before.T
         heads = [self.step_name(t) for t in range(T)] + ["total"]
         ce = before.loss == "cross_entropy"
