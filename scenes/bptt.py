@@ -52,7 +52,7 @@ from scenes.mobjects.equations import EquationPanel
 from scenes.mobjects.keys import ColorBar, Legend
 from scenes.mobjects.numbers import display_step, fmt
 from scenes.mobjects.value_shapes import VectorStrip
-from scenes.rnn_notes import speaker_notes
+from scenes.notes import speaker_notes
 
 # UpdateTable, update_verdict and UPDATE_TABLE_NOTE stay importable from here (LSTMBackprop)
 __all__ = ["UPDATE_TABLE_NOTE", "BackpropThroughTime", "UpdateTable", "tex_vec", "update_verdict"]

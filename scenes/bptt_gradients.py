@@ -18,7 +18,7 @@ from scenes.grammar import FONT_SMALL, MEANING, source_color
 from scenes.layout import FRAME_MARGIN, STAGE_TOP, STAGE_WIDTH, fit_within
 from scenes.mobjects.keys import ColorBar, Legend
 from scenes.mobjects.numbers import display_step, fmt
-from scenes.rnn_notes import speaker_notes
+from scenes.notes import speaker_notes
 
 __all__ = ["GradientBeats"]
 

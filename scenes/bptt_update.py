@@ -17,7 +17,7 @@ from scenes.grammar import FONT_SMALL, MEANING
 from scenes.layout import STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH
 from scenes.mobjects.keys import ColorBar, Legend
 from scenes.mobjects.numbers import display_step, fmt, relation, shown
-from scenes.rnn_notes import speaker_notes
+from scenes.notes import speaker_notes
 
 __all__ = ["UpdateBeats"]
 

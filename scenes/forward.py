@@ -42,7 +42,7 @@ from scenes.mobjects.forward_equations import general_equations, loss_scale_top,
 from scenes.mobjects.keys import ColorBar
 from scenes.mobjects.numbers import display_step, fmt
 from scenes.mobjects.unrolled import UnrolledRNN
-from scenes.rnn_notes import speaker_notes
+from scenes.notes import speaker_notes
 
 __all__ = ["ForwardPropagation"]
 

@@ -17,7 +17,7 @@ from scenes.grammar import MEANING
 from scenes.layout import STAGE_CENTER, STAGE_WIDTH
 from scenes.mobjects.keys import ColorBar, Legend
 from scenes.mobjects.numbers import fmt
-from scenes.rnn_notes import speaker_notes
+from scenes.notes import speaker_notes
 
 __all__ = ["HorizonBeats"]
 

@@ -37,7 +37,7 @@ from scenes.mobjects.keys import ColorBar, Legend
 from scenes.mobjects.network import RNNNeuronsView
 from scenes.mobjects.numbers import display_step, fmt
 from scenes.mobjects.value_shapes import MatrixGrid
-from scenes.rnn_notes import speaker_notes
+from scenes.notes import speaker_notes
 
 __all__ = ["SimpleRNNNeurons"]
 

@@ -21,9 +21,11 @@ def fit_width(mob: VGroup, width: float = STAGE_WIDTH) -> VGroup:
     return mob
 
 
-def speaker_notes(point: str, numbers: str, question: str, transition: str) -> str:
-    """Notes a lecturer presents from: what to point at, numbers, a question, what next."""
-    return f"Point at: {point} Read out: {numbers} Ask: {question} Next: {transition}"
+def speaker_notes(point: str, numbers: str, question: str, transition: str, say: str = "") -> str:
+    """Notes a lecturer presents from: what the slide teaches (``say``, optional), what
+    to point at, the numbers to read out, one question, and the transition."""
+    notes = f"Point at: {point} Read out: {numbers} Ask: {question} Next: {transition}"
+    return f"{say} {notes}" if say else notes
 
 
 def chunk_verdict(before: float, chunks: float, full: float, n: int) -> str:

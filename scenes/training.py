@@ -23,7 +23,7 @@ from scenes.layout import STAGE_WIDTH, fit_within
 from scenes.mobjects.keys import ColorBar, Legend
 from scenes.mobjects.numbers import fmt
 from scenes.mobjects.value_shapes import MatrixGrid
-from scenes.rnn_notes import speaker_notes
+from scenes.notes import speaker_notes
 
 __all__ = ["Training", "snapshot_epochs"]
 

@@ -49,8 +49,8 @@ from scenes.layout import (
 )
 from scenes.mobjects.keys import ColorBar
 from scenes.mobjects.numbers import fmt
-from scenes.rnn_notes import chunk_verdict as update_verdict
-from scenes.rnn_notes import fit_width, speaker_notes
+from scenes.notes import chunk_verdict as update_verdict
+from scenes.notes import fit_width, speaker_notes
 
 __all__ = ["TEXT_WORDS", "TruncatedBPTT", "speaker_notes"]
 

@@ -39,7 +39,7 @@ from scenes.mobjects.keys import ColorBar
 from scenes.mobjects.numbers import fmt
 from scenes.mobjects.unrolled import UnrolledRNN
 from scenes.mobjects.value_shapes import MatrixGrid
-from scenes.rnn_notes import speaker_notes
+from scenes.notes import speaker_notes
 
 __all__ = ["Unfolding"]
 
