@@ -11,8 +11,9 @@ covers everything that can change one of its frames:
   (``scenes.record``): a scene that never reads the weights is not rendered again
   when a weight changes.
 
-A deck (html, pptx or pdf) is stored under the keys of its scenes, its format and
-title, and the source of ``render.py`` and reveal.js' version.
+A deck (html, pptx or pdf) is stored under the keys of its scenes, its format, and
+what else shapes it (``pipeline.build.deck_code``): its title, the source of the
+build and handout modules, the captions and deck template, and reveal.js' version.
 
 The cache lives in ``$RNN_LECTURE_CACHE`` (default ``$XDG_CACHE_HOME/rnn-lecture``,
 i.e. ``~/.cache/rnn-lecture``), never in ``--out``: a failed run still leaves ``--out``
@@ -170,7 +171,7 @@ class Cache:
     Parameters
     ----------
     quality
-        render.py's quality name (part of every key).
+        the quality's name as the CLI spells it (part of every key).
     lesson
         The lesson the scenes draw (a ``rnncore.Lesson``).
     root
