@@ -1,6 +1,6 @@
 """Manim scenes of the lecture, and their order.
 
-``LECTURE`` lists every scene in lecture order (article 000, then 001). Each entry
+``LECTURE`` lists every scene in lecture order (article 000, 001, then 002). Each entry
 names the module that holds the class; ``scene_class`` imports it on demand, so
 listing scenes does not import manim.
 """

@@ -374,3 +374,13 @@ def test_lock_fits_every_supported_python(python):
         assert SpecifierSet(requires).contains(python), f"{name}=={version}: {requires}"
         checked.append(name)
     assert len(checked) >= 30, checked  # the check did look at most of the lock
+
+
+def test_the_readme_lists_every_scene_of_the_lecture_in_order():
+    """README's "The lecture" table names every scene of ``LECTURE``, in its order."""
+    from scenes import LECTURE
+
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = text.split("## The lecture\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| ")]
+    assert rows[1:] == [s.name for s in LECTURE]  # rows[0] is the header
