@@ -35,6 +35,7 @@ from rnncore.bptt_views import (
     tanh_derivative,
     truncation_chunks,
 )
+from rnncore.chunked import ChunkedBPTT, ChunkStep, chunked_bptt
 from rnncore.datasets import (
     Dataset,
     Evaluation,
@@ -113,12 +114,9 @@ from rnncore.tasks import (
     task_run,
 )
 from rnncore.train import (
-    ChunkedBPTT,
-    ChunkStep,
     LongRangeResult,
     TrainResult,
     TrainSettings,
-    chunked_bptt,
     long_range_experiment,
     train,
 )

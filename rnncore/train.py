@@ -12,17 +12,8 @@ checked against it exactly. With a constant lr it is classical heavy-ball moment
 with velocity u = -lr v:  u <- mu u - lr g,  theta <- theta + u.  mu = 0 is plain SGD
 (``sgd_step``). The buffer v lives through the whole run (across sequences and epochs).
 
-Truncated BPTT by chunks (Williams & Peng 1990; the article's "renew parameters based
-on a part of a text"): cut x(1..T) into chunks of k steps (the last may be shorter);
-for chunk j, with the parameters theta_j it starts with::
-
-    h_start = last h of chunk j-1 (h0 for j = 1): a constant, no gradient flows back
-    L_j = sum_{t in chunk j} mask(t) L(t)           forward from h_start
-    g_j = dL_j/dtheta_j                             full BPTT inside the chunk
-    theta_{j+1} = theta_j - lr g_j                  one update per chunk
-
-This is not ``backward(truncate=k)`` (each loss L(s) reaching back k steps, then one
-update for the whole sequence): that is the per-loss horizon view.
+Truncated BPTT by chunks (an update per chunk of k steps, the state carried without
+gradient) is ``rnncore.chunked``; ``train(truncate=k)`` trains that way.
 
 An epoch visits every sequence once, one update per sequence (or per chunk), in the
 order ``rng.permutation(N)`` with ``rng = np.random.default_rng(seed)`` drawn anew each
@@ -38,146 +29,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from rnncore.bptt_views import truncation_chunks
+from rnncore.chunked import chunk_backprop, positive_int
 from rnncore.datasets import Dataset, check_dataset, evaluate, first_symbol_dataset
 from rnncore.optim import clip_grads, positive, sgd_step
 from rnncore.params import RNNParams
-from rnncore.rnn import Backprop, Loss, backward, forward
 
 __all__ = [
-    "ChunkStep",
-    "ChunkedBPTT",
     "LongRangeResult",
     "TrainResult",
     "TrainSettings",
-    "chunked_bptt",
     "long_range_experiment",
     "train",
 ]
-
-
-def _output(loss: str) -> str:
-    return "softmax" if loss == "cross_entropy" else "identity"
-
-
-def _chunk(
-    params: RNNParams, xs: np.ndarray, targets: np.ndarray, loss: Loss, mask: np.ndarray,
-    h0: np.ndarray, steps: range,
-) -> Backprop:  # fmt: skip
-    """Forward and full BPTT of the steps ``steps`` alone, starting from the constant h0."""
-    window = slice(steps.start, steps.stop)
-    trace = forward(params, xs[window], h0, output=_output(loss))  # (k, ...) rows
-    return backward(params, trace, targets[window], loss, mask[window])
-
-
-def _k(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name}: expected an integer >= 1, found {value!r}")
-    return int(value)
-
-
-@dataclass(frozen=True)
-class ChunkStep:
-    """One chunk of truncated BPTT: its steps, start state, loss, gradient and update."""
-
-    steps: range  # indices into the sequence (0-based), at most k of them
-    h0: np.ndarray  # (H,) the state it starts from (carried, without gradient)
-    params_before: RNNParams
-    loss: float  # L_j = sum over the chunk's steps of L(t)
-    grads: RNNParams  # dL_j/dtheta, full BPTT inside the chunk (before clipping)
-    grad_norm: float  # ||grads|| (global norm, before clipping)
-    params_after: RNNParams  # params_before - lr * clip(grads); the same when lr is None
-    backprop: Backprop  # the chunk's errors, for drawing
-
-
-@dataclass(frozen=True)
-class ChunkedBPTT:
-    """Truncated BPTT by chunks of one sequence, next to full BPTT's single update."""
-
-    k: int
-    lr: float | None
-    clip: float | None
-    chunks: tuple[ChunkStep, ...]
-    full: Backprop  # full BPTT of the whole sequence with the starting parameters
-    full_params_after: RNNParams  # one update with full.grads (the start when lr is None)
-    loss_after_chunks: float  # L of the whole sequence with the chunks' final params
-    loss_after_full: float  # L of the whole sequence after full BPTT's single update
-
-    @property
-    def params_after(self) -> RNNParams:
-        """The parameters after the last chunk's update."""
-        return self.chunks[-1].params_after
-
-    @property
-    def grads_sum(self) -> RNNParams:
-        """Sum of the chunk gradients (equals ``full.grads`` only when k >= T)."""
-        return RNNParams(
-            **{
-                name: sum(getattr(c.grads, name) for c in self.chunks)
-                for name, _ in self.full.grads.items()
-            }
-        )
-
-
-def chunked_bptt(
-    params: RNNParams,
-    xs: np.ndarray,
-    targets: np.ndarray,
-    k: int,
-    loss: Loss = "cross_entropy",
-    loss_mask: np.ndarray | None = None,
-    h0: np.ndarray | None = None,
-    lr: float | None = None,
-    clip: float | None = None,
-) -> ChunkedBPTT:
-    """Truncated BPTT of one sequence in chunks of ``k`` steps, an update per chunk.
-
-    Parameters
-    ----------
-    params
-        The parameters the first chunk starts with.
-    xs, targets
-        (T, I) inputs; (T,) classes for cross-entropy or (T, O) for mse.
-    k
-        Steps per chunk (the last chunk may be shorter).
-    loss, loss_mask, h0
-        As in ``backward`` and ``forward``; the mask is cut with the sequence.
-    lr, clip
-        With ``lr``, each chunk ends with ``sgd_step(params, grads, lr, clip)`` and the
-        next chunk runs with the new parameters. Without it every chunk uses ``params``.
-    """
-    k = _k("k", k)
-    lr = None if lr is None else positive("lr", lr)
-    clip = None if clip is None else positive("clip", clip)
-    full_trace = forward(params, xs, h0, output=_output(loss))  # validates xs, h0
-    full = backward(params, full_trace, targets, loss, loss_mask)
-    T = full_trace.T
-    mask = full.loss_mask  # (T,)
-    y = np.asarray(targets)  # (T,) or (T, O), validated by backward above
-    chunks: list[ChunkStep] = []
-    p, h = params, full_trace.h0
-    for steps in truncation_chunks(T, k):
-        bp = _chunk(p, full_trace.xs, y, loss, mask, h, steps)
-        new = p if lr is None else sgd_step(p, bp.grads, lr, clip=clip)
-        chunks.append(ChunkStep(steps, h, p, bp.loss, bp.grads, bp.grads.global_norm(), new, bp))
-        h = bp.trace.h[-1]  # (H,) carried forward as a constant
-        p = new
-    after_full = params if lr is None else sgd_step(params, full.grads, lr, clip=clip)
-
-    def total(q: RNNParams) -> float:
-        return backward(
-            q, forward(q, full_trace.xs, full_trace.h0, _output(loss)), y, loss, mask
-        ).loss
-
-    return ChunkedBPTT(
-        k=k,
-        lr=lr,
-        clip=clip,
-        chunks=tuple(chunks),
-        full=full,
-        full_params_after=after_full,
-        loss_after_chunks=total(p),
-        loss_after_full=total(after_full),
-    )
 
 
 @dataclass(frozen=True)
@@ -260,7 +123,7 @@ def train(
         Called after every epoch with (epoch, loss, accuracy or None) of the data after
         it (what ``TrainResult.loss[epoch]`` and ``.accuracy[epoch]`` hold): progress.
     """
-    E = _k("epochs", epochs)
+    E = positive_int("epochs", epochs)
     lr = positive("lr", lr)
     if (
         isinstance(momentum, bool)
@@ -270,7 +133,7 @@ def train(
         raise ValueError(f"momentum: expected a number in [0, 1), found {momentum!r}")
     if clip is not None:
         clip = positive("clip", clip)
-    k = None if truncate is None else _k("truncate", truncate)
+    k = None if truncate is None else positive_int("truncate", truncate)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed: expected an integer >= 0, found {seed!r}")
     for e in snapshot_epochs:
@@ -294,7 +157,7 @@ def train(
             h, L_seq = h_start, 0.0
             chunks = truncation_chunks(len(xs), k if k is not None else len(xs))
             for j, steps in enumerate(chunks):
-                bp = _chunk(p, xs, y, data.loss, mask, h, steps)
+                bp = chunk_backprop(p, xs, y, data.loss, mask, h, steps)
                 h = bp.trace.h[-1]  # carried to the next chunk as a constant
                 g = bp.grads
                 n_before.append(g.global_norm())
@@ -393,11 +256,11 @@ def long_range_experiment(
     The error that reaches the cue, ||dL/da(1)||, is recorded per epoch next to
     ||dL/da(d)|| at the loss: their ratio is how much of the error survives d - 1 steps.
     """
-    ds = [_k("distances", d) for d in distances]
+    ds = [positive_int("distances", d) for d in distances]
     ss = [int(s) for s in seeds]
     if not ds or not ss:
         raise ValueError("distances, seeds: expected at least one of each")
-    E = _k("epochs", epochs)
+    E = positive_int("epochs", epochs)
     acc = np.zeros((len(ds), len(ss)))
     train_acc = np.zeros((len(ds), len(ss), E + 1))
     loss = np.zeros((len(ds), len(ss), E + 1))

@@ -32,7 +32,7 @@ from manim import (
 )
 
 from rnncore.bptt_views import ClipReport
-from rnncore.train import ChunkedBPTT, ChunkStep
+from rnncore.chunked import ChunkedBPTT, ChunkStep
 from scenes.errorflow.gradients import MatrixFrame
 from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING
 from scenes.layout import STAGE_WIDTH

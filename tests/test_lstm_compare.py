@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from rnncore import backward, first_symbol_dataset, forward, lstm_backward, lstm_forward
-from rnncore.lstm_compare import _choose, _stack, batch_grads, fair_comparison, train_batch
+from rnncore.batched import batch_grads, stack, train_batch
+from rnncore.lstm_compare import _choose, fair_comparison
 from rnncore.lstm_params import LSTMParams
 from rnncore.lstm_train import lstm_train
 from rnncore.params import RNNParams
@@ -29,7 +30,7 @@ def _starts(cell: str):
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm"])
 def test_batched_gradients_are_backwards(cell: str) -> None:
-    X, Y, M = _stack(_data())
+    X, Y, M = stack(_data())
     starts = _starts(cell)
     P = {n: np.stack([dict(p.items())[n] for p in starts]) for n, _ in starts[0].items()}
     M = M.copy()
@@ -53,7 +54,7 @@ def test_batched_gradients_are_backwards(cell: str) -> None:
 def test_batched_training_is_the_cores_training(cell: str) -> None:
     data, starts = _data(), _starts(cell)
     lrs, shuffles = (0.3, 0.8), (5, 6)
-    run = train_batch(cell, starts, *_stack(data), lrs, shuffles, epochs=3, clip=0.5)
+    run = train_batch(cell, starts, *stack(data), lrs, shuffles, epochs=3, clip=0.5)
     for r in range(2):
         fit = train if cell == "rnn" else lstm_train
         ref = fit(starts[r], data[r], epochs=3, lr=lrs[r], clip=0.5, seed=shuffles[r])
