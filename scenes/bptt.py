@@ -169,7 +169,8 @@ class BackpropThroughTime(GradientBeats, UpdateBeats, LectureScene):
                 bp.d_o[t],
                 cell_width=home.shapes[0].width,
                 cell_height=home.shapes[0].height,
-                outline=source_color(t),
+                # a step without a loss has no output error: a neutral outline, no source
+                outline=source_color(t) if self.lesson.loss_mask[t] else MEANING.neutral.color,
                 vmax=1.0,
             )
             self.d_o_strips[t] = strip.move_to(home)

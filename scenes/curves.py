@@ -28,7 +28,15 @@ from manim.mobject.graphing.scale import LogBase
 
 from scenes.grammar import FONT_LABEL, FONT_NUMBER, FONT_SMALL, MEANING, Encoding
 
-__all__ = ["CurvePlot", "LogNormPlot", "Series", "nice_step", "spans_decades", "text_table"]
+__all__ = [
+    "CurvePlot",
+    "LogNormPlot",
+    "Series",
+    "decades",
+    "nice_step",
+    "spans_decades",
+    "text_table",
+]
 
 Series = tuple[np.ndarray, np.ndarray, Encoding]  # x (n,), y (n,), how it is drawn
 
@@ -38,6 +46,15 @@ def spans_decades(values: np.ndarray, decades: float = 1.0) -> bool:
     v = np.asarray(values, dtype=float)
     v = v[v > 0]
     return v.size > 0 and np.log10(v.max() / v.min()) > decades
+
+
+def decades(ys: np.ndarray, labels: int = 6) -> list[int]:
+    """``[lo, hi, step]`` in powers of ten for a log axis over the positive ``ys``: at
+    most about ``labels`` labelled decades, however many the values span (1e-2..1e143)."""
+    lo = int(np.floor(np.log10(ys[ys > 0].min())))
+    hi = max(int(np.ceil(np.log10(ys.max()))), lo + 1)
+    step = max(1, int(np.ceil((hi - lo) / (labels - 1))))
+    return [lo, lo + step * int(np.ceil((hi - lo) / step)), step]
 
 
 def nice_step(span: float, ticks: int = 4) -> float:
@@ -101,9 +118,7 @@ class CurvePlot(VGroup):
         x_step = max(1.0, nice_step(x_max))
         x_step = x_step if x_step == int(x_step) else 2 * x_step  # integer ticks: 2.5 -> 5
         if log_y:
-            lo = int(np.floor(np.log10(ys[ys > 0].min())))
-            hi = max(int(np.ceil(np.log10(ys.max()))), lo + 1)
-            y_range = [lo, hi, 1]
+            y_range = decades(ys)
             y_config = {"scaling": LogBase(custom_labels=True), "include_numbers": True}
         else:
             top = max(float(ys.max()), y_floor + 1e-9)
@@ -192,13 +207,10 @@ class LogNormPlot(VGroup):
         super().__init__()
         self.series = [(np.asarray(x, float), np.asarray(y, float), c, d) for x, y, c, d in series]
         ys = np.concatenate([y for _, y, _, _ in self.series])
-        lo = int(np.floor(np.log10(ys[ys > 0].min())))
-        hi = int(np.ceil(np.log10(ys.max())))
-        hi = max(hi, lo + 1)
         x_max = max(1.0, *(float(x.max()) for x, _, _, _ in self.series))  # T = 1: only 0
         self.axes = Axes(
             x_range=[0, x_max, 1],
-            y_range=[lo, hi, 1],
+            y_range=decades(ys),
             x_length=x_length,
             y_length=y_length,
             tips=False,

@@ -36,7 +36,14 @@ from scenes.grammar import (
     FONT_SMALL,
     MEANING,
 )
-from scenes.layout import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH, fit_within
+from scenes.layout import (
+    STAGE_BOTTOM,
+    STAGE_CENTER,
+    STAGE_TOP,
+    STAGE_WIDTH,
+    fit_within,
+    keep_inside,
+)
 from scenes.mobjects.equations import EquationPanel
 from scenes.mobjects.forward_equations import general_equations, loss_scale_top, task_legend
 from scenes.mobjects.keys import ColorBar
@@ -50,6 +57,7 @@ DETAIL_WIDTH = 6.1  # the two-step unrolled view on the left of the detail part
 RIGHT_X = -0.2  # left edge of the equations column
 RIGHT_WIDTH = STAGE_WIDTH / 2 - RIGHT_X  # width of the equations column
 EQ_FONT = 26  # the general equations
+EQ_ALONE = 0.6  # the share of the stage's width or height they fill on their own slide
 PANEL_FONT = 30  # the substituted equations (shrink to fit, never below FONT_SMALL)
 PANEL_BUFF = 0.35  # between the general equations and the substituted ones
 TOTAL_BAND = 0.75  # room under the full unrolled view for L = sum_t L(t)
@@ -138,7 +146,13 @@ class ForwardPropagation(LectureScene):
         self.show_title("Forward propagation, step by step")
         lesson = self.lesson
         self.equations = general_equations(lesson.trace().output, lesson.loss, EQ_FONT, RIGHT_WIDTH)
-        self.equations.move_to(STAGE_CENTER)
+        # alone on this slide, the equations fill the stage; the next slide shrinks them
+        # back into the equations column beside the network
+        eqs, stage_height = self.equations, STAGE_TOP - STAGE_BOTTOM
+        self.eq_zoom = max(
+            1.0, min(EQ_ALONE * STAGE_WIDTH / eqs.width, EQ_ALONE * stage_height / eqs.height)
+        )
+        eqs.scale(self.eq_zoom).move_to(STAGE_CENTER)
         self.play(Write(self.equations), run_time=2.5)
         self.eq_frame: SurroundingRectangle | None = None
         self.panel: EquationPanel | None = None
@@ -161,10 +175,11 @@ class ForwardPropagation(LectureScene):
         view = self.make_view(steps=steps, width=DETAIL_WIDTH)
         view.shift((-STAGE_WIDTH / 2 + DETAIL_WIDTH / 2) * RIGHT)
         self.detail = view
-        eqs = self.equations
-        target = [RIGHT_X + eqs.width / 2, STAGE_TOP - eqs.height / 2, 0]
-        self.panel_height = STAGE_TOP - eqs.height - PANEL_BUFF - STAGE_BOTTOM
-        self.play(eqs.animate.move_to(target), FadeIn(view))
+        eqs, zoom = self.equations, self.eq_zoom
+        width, height = eqs.width / zoom, eqs.height / zoom  # in the equations column
+        target = [RIGHT_X + width / 2, STAGE_TOP - height / 2, 0]
+        self.panel_height = STAGE_TOP - height - PANEL_BUFF - STAGE_BOTTOM
+        self.play(eqs.animate.scale(1 / zoom).move_to(target), FadeIn(view))
         if t > 0:
             self.play(*view.fill_step(t - 1))
         # the colour bar stands in the free corner above h(0)
@@ -362,6 +377,7 @@ class ForwardPropagation(LectureScene):
         view.shift(LEFT * side / 2 + UP * TOTAL_BAND / 2)
         self.unrolled = view
         key.move_to([STAGE_WIDTH / 2 - key.width / 2, view.get_center()[1], 0])
+        keep_inside(key)  # a tall key (many-to-one's legend too) stays under the title line
         self.play(FadeIn(view), FadeIn(key))
         for t in view.steps:
             for anim in view.fill_step(t):

@@ -19,7 +19,7 @@ from scenes.curves import text_table
 from scenes.grammar import FONT_LABEL, MEANING
 from scenes.intro_notes import lecture_notes
 from scenes.layout import STAGE_WIDTH
-from scenes.mobjects.numbers import display_step, fmt
+from scenes.mobjects.numbers import class_name, display_step, fmt
 
 __all__ = ["TheLesson", "task_words", "weights_words"]
 
@@ -172,6 +172,5 @@ class TheLesson(LectureScene):
     def target_text(self, t: int) -> str:
         lesson = self.lesson
         if lesson.loss == "cross_entropy":
-            k = int(lesson.targets[t])
-            return lesson.output_labels[k] if lesson.output_labels else f"class {k + 1}"
+            return class_name(lesson.output_labels, lesson.targets[t])
         return "\n".join(fmt(v) for v in lesson.targets[t])

@@ -139,7 +139,10 @@ class LongRange(LectureScene):
         self.clear_stage()
         captions = [
             Legend(
-                [(MEANING.output.color, "accuracy after training"), (CHANCE.color, "guessing")],
+                [
+                    (MEANING.output.color, "accuracy after training"),
+                    (CHANCE.color, "guessing", "dashed"),
+                ],
                 kind="line",
                 vertical=False,
             ),

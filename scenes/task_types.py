@@ -42,7 +42,7 @@ from scenes.grammar import (
 from scenes.intro_notes import lecture_notes
 from scenes.layout import STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH, fit_within
 from scenes.mobjects.keys import ColorBar, Legend
-from scenes.mobjects.numbers import display_step, fmt
+from scenes.mobjects.numbers import class_name, display_step, fmt
 from scenes.mobjects.value_shapes import VectorStrip
 from scenes.task_diagram import TaskDiagram
 from scenes.task_views import (
@@ -94,8 +94,7 @@ class TaskTypes(LectureScene):
     # --- helpers -----------------------------------------------------------------
 
     def class_name(self, k: int) -> str:
-        labels = self.lesson.output_labels
-        return labels[k] if labels else f"class {k + 1}"
+        return class_name(self.lesson.output_labels, k)
 
     def show_keys(self, colorbar: bool = True) -> VGroup:
         """The line legend (bottom left) and, where numbers are coloured, the colour bar."""

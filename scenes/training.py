@@ -38,12 +38,6 @@ def snapshot_epochs(epochs: int, n: int = SNAPSHOTS) -> tuple[int, ...]:
     return tuple(sorted({round(float(e)) for e in np.linspace(0, epochs, n)}))
 
 
-def _num(value: float) -> str:
-    """``fmt`` (2 decimals), or 2 significant digits with an exponent when the number is
-    too long to read (a run that diverged: outputs of 1e91)."""
-    return fmt(value) if abs(value) < 1e4 else f"{value:.1e}"
-
-
 def _percent(fraction: float) -> str:
     return f"{100 * fraction:.0f}%"
 
@@ -105,8 +99,15 @@ class Training(LectureScene):
             y_length=PLOT_SIZE[1],
         )
         parts = [self.loss_plot]
-        said = f"The mean loss over the training set fell from {fmt(loss[0])} to {fmt(loss[-1])}"
+        rose = not loss[-1] < loss[0]  # a learning rate too large for the lesson: it diverges
+        said = (
+            f"The mean loss over the training set {'rose' if rose else 'fell'} from "
+            f"{fmt(loss[0])} to {fmt(loss[-1])}"
+        )
         caption = f"L: {fmt(loss[0])} → {fmt(loss[-1])}"
+        if rose:
+            said += ": this learning rate is too large for the lesson, and the run diverges"
+            caption += " (it rose: the learning rate is too large)"
         if res.accuracy is not None:
             acc = res.accuracy
             self.accuracy_plot = CurvePlot(
@@ -206,26 +207,28 @@ class Training(LectureScene):
         rows: list[tuple[str, list[str], Encoding]] = []
         ce = before.loss == "cross_entropy"
         if ce:  # the target class; ŷ(t) of it, the probability -log reads
-            names = before.output_labels or tuple(str(k) for k in range(before.params.n_out))
-            targets = [names[int(y)] for y in before.targets]
+            # the label, else the class counted from 1 (the row says class), as elsewhere
+            labels = before.output_labels
+            ys = [int(y) for y in before.targets]
+            targets = [labels[y] if len(labels) > y else str(y + 1) for y in ys]
         else:  # mse: the target vector y(t); o(t), what 1/2 ||o - y||^2 compares with it
             targets = [", ".join(fmt(v) for v in y) for y in before.targets]
 
         def masked(cells: list[str]) -> list[str]:  # steps without a loss: "–"
             return [c if m else "–" for c, m in zip(cells, mask, strict=True)]
 
-        rows.append(("target y(t)", masked(targets), MEANING.text))
+        rows.append(("target class y(t)" if ce else "target y(t)", masked(targets), MEANING.text))
         for tag, lesson in (("before", before), ("after", after)):
             if ce:
                 p = [fmt(v) for v in target_prediction(lesson.trace(), lesson.targets)]
                 label = f"ŷ(t) of the target, {tag}"
             else:
-                p = [", ".join(_num(v) for v in o) for o in lesson.trace().o]
+                p = [", ".join(fmt(v) for v in o) for o in lesson.trace().o]
                 label = f"o(t), {tag}"
             rows.append((label, masked(p), MEANING.output))
         for tag, bp in (("before", bp0), ("after", bp1)):
-            cells = [_num(v) if m else "–" for v, m in zip(bp.losses, mask, strict=True)]
-            rows.append((f"L(t), {tag}", [*cells, _num(bp.loss)], MEANING.loss))
+            cells = [fmt(v) if m else "–" for v, m in zip(bp.losses, mask, strict=True)]
+            rows.append((f"L(t), {tag}", [*cells, fmt(bp.loss)], MEANING.loss))
         T = before.T
         heads = [self.step_name(t) for t in range(T)] + ["total"]
         ce = before.loss == "cross_entropy"

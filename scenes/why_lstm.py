@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import cache
 
 import numpy as np
-from manim import DOWN, RIGHT, UP, Create, FadeIn, Line, MathTex, Text, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Create, FadeIn, Line, MathTex, Text, VGroup
 
 from rnncore.lstm_compare import CellRuns, FairComparison, fair_comparison
 from rnncore.lstm_routes import Reach, reach
@@ -149,6 +149,14 @@ class WhyLSTM(LectureScene):
         self.norm_table = text_table(
             [str(int(x)) for x in d], [(n, [sig(v) for v in vals], e) for n, vals, e in rows], "d"
         )
+        if T == 1:  # the plot has only d = 0: say why, not an empty plot
+            note = Text(
+                "this lesson has one time step:\nno error travels back (d = 0 only)",
+                font_size=FONT_SMALL + 4,
+                color=MEANING.text.color,
+                line_spacing=0.8,
+            )
+            key = VGroup(key, note).arrange(DOWN, buff=0.5, aligned_edge=LEFT)
         middle = VGroup(self.norm_plot, key).arrange(RIGHT, buff=0.6)
         block = VGroup(eqs, middle, self.norm_table).arrange(DOWN, buff=0.4)
         self.fit_stage(block)
@@ -240,7 +248,7 @@ class WhyLSTM(LectureScene):
             [
                 (RNN.color, "simple RNN"),
                 (LSTM_C.color, "LSTM"),
-                (CHANCE.color, "guessing"),
+                (CHANCE.color, "guessing", "dashed"),
             ],
             kind="line",
             vertical=False,

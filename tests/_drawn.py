@@ -210,3 +210,39 @@ def outside_the_frame(mobjects: list[Any], margin: float = EDGE_MARGIN) -> list[
                 found.append(f"{what!r} reaches ({x0:.2f}, {y0:.2f})..({x1:.2f}, {y1:.2f})")
                 break
     return found
+
+
+def over_the_title_line(mobjects: list[Any], title: Any, tag: Any, gap: float = 0.02) -> list[str]:
+    """What is drawn (visible, with points) over the title or the weights tag.
+
+    The title line belongs to ``title`` and ``tag`` (either may be None); anything
+    else whose points come within ``gap`` of their boxes would cover or touch them.
+    """
+    boxes = []
+    for mob in (title, tag):
+        if mob is not None and mob in mobjects:
+            (x0, y0), (x1, y1) = _box(mob)
+            boxes.append((x0 - gap, y0 - gap, x1 + gap, y1 + gap))
+    found = []
+    for top in mobjects:
+        if top is title or top is tag:
+            continue
+        for m in top.family_members_with_points():
+            if m.get_fill_opacity() == 0 and m.get_stroke_opacity() == 0:
+                continue
+            (x0, y0), (x1, y1) = m.points[:, :2].min(axis=0), m.points[:, :2].max(axis=0)
+            if any(x0 < bx1 and x1 > bx0 and y0 < by1 and y1 > by0 for bx0, by0, bx1, by1 in boxes):
+                what = getattr(top, "text", None) or type(top).__name__
+                found.append(
+                    f"{what!r} covers the title line at ({x0:.2f}, {y0:.2f})..({x1:.2f}, {y1:.2f})"
+                )
+                break
+    return found
+
+
+def _box(mob: Any) -> tuple[Any, Any]:
+    """(min corner, max corner) in x, y of everything ``mob`` draws."""
+    import numpy as np
+
+    pts = np.concatenate([m.points[:, :2] for m in mob.family_members_with_points()])
+    return pts.min(axis=0), pts.max(axis=0)

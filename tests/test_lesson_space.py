@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from _drawn import SlideRecorder, outside_the_frame
+from _drawn import SlideRecorder, outside_the_frame, over_the_title_line
 from _lessons import EDGE_LESSONS, lesson_tables, write_lesson
 from _scenes import build_scene, media_dir
 from hypothesis import HealthCheck, Phase, given, settings
@@ -143,7 +143,8 @@ def _build_all(
 
 
 def _in_frame(base: type) -> type:
-    """``base``, noting at every slide's end what is drawn off the frame (``.outside``)."""
+    """``base``, noting at every slide's end what is drawn off the frame or over the
+    title line (``.outside``)."""
 
     class InFrame(SlideRecorder, base):  # type: ignore[misc, valid-type]
         outside: list[str]
@@ -153,10 +154,23 @@ def _in_frame(base: type) -> type:
             self.outside = []
 
         def at_slide_end(self, slide: int) -> None:
-            self.outside += [f"slide {slide}: {o}" for o in outside_the_frame(self.mobjects)]
+            drawn = self.mobjects
+            found = outside_the_frame(drawn) + over_the_title_line(
+                drawn, self.title, self.weights_tag
+            )
+            self.outside += [f"slide {slide}: {o}" for o in found]
 
     InFrame.__name__ = base.__name__  # the scene's own name (records, logs)
     return InFrame
+
+
+def test_the_title_line_check_can_fail() -> None:
+    from manim import Square, Text
+
+    title = Text("A title").move_to([0.0, 3.4, 0.0])
+    low, high = Square(0.4).move_to([0.0, 0.0, 0.0]), Square(0.4).move_to([0.5, 3.3, 0.0])
+    assert over_the_title_line([title, low], title, None) == []
+    assert len(over_the_title_line([title, low, high], title, None)) == 1
 
 
 class _LessonBuilds:

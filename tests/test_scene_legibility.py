@@ -43,7 +43,7 @@ BUILDS = {
 }
 # scenes whose numbers stand on the background (TeX sums, tables, plots), not on fills
 FEW_NUMBERS_ON_FILLS = {"lstm_backprop": 0, "why_lstm": 0}
-TEXT_CHECKED = ("lstm_cell", "lstm_forward", "lstm_backprop", "why_lstm")
+TEXT_CHECKED = tuple(BUILDS)
 MIN_FONT = 14.0  # the smallest text on a slide (FONT_SMALL is 20, shrunk to fit at most 0.7)
 OVERLAP = 0.03  # two texts may touch by this much (units of the frame) in each direction
 LEGEND_CHECKED = ("forward", "bptt", "bptt-many_to_one")

@@ -124,3 +124,51 @@ def test_training_notes_point_read_ask_and_lead_on(training) -> None:
     from _notes import check_notes
 
     check_notes(training.notes_log)
+
+
+DIVERGING = """
+name = "diverging"
+task = "many_to_many"
+loss = "mse"
+learning_rate = 0.5  # too large for this lesson: 100 epochs take L from 1.07 to ~1e143
+
+[network]
+n_in = 2
+n_hidden = 3
+n_out = 2
+seed = 3
+
+[data]
+xs = [[1, 0], [0, 1], [1, 0], [0, 1], [1, 0]]
+targets = [[0.5, 0.2], [0.2, -0.1], [-0.1, 0.5], [0.5, 0.2], [0.2, -0.1]]
+"""
+
+
+@pytest.fixture(scope="module")
+def diverging(tmp_path_factory):
+    return _build("scenes.training.Training", "diverging", tmp_path_factory, DIVERGING)
+
+
+def test_a_run_that_diverges_says_so_and_stays_readable(diverging) -> None:
+    """A lecturer's learning rate that is too large: the slides say the loss rose, the
+    log axes label a few decades, and no number on screen is a 140-digit string."""
+    _, run = _expected(diverging)
+    loss = run.result.loss
+    assert loss[-1] > 1e6 * loss[0]  # the run does diverge
+    assert not diverging.overflow, diverging.overflow
+    caption = diverging.loss_caption.text.replace(" ", "")  # Text keeps no spaces
+    assert f"L:{fmt(loss[0])}→{fmt(loss[-1])}" in caption and "rose" in caption
+    for plot in (diverging.loss_plot, diverging.norm_plot):
+        axis = plot.axes.y_axis  # a log axis keeps its powers of ten in .labels
+        labels = axis.labels if hasattr(axis, "labels") else axis.numbers
+        assert 2 <= len(labels) <= 7, len(labels)
+    numbers = [
+        m.text
+        for top in diverging.mobjects
+        for m in top.get_family()
+        if isinstance(getattr(m, "text", None), str)
+        and m.text
+        and set(m.text) <= set("0123456789.-+e")
+    ]
+    assert numbers, "the last slide shows the weights"
+    assert all(len(t) <= 9 for t in numbers), [t for t in numbers if len(t) > 9]

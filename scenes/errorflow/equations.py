@@ -90,7 +90,7 @@ def bptt_equations(
     """Goodfellow 10.18-10.28, one line each, with the numbers ``e`` substituted,
     fitted to the stage and centred on it."""
     tp, n = display_step(t), j + 1
-    c = source_color(t)
+    c = source_color(t) if has_loss else MEANING.neutral.color  # a step without a loss: none
     output_error = (
         rf"\frac{{\partial L}}{{\partial o_{{{k + 1}}}^{{({tp})}}}}"
         rf"=\hat y_{{{k + 1}}}^{{({tp})}}-y_{{{k + 1}}}^{{({tp})}}"

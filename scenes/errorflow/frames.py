@@ -16,7 +16,7 @@ import numpy as np
 from manim import LEFT, RIGHT, MathTex, Rectangle, SurroundingRectangle, VGroup
 
 from scenes.errorflow.gradients import MatrixFrame
-from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING, source_color
+from scenes.grammar import FONT_LABEL, MEANING, source_color
 from scenes.mobjects.numbers import display_step
 from scenes.mobjects.unrolled_rows import _window
 from scenes.mobjects.value_shapes import VectorStrip
@@ -86,20 +86,13 @@ class StepGradientFrames(VGroup):
             x += pitch
         self.ellipses = VGroup()
         self.headers = VGroup()
-        for k in self.columns:  # dL/da(k) over wide columns; the step alone over narrow ones
-            head = MathTex(
-                rf"\frac{{\partial L}}{{\partial a^{{({display_step(k)})}}}}"
-                if numbers
-                else str(display_step(k)),
-                font_size=FONT_SMALL + 2,
-                color=MEANING.text.color,
-            )
+        # the step k over each column, named once on the left (a fraction per column
+        # would be too small to read at 480p)
+        for k in self.columns:
+            head = MathTex(str(display_step(k)), font_size=FONT_LABEL, color=MEANING.text.color)
             self.headers.add(head.move_to([x_of[k], 0.6, 0]))
-        if not numbers:
-            name = MathTex(
-                r"\frac{\partial L}{\partial a^{(k)}},\ k=", font_size=FONT_SMALL + 2
-            ).set_color(MEANING.text.color)
-            self.headers.add(name.next_to(self.headers, LEFT, buff=0.2))
+        name = MathTex(r"\frac{\partial L}{\partial a^{(k)}},\ k=", font_size=FONT_LABEL)
+        self.headers.add(name.set_color(MEANING.text.color).next_to(self.headers, LEFT, buff=0.2))
         gaps = [
             x_of[k] - pitch
             for i, k in enumerate(self.columns)

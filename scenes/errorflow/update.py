@@ -11,7 +11,7 @@ import numpy as np
 from manim import MathTex, VGroup, VMobject
 
 from rnncore.bptt_views import UpdateReport, target_prediction
-from scenes.grammar import FONT_NUMBER, MEANING
+from scenes.grammar import FONT_LABEL, MEANING
 from scenes.mobjects.numbers import display_step, fmt
 
 __all__ = ["UPDATE_TABLE_NOTE", "UpdateTable", "tex_vec", "update_verdict"]
@@ -49,7 +49,7 @@ class UpdateTable(VGroup):
     blank). The first row is the target y(t): the class (1-based), or the vector.
     """
 
-    def __init__(self, rep: UpdateReport, lesson, font_size: float = FONT_NUMBER + 2) -> None:
+    def __init__(self, rep: UpdateReport, lesson, font_size: float = FONT_LABEL + 4) -> None:
         super().__init__()
         T = lesson.T
         mask = lesson.loss_mask
@@ -106,11 +106,11 @@ class UpdateTable(VGroup):
         order = ["target", "pred_before", "pred_after", "loss_before", "loss_after"]
         grid = [header] + [rows[k] for k in order]
         widths = [max(r[c].width for r in grid) for c in range(T + 2)]
-        gap = 0.45
+        gap = 0.45 * font_size / 24  # the spacing grows with the text
         xs = np.cumsum([0.0] + [w + gap for w in widths[:-1]])
         xs = [x + w / 2 for x, w in zip(xs, widths, strict=True)]
         xs[0] = widths[0] / 2  # labels: right-aligned on the first column's edge
-        row_h = 0.62
+        row_h = 0.62 * font_size / 24
         for i, row in enumerate(grid):
             y = -i * row_h
             for c, mob in enumerate(row):

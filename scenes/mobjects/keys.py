@@ -16,6 +16,7 @@ from manim import (
     ORIGIN,
     RIGHT,
     UP,
+    DashedLine,
     Line,
     ManimColor,
     MathTex,
@@ -40,16 +41,18 @@ class Legend(VGroup):
     ----------
     entries
         ``(colour, label)`` pairs; a label starting with ``$`` is TeX (``$L^{(1)}$``).
+        ``(colour, label, kind)`` gives one entry its own kind.
     kind
         ``"box"`` (filled square), ``"line"`` (a stroke, for arrows/connections),
-        ``"frame"`` (an outlined square, for frames around cells).
+        ``"dashed"`` (a dashed stroke, for dashed lines), ``"frame"`` (an outlined
+        square, for frames around cells).
     vertical
         Stack the entries; otherwise lay them out in one row.
     """
 
     def __init__(
         self,
-        entries: Sequence[tuple[ManimColor, str]],
+        entries: Sequence[tuple[ManimColor, str] | tuple[ManimColor, str, str]],
         *,
         kind: str = "box",
         vertical: bool = True,
@@ -58,10 +61,15 @@ class Legend(VGroup):
     ) -> None:
         super().__init__()
         self.entries = VGroup()
-        for color, label in entries:
-            if kind == "line":
+        for color, label, *own in entries:
+            shape = own[0] if own else kind
+            if shape == "line":
                 mark = Line(ORIGIN, RIGHT * swatch * 1.8, color=color, stroke_width=5)
-            elif kind == "frame":
+            elif shape == "dashed":
+                mark = DashedLine(
+                    ORIGIN, RIGHT * swatch * 1.8, color=color, stroke_width=4, dash_length=0.08
+                )
+            elif shape == "frame":
                 mark = Square(side_length=swatch, fill_opacity=0.0)
                 mark.set_stroke(color, width=TARGET_FRAME)
             else:

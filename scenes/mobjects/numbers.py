@@ -29,6 +29,7 @@ from scenes.grammar import MEANING, text_color_on
 
 __all__ = [
     "RELATIONS",
+    "class_name",
     "display_step",
     "fmt",
     "holds",
@@ -40,10 +41,14 @@ __all__ = [
 
 # --- the outline behind every number --------------------------------------------------
 NUMBER_STROKE = 3.0  # dark outline behind numbers, readable over any fill
+LONG_NUMBER = 1e4  # from here on a number is written with an exponent
 
 
 def fmt(value: float) -> str:
-    """A number with two decimals, never ``-0.00``."""
+    """A number with two decimals, never ``-0.00``; from 10^4 on (a run that diverged:
+    outputs of 1e91), two significant digits and an exponent, which stay readable."""
+    if not abs(float(value)) < LONG_NUMBER:  # also inf and nan, as Python writes them
+        return f"{float(value):.1e}"
     text = f"{float(value):.2f}"
     return "0.00" if text == "-0.00" else text
 
@@ -120,6 +125,11 @@ def tex_num(value: float) -> str:
 def display_step(t: int) -> int:
     """The time shown on screen for array index ``t`` (h0 is h(0), so x(1) is index 0)."""
     return int(t) + 1
+
+
+def class_name(labels: tuple[str, ...] | list[str], k: int) -> str:
+    """Output class ``k`` (0-based) as a slide names it: its label, else "class k+1"."""
+    return labels[int(k)] if len(labels) > int(k) else f"class {int(k) + 1}"
 
 
 def _number(value: float, font_size: float, fill: ManimColor | None = None) -> Text:
