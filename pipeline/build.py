@@ -142,19 +142,26 @@ def render_plan(
             name, module, fields, scene_outputs(name, work, videos[name])
         )
 
+    def deck_key(deck: Deck, fmt: str) -> str:
+        return cache.deck_key(deck.name, fmt, [keys[s] for s in deck.scenes], deck_code(deck))
+
+    def cached(deck: Deck, fmt: str) -> bool:
+        """The deck is in the cache (an HTML deck then needs no slide captions written)."""
+        return not opts.force and cache.find_deck(deck.name, fmt, deck_key(deck, fmt)) is not None
+
     def convert_step(deck: Deck, fmt: str) -> Callable[[], None]:
         dest = staged / f"{deck.name}.{fmt}"
 
         def step() -> None:
-            key = cache.deck_key(deck.name, fmt, [keys[s] for s in deck.scenes], deck_code(deck))
+            key = deck_key(deck, fmt)
             files = deck_outputs(dest)
-            folder = None if opts.force else cache.find_deck(deck.name, key)
+            folder = None if opts.force else cache.find_deck(deck.name, fmt, key)
             if folder is not None:
                 restore(folder, files)
                 say(f"  {dest.name}: unchanged, from the cache")
                 return
             convert(runner, deck, fmt, dest, reveal)
-            cache.store_deck(deck.name, key, files)
+            cache.store_deck(deck.name, fmt, key, files)
 
         return step
 
@@ -167,12 +174,21 @@ def render_plan(
     staged.mkdir()
     from pipeline import outputs as captions  # (pydantic, PyAV: loaded only to render)
 
+    caption_code = captions.code_digest()
     try:  # captions from the slides' notes: in each MP4, beside it, in the HTML decks
         for name in plan.videos:
             (staged / "videos").mkdir(exist_ok=True)
             mp4 = staged / "videos" / f"{name}.mp4"
+            files = {p.name: p for p in (mp4, mp4.with_suffix(".vtt"), mp4.with_suffix(".srt"))}
+            key = cache.derived_key(keys[name], caption_code)
+            folder = None if opts.force else cache.find(f"captioned-{name}", key)
+            if folder is not None:  # the same render, the same captions: as they were
+                restore(folder, files)
+                continue
             captions.caption_video(work / "slides", name, videos[name], mp4)
-        if any("html" in deck.formats for deck in plan.decks):
+            cache.store(f"captioned-{name}", key, files)
+        html = [deck for deck in plan.decks if "html" in deck.formats]
+        if any(not cached(deck, "html") for deck in html):  # a deck to write: its captions
             captions.write_slide_captions(work / "slides", list(plan.scenes))
     except captions.CaptionError as e:
         raise CliError(f"captions: {e}", code=1) from None

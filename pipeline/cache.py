@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import functools
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -83,14 +84,23 @@ def versions_digest() -> str:
     return _digest(*found)
 
 
+@functools.cache
+def _package_dir(top: str, search_path: tuple[str, ...]) -> Path | None:
+    """Where the top-level package ``top`` lives on ``search_path`` (``sys.path``: part
+    of the key, so a changed path looks again), or None."""
+    spec = importlib.util.find_spec(top)  # a top-level name: found, not imported
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
 def _module_file(module: str) -> Path | None:
     """The source file of one of our modules, found without importing anything; None
     for a name that is not a module (``from scenes.layout import fit_within``)."""
     top, _, rest = module.partition(".")
-    spec = importlib.util.find_spec(top)  # a top-level name: found, not imported
-    if spec is None or not spec.submodule_search_locations:
+    base = _package_dir(top, tuple(sys.path))
+    if base is None:
         return None
-    base = Path(next(iter(spec.submodule_search_locations)))
     if not rest:
         return base / "__init__.py"
     path = base.joinpath(*rest.split("."))
@@ -100,11 +110,21 @@ def _module_file(module: str) -> Path | None:
     return None
 
 
-def _imports(module: str, path: Path, packages: tuple[str, ...]) -> set[str]:
-    """Modules of ``packages`` that ``module`` (in ``path``) imports, absolute or relative."""
+def _imports(module: str, path: Path, source: bytes, packages: tuple[str, ...]) -> set[str]:
+    """Modules of ``packages`` that ``module`` (``source``, read from ``path``) imports,
+    absolute or relative."""
+    return set(_parsed_imports(module, path.name == "__init__.py", source, packages))
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed_imports(
+    module: str, is_package: bool, source: bytes, packages: tuple[str, ...]
+) -> frozenset[str]:
+    """``_imports``, parsed once per source text: the closures of the lecture's scenes
+    share most of their modules, and a no-op re-run must not parse them 20 times."""
     found: set[str] = set()
-    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    for node in ast.walk(ast.parse(path.read_bytes())):
+    package = module if is_package else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(source)):
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
@@ -118,7 +138,7 @@ def _imports(module: str, path: Path, packages: tuple[str, ...]) -> set[str]:
             if name.split(".")[0] in packages:
                 parts = name.split(".")  # the package of a module is imported too
                 found.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-    return found
+    return frozenset(found)
 
 
 def module_closure(module: str, packages: tuple[str, ...] = OUR_PACKAGES) -> dict[str, bytes]:
@@ -138,7 +158,7 @@ def module_closure(module: str, packages: tuple[str, ...] = OUR_PACKAGES) -> dic
             seen[name] = b""
             continue
         seen[name] = path.read_bytes()
-        todo.extend(_imports(name, path, packages) - seen.keys())
+        todo.extend(_imports(name, path, seen[name], packages) - seen.keys())
     return seen
 
 
@@ -186,10 +206,14 @@ class Cache:
 
     # --- keys -------------------------------------------------------------------------
 
-    def scene_key(self, name: str, module: str, fields: Iterable[str]) -> str:
-        """The key of scene ``name`` (in ``module``) that read the lesson's ``fields``."""
+    def scene_key(
+        self, name: str, module: str, fields: Iterable[str], code: str | None = None
+    ) -> str:
+        """The key of scene ``name`` (in ``module``, whose ``code_digest`` is ``code`` when
+        known) that read the lesson's ``fields``."""
         lesson = [f"{f}={value_digest(getattr(self.lesson, f))}" for f in sorted(fields)]
-        return _digest("scene", name, self.quality, self.versions, code_digest(module), *lesson)
+        code = code or code_digest(module)
+        return _digest("scene", name, self.quality, self.versions, code, *lesson)
 
     def deck_key(self, deck: str, fmt: str, scene_keys: Iterable[str], extra: str) -> str:
         """The key of a deck from its scenes' keys, its format and ``extra`` (title,
@@ -200,11 +224,13 @@ class Cache:
 
     def find_scene(self, name: str, module: str) -> tuple[str, Path] | None:
         """(key, folder) of a stored render of ``name`` that is valid for this lesson."""
+        code = None  # the module's digest, computed once for all entries
         for folder in self._entries(f"scene-{name}"):
             entry = json.loads((folder / ENTRY).read_text(encoding="utf-8"))
             if not all(hasattr(self.lesson, f) for f in entry["fields"]):
                 continue
-            key = self.scene_key(name, module, entry["fields"])
+            code = code or code_digest(module)
+            key = self.scene_key(name, module, entry["fields"], code)
             if key == entry["key"]:
                 return key, folder
         return None
@@ -217,15 +243,30 @@ class Cache:
 
     # --- decks ----------------------------------------------------------------------------
 
-    def find_deck(self, deck: str, key: str) -> Path | None:
-        for folder in self._entries(f"deck-{deck.replace('/', '-')}"):
+    def find_deck(self, deck: str, fmt: str, key: str) -> Path | None:
+        return self.find(_deck_kind(deck, fmt), key)
+
+    def store_deck(self, deck: str, fmt: str, key: str, files: dict[str, Path]) -> None:
+        self._store(_deck_kind(deck, fmt), key, {}, files)
+
+    # --- anything else keyed on finished renders (captioned videos) --------------------
+
+    def find(self, kind: str, key: str) -> Path | None:
+        """The folder of the stored entry of ``kind`` with ``key``, or None."""
+        for folder in self._entries(kind):
             entry = json.loads((folder / ENTRY).read_text(encoding="utf-8"))
             if entry["key"] == key:
                 return folder
         return None
 
-    def store_deck(self, deck: str, key: str, files: dict[str, Path]) -> None:
-        self._store(f"deck-{deck.replace('/', '-')}", key, {}, files)
+    def store(self, kind: str, key: str, files: dict[str, Path]) -> None:
+        """Store ``files`` (relative name -> file or folder) as an entry of ``kind``."""
+        self._store(kind, key, {}, files)
+
+    def derived_key(self, *parts: str) -> str:
+        """A key made of other keys and digests (a captioned video: its scene's key and
+        the captions' code)."""
+        return _digest("derived", self.quality, self.versions, *parts)
 
     # --- storage --------------------------------------------------------------------------
 
@@ -259,6 +300,12 @@ class Cache:
             shutil.rmtree(scratch, ignore_errors=True)
         for old in self._entries(kind)[KEEP:]:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _deck_kind(deck: str, fmt: str) -> str:
+    """Each format of a deck is an entry kind of its own: ``KEEP`` per kind, so the html,
+    pptx and pdf of one deck never push each other out of the cache."""
+    return f"deck-{deck.replace('/', '-')}-{fmt}"
 
 
 def restore(folder: Path, files: dict[str, Path]) -> None:

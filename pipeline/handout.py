@@ -256,6 +256,9 @@ def write_pdf(
     height = notes_top + max(len(n) for n in notes) * layout.line_height + m
     part = dest.with_name(dest.name + ".part")
     surface = cairo.PDFSurface(str(part), width, height)
+    # PDF 1.4: no compressed object streams (cairo >= 1.17.6 writes them for 1.5, so
+    # Debian 12 and 13 would write different files); every reader prints 1.4
+    surface.restrict_to_version(cairo.PDFVersion.VERSION_1_4)
     try:
         if title:
             surface.set_metadata(cairo.PDF_METADATA_TITLE, title)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -246,12 +247,18 @@ def signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
             os.killpg(proc.pid, sig)
 
 
+ERROR_LINE = re.compile(r"^[\w.]*(Error|Exception|Interrupt|Exit)\b.*:")  # "ValueError: ..."
+
+
 def last_line(log: Path) -> str:
-    """The last meaningful line of a log (usually the exception), without terminal noise."""
+    """The last exception line of a log (``SceneError: ...``), else its last meaningful
+    line, without terminal noise. (A child's stdout is flushed at exit, after its error:
+    the exception need not be the last line.)"""
     text = log.read_bytes().decode("utf-8", "replace").replace("\r", "\n")
     lines = [ln.strip(" │|") for ln in text.splitlines()]
     lines = [ln for ln in lines if ln and not ln.startswith(("╰", "╭", "─")) and "%|" not in ln]
-    return lines[-1][:300] if lines else "no output"
+    errors = [ln for ln in lines if ERROR_LINE.match(ln)]
+    return (errors or lines or ["no output"])[-1][:300]
 
 
 _SAY = threading.Lock()
