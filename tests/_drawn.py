@@ -221,7 +221,7 @@ def over_the_title_line(mobjects: list[Any], title: Any, tag: Any, gap: float = 
     boxes = []
     for mob in (title, tag):
         if mob is not None and mob in mobjects:
-            (x0, y0), (x1, y1) = _box(mob)
+            x0, x1, y0, y1 = _box(mob)
             boxes.append((x0 - gap, y0 - gap, x1 + gap, y1 + gap))
     found = []
     for top in mobjects:
@@ -238,11 +238,3 @@ def over_the_title_line(mobjects: list[Any], title: Any, tag: Any, gap: float = 
                 )
                 break
     return found
-
-
-def _box(mob: Any) -> tuple[Any, Any]:
-    """(min corner, max corner) in x, y of everything ``mob`` draws."""
-    import numpy as np
-
-    pts = np.concatenate([m.points[:, :2] for m in mob.family_members_with_points()])
-    return pts.min(axis=0), pts.max(axis=0)
