@@ -27,6 +27,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from _lessons import EDGE_LESSONS, lesson_tables  # noqa: E402
 from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 
+DRAW_FACTOR = 20  # lessons drawn per lesson kept
+
 CHILD = """
 import json, sys
 sys.path[:0] = [{root!r}, {tests!r}]
@@ -38,11 +40,18 @@ print(json.dumps(_build_all(json.loads(Path({lesson!r}).read_text()), Path({tmp!
 
 
 def drawn_lessons(n: int, draw_seed: int) -> list[dict[str, Any]]:
-    """``n`` lessons drawn by hypothesis, the same ones for the same seed."""
+    """``n`` lessons drawn by hypothesis, the same ones for the same seed, each of a
+    different shape (task, loss, sizes, T) while there are shapes left.
+
+    Hypothesis draws many lessons near the ones before (mutations): of 30 in a row, 7
+    may share a shape. It draws ``DRAW_FACTOR`` times more than needed (cheap: no scene
+    is built), keeps the first lesson of each shape and takes ``n`` of those evenly
+    spread over the order drawn (hypothesis starts small and grows).
+    """
     found: list[dict[str, Any]] = []
 
     @settings(
-        max_examples=n,
+        max_examples=n * DRAW_FACTOR,
         database=None,
         deadline=None,
         phases=[Phase.generate],
@@ -53,7 +62,13 @@ def drawn_lessons(n: int, draw_seed: int) -> list[dict[str, Any]]:
         found.append(raw)
 
     seed(draw_seed)(collect)()
-    return found[:n]
+    shapes: dict[str, dict[str, Any]] = {}
+    for raw in found:
+        shapes.setdefault(describe(raw), raw)
+    distinct = list(shapes.values())
+    if len(distinct) <= n:
+        return (distinct + [raw for raw in found if all(raw is not d for d in distinct)])[:n]
+    return [distinct[i * len(distinct) // n] for i in range(n)]  # spread over the draws
 
 
 def build(

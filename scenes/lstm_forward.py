@@ -11,7 +11,19 @@ core's (``Lesson.lstm_trace()``, ``Lesson.lstm_backprop()``, ``rnncore.lstm_view
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, Create, FadeIn, FadeOut, SurroundingRectangle, Text, VGroup, Write
+from manim import (
+    DL,
+    DOWN,
+    LEFT,
+    Create,
+    FadeIn,
+    FadeOut,
+    SurroundingRectangle,
+    Text,
+    Transform,
+    VGroup,
+    Write,
+)
 
 from rnncore.lstm_views import cell_update, gate_parts
 from scenes.base import LectureScene
@@ -338,13 +350,21 @@ class LSTMForward(LectureScene):
             max_width=RIGHT_WIDTH,
         )
         self.loss_panel = panel
-        self.play(
-            Write(panel.next_to(self.out_panel, DOWN, buff=0.3).align_to(self.out_panel, LEFT))
-        )
-        if panel.get_bottom()[1] < STAGE_BOTTOM:
-            self.right.add(panel)
-            fit_within(self.right, RIGHT_WIDTH, STAGE_HEIGHT)
-            self.right.move_to([RIGHT_X, STAGE_TOP - self.right.height / 2, 0])
+        self.add_below(panel, self.out_panel)
+
+    def add_below(self, panel: VGroup, above: VGroup) -> None:
+        """Write ``panel`` under ``above`` in the right area, first shrinking what is there
+        if the two would not fit it together."""
+        panel.next_to(above, DOWN, buff=0.3).align_to(above, LEFT)
+        placed = VGroup(self.right.copy(), panel)
+        fit_within(placed, RIGHT_WIDTH, STAGE_HEIGHT)
+        placed.move_to([RIGHT_X, STAGE_TOP - placed.height / 2, 0])
+        if not np.allclose(placed[0].get_corner(DL), self.right.get_corner(DL)) or not np.isclose(
+            placed[0].width, self.right.width
+        ):
+            self.play(Transform(self.right, placed[0]), run_time=0.6)
+        self.right.add(panel)
+        self.play(Write(panel))
 
     def repeat_through_time(self) -> None:
         lesson = self.lesson
