@@ -11,29 +11,16 @@ core's (``Lesson.lstm_trace()``, ``Lesson.lstm_backprop()``, ``rnncore.lstm_view
 from __future__ import annotations
 
 import numpy as np
-from manim import (
-    DL,
-    DOWN,
-    LEFT,
-    Create,
-    FadeIn,
-    FadeOut,
-    SurroundingRectangle,
-    Text,
-    Transform,
-    VGroup,
-    Write,
-)
+from manim import DOWN, LEFT, Create, FadeIn, FadeOut, SurroundingRectangle, Text, VGroup, Write
 
 from rnncore.lstm_views import cell_update, gate_parts
 from scenes.base import LectureScene
 from scenes.grammar import FONT_SMALL, MEANING
 from scenes.layout import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH, fit_within
 from scenes.lstm_cell import detail_step, shown_unit
-from scenes.lstm_steps import StripRow, cell_unit_panel, gate_unit_panel, lstm_equations
-from scenes.lstm_unrolled import UnrolledLSTM
+from scenes.lstm_steps import StripRow, cell_unit_panel, gate_unit_panel, lstm_equations, step_key
+from scenes.lstm_unrolled import UnrolledLSTM, unrolled_key
 from scenes.mobjects.equations import EquationPanel
-from scenes.mobjects.keys import ColorBar, Legend
 from scenes.mobjects.numbers import display_step, fmt
 
 __all__ = ["LSTMForward"]
@@ -123,19 +110,7 @@ class LSTMForward(LectureScene):
             cell_height=cell_h,
         )
         self.inputs = inputs
-        bar = ColorBar(label="value", length=2.2)
-        legend = Legend(
-            [
-                (MEANING.input.color, "input x"),
-                (MEANING.recurrent.color, "recurrent R h(t-1)"),
-                (MEANING.hidden.color, "output h"),
-                (MEANING.cell.color, "cell state c"),
-                (MEANING.output.color, "o, y-hat"),
-                (MEANING.loss.color, "loss L"),
-            ],
-            kind="frame",
-        )
-        left = VGroup(inputs, bar, legend).arrange(DOWN, buff=0.35, aligned_edge=LEFT)
+        left = VGroup(inputs, step_key()).arrange(DOWN, buff=0.35, aligned_edge=LEFT)
         fit_within(left, LEFT_WIDTH, STAGE_HEIGHT)
         left.move_to([-STAGE_WIDTH / 2 + left.width / 2, STAGE_TOP - left.height / 2, 0])
         self.left = left
@@ -359,10 +334,9 @@ class LSTMForward(LectureScene):
         placed = VGroup(self.right.copy(), panel)
         fit_within(placed, RIGHT_WIDTH, STAGE_HEIGHT)
         placed.move_to([RIGHT_X, STAGE_TOP - placed.height / 2, 0])
-        if not np.allclose(placed[0].get_corner(DL), self.right.get_corner(DL)) or not np.isclose(
-            placed[0].width, self.right.width
-        ):
-            self.play(Transform(self.right, placed[0]), run_time=0.6)
+        moved = placed[0].get_center() - self.right.get_center()
+        if np.abs(moved).max() > 1e-6 or abs(placed[0].width - self.right.width) > 1e-6:
+            self.play(self.right.animate.match_width(placed[0]).move_to(placed[0]), run_time=0.6)
         self.right.add(panel)
         self.play(Write(panel))
 
@@ -382,22 +356,7 @@ class LSTMForward(LectureScene):
         )
         self.clear_stage()
         self.right = None
-        legend = Legend(
-            [
-                (MEANING.cell.color, "cell state c"),
-                (MEANING.recurrent.color, "recurrent h"),
-                (MEANING.input.color, "input x"),
-                (MEANING.output.color, "o, y-hat"),
-                (MEANING.loss.color, "loss L"),
-            ],
-            kind="line",
-        )
-        marks = [(MEANING.text.color, "target class")] if lesson.loss == "cross_entropy" else []
-        if not lesson.loss_mask.all():
-            marks.append((MEANING.neutral.color, "– no loss"))
-        frames = [Legend(marks, kind="frame")] if marks else []
-        key = VGroup(ColorBar(label="value", vertical=True, length=2.0), legend, *frames)
-        key.arrange(DOWN, buff=0.35, aligned_edge=LEFT)
+        key = unrolled_key(lesson.loss, lesson.loss_mask)
         fit_within(key, KEY_WIDTH, STAGE_HEIGHT)
         view = UnrolledLSTM(
             lesson.lstm_trace(),

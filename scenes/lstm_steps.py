@@ -6,6 +6,7 @@
 - ``gate_unit_panel``: one unit's pre-activation of one gate written out with its
   products, then the gate's value (``rnncore.lstm_views.gate_terms``).
 - ``cell_unit_panel``: c_j(t) = f c(t-1) + i z and h_j(t) = o tanh(c) with numbers.
+- ``step_key``: the colour bar and the key of the step-by-step slides.
 - ``StripRow``: labelled vectors (``VectorStrip``) with operators between them,
   e.g. f ⊙ c(t-1) + i ⊙ z = c(t).
 """
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import DOWN, RIGHT, ManimColor, MathTex, VGroup
+from manim import DOWN, LEFT, RIGHT, ManimColor, MathTex, VGroup
 
 from rnncore.lstm import LSTMTrace, sigmoid
 from rnncore.lstm_params import LSTMParams
@@ -23,6 +24,7 @@ from rnncore.lstm_views import cell_update, gate_terms
 from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING
 from scenes.layout import STAGE_WIDTH
 from scenes.mobjects.equations import EquationPanel
+from scenes.mobjects.keys import ColorBar, Legend
 from scenes.mobjects.numbers import (
     _product_terms,
     _sum_lines,
@@ -42,6 +44,7 @@ __all__ = [
     "gate_unit_panel",
     "gate_value_lines",
     "lstm_equations",
+    "step_key",
 ]
 
 GATE_NAMES = {"z": "block input", "i": "input gate", "f": "forget gate", "o": "output gate"}
@@ -281,3 +284,21 @@ class StripRow(VGroup):
     def values(self, label: str) -> list[str]:
         """The numbers the strip ``label`` shows ("" where hidden)."""
         return self.strips[label].shown_numbers()
+
+
+def step_key() -> VGroup:
+    """The value colour bar over the key of the step-by-step slides' strips."""
+    legend = Legend(
+        [
+            (MEANING.input.color, "input x"),
+            (MEANING.recurrent.color, "recurrent R h(t-1)"),
+            (MEANING.hidden.color, "output h"),
+            (MEANING.cell.color, "cell state c"),
+            (MEANING.output.color, "o, y-hat"),
+            (MEANING.loss.color, "loss L"),
+        ],
+        kind="frame",
+    )
+    return VGroup(ColorBar(label="value", length=2.2), legend).arrange(
+        DOWN, buff=0.35, aligned_edge=LEFT
+    )

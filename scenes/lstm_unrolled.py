@@ -5,6 +5,7 @@ x(t), c(t), h(t), o(t), y_hat(t) (softmax) or the target y(t) (mse), L(t); the c
 state runs from c(t-1) to c(t) (cell colour), h(t-1) to h(t) through the yellow
 recurrent connections, c(0) and h(0) on the left. More than ``MAX_STEPS`` steps
 become a window with an ellipsis, as in ``UnrolledRNN``.
+``unrolled_key``: its colour bar and key.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 from manim import (
+    DOWN,
+    LEFT,
     AnimationGroup,
     Arrow,
     ManimColor,
@@ -27,11 +30,12 @@ from manim import (
 from rnncore.lstm import LSTMTrace
 from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING
 from scenes.layout import ARROW_TIP, STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH
+from scenes.mobjects.keys import ColorBar, Legend
 from scenes.mobjects.numbers import display_step
 from scenes.mobjects.unrolled import MAX_STEPS, NONE_MARK, _window
 from scenes.mobjects.value_shapes import CELL_HEIGHT, CELL_WIDTH, TARGET_FRAME, VectorStrip
 
-__all__ = ["LSTM_ROWS", "UnrolledLSTM"]
+__all__ = ["LSTM_ROWS", "UnrolledLSTM", "unrolled_key"]
 
 LSTM_ROWS = ("x", "c", "h", "o", "y_hat", "y", "loss")
 ROW_TEX = {
@@ -238,3 +242,24 @@ class UnrolledLSTM(VGroup):
         """A rectangle around the strips of step ``t``."""
         group = VGroup(*(self.strips[r][t] for r in self.rows if t in self.strips[r]))
         return SurroundingRectangle(group, color=color, buff=0.1)
+
+
+def unrolled_key(loss: str, loss_mask: np.ndarray) -> VGroup:
+    """The value colour bar, the rows' line colours and, where they are drawn, the
+    target-class frame and the mark of steps without a loss."""
+    legend = Legend(
+        [
+            (MEANING.cell.color, "cell state c"),
+            (MEANING.recurrent.color, "recurrent h"),
+            (MEANING.input.color, "input x"),
+            (MEANING.output.color, "o, y-hat"),
+            (MEANING.loss.color, "loss L"),
+        ],
+        kind="line",
+    )
+    marks = [(MEANING.text.color, "target class")] if loss == "cross_entropy" else []
+    if not np.all(loss_mask):
+        marks.append((MEANING.neutral.color, "– no loss"))
+    frames = [Legend(marks, kind="frame")] if marks else []
+    key = VGroup(ColorBar(label="value", vertical=True, length=2.0), legend, *frames)
+    return key.arrange(DOWN, buff=0.35, aligned_edge=LEFT)
