@@ -18,9 +18,9 @@ from manim import (
     UP,
     Arrow,
     Axes,
+    DashedLine,
     Dot,
     Line,
-    ManimColor,
     MathTex,
     RoundedRectangle,
     Text,
@@ -89,8 +89,8 @@ class LinePlot(VGroup):
                 self.axes.c2p(0, y_range[1]), UP, buff=0.2
             ),
         )
-        self.after = self._line(a_new, b_new, x_range, MEANING.highlight.color)
-        self.line = self._line(a, b, x_range, MEANING.hidden.color)
+        self.after = self._line(a_new, b_new, x_range, dashed=True)  # the same line, moved
+        self.line = self._line(a, b, x_range)
         corner = self.axes.c2p(x, y)
         self.guides = VGroup(
             Line(self.axes.c2p(x, 0), corner, color=MEANING.input.color, stroke_width=2),
@@ -112,13 +112,12 @@ class LinePlot(VGroup):
             self.point_label,
         )
 
-    def _line(self, a: float, b: float, x_range: tuple[float, float], color: ManimColor) -> Line:
-        return Line(
-            self.axes.c2p(x_range[0], a * x_range[0] + b),
-            self.axes.c2p(x_range[1], a * x_range[1] + b),
-            color=color,
-            stroke_width=5,
-        )
+    def _line(self, a: float, b: float, x_range: tuple[float, float], dashed: bool = False) -> Line:
+        """The network's line ``y = a x + b`` across ``x_range`` (dashed: after a step)."""
+        ends = [self.axes.c2p(x, a * x + b) for x in x_range]
+        if dashed:
+            return DashedLine(*ends, color=MEANING.hidden.color, stroke_width=5, dash_length=0.15)
+        return Line(*ends, color=MEANING.hidden.color, stroke_width=5)
 
 
 class PipelineColumn(VGroup):

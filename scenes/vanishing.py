@@ -8,6 +8,8 @@ clipping as the remedy for exploding gradients; a teaser for LSTM.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from manim import (
     DOWN,
     LEFT,
@@ -29,7 +31,6 @@ from rnncore.analysis import largest_singular_value
 from rnncore.bptt_views import ClipReport, RadiusCase, clip_report, radius_cases
 from scenes.base import LectureScene
 from scenes.curves import LogNormPlot
-from scenes.errorflow.flow import ErrorFlow
 from scenes.grammar import (
     FONT_LABEL,
     FONT_SMALL,
@@ -37,16 +38,17 @@ from scenes.grammar import (
     curve_color,
 )
 from scenes.intro_notes import lecture_notes
-from scenes.layout import FRAME_MARGIN, keep_inside
+from scenes.layout import FRAME_MARGIN, STAGE_BOTTOM, STAGE_WIDTH, fit_within, keep_inside
 from scenes.mobjects.numbers import fmt
 from scenes.vanishing_views import RADII, error_trail, gradient_bar, radius_legend
 
 __all__ = ["RADII", "VanishingExploding", "norm_text"]
 
 PLOT_SIZE = (5.4, 2.3)  # (x_length, y_length) of the log plot
-TRAIL_ROW = 1.05  # vertical distance between two rows
+TRAIL_GAP = 0.2  # between one row's numbers and the next row's incoming arrow
 CLIP_BAR = 5.0  # screen length of the unclipped gradient's bar
 EQ_SIZE = 32
+TEASER_TRAILS = 1.4  # the last slide's two trails, larger: they are its picture
 
 
 def norm_text(value: float) -> str:
@@ -182,21 +184,12 @@ class VanishingExploding(LectureScene):
                 "a remedy for the exploding case.",
             )
         )
-        vmax = max(float(c.backprop.norms_by_source[-1].max()) for c in self.cases)
-        rows = VGroup()
-        self.trails: list[ErrorFlow] = []
-        self.trail_numbers: list[VGroup] = []
-        for i, case in enumerate(self.cases):
-            row = error_trail(case, self.lesson.T, vmax, y=-i * TRAIL_ROW)
-            self.trails.append(row[1])
-            self.trail_numbers.append(row[2])
-            rows.add(row)
-        legend = MathTex(
-            rf"\text{{the error of }}L^{{({T})}}\text{{ reaching each step, by radius}}",
-            font_size=FONT_SMALL + 6,
-            color=MEANING.text.color,
-        )
-        block = VGroup(legend, rows).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
+        block = self.trail_rows(self.cases)
+        legend, rows = block
+        self.trails = [row[1] for row in rows]
+        self.trail_numbers = [row[2] for row in rows]
+        below = self.product.get_bottom()[1] - 0.3
+        fit_within(block, STAGE_WIDTH / 2, below - STAGE_BOTTOM)  # the right half, under it
         block.next_to(self.product, DOWN, buff=0.3).to_edge(RIGHT, buff=FRAME_MARGIN)
         self.trail_block = block
         if T == 1:
@@ -204,6 +197,20 @@ class VanishingExploding(LectureScene):
         self.play(FadeIn(legend), FadeIn(VGroup(*(r[0] for r in rows))))
         self.play(*(t.grow(T - 1, run_time=2.0) for t in self.trails))
         self.play(FadeIn(VGroup(*self.trail_numbers)))
+
+    def trail_rows(self, cases: Sequence[RadiusCase]) -> VGroup:
+        """``VGroup(heading, rows)``: the error of the last loss reaching each step, one
+        row per radius in ``cases`` (widths on one scale across the rows)."""
+        T = self.lesson.T
+        vmax = max(float(c.backprop.norms_by_source[-1].max()) for c in cases)
+        rows = VGroup(*(error_trail(c, T, vmax, y=0.0) for c in cases))
+        rows.arrange(DOWN, buff=TRAIL_GAP, aligned_edge=RIGHT)  # the steps in columns
+        heading = MathTex(
+            rf"\text{{the error of }}L^{{({T})}}\text{{ reaching each step, by radius}}",
+            font_size=FONT_SMALL + 6,
+            color=MEANING.text.color,
+        )
+        return VGroup(heading, rows).arrange(DOWN, buff=0.25, aligned_edge=LEFT)
 
     def clip_exploding(self) -> None:
         rep = self.clip
@@ -286,18 +293,20 @@ class VanishingExploding(LectureScene):
 
     def tease_lstm(self) -> None:
         T, small, large = self.lesson.T, self.cases[0], self.cases[-1]
-        reach = (
-            f"||dh({T})/dh(1)|| = {norm_text(small.jacobian[-1])} at radius {small.radius:g}, "
-            f"{norm_text(large.jacobian[-1])} at radius {large.radius:g}"
+        first = [norm_text(c.backprop.norms_by_source[-1][0]) for c in (small, large)]
+        said = (  # the trails' step 1, with the digits a vanishing error needs
+            f"the error of L({T}) reaching step 1",
+            f"is {first[0]} at radius {small.radius:g}, {first[1]} at radius {large.radius:g}",
         )
         if T == 1:
-            reach = "one time step, so no error travels back through time"
+            said = ("one time step,", "so no error travels back through time")
+        reach = " ".join(said)
         self.beat(
             lecture_notes(
                 "This is why simple RNNs are no longer for practical use: the exploding "
                 "and vanishing gradient problem, one of the reasons for the AI winter of "
                 "some 20 years. LSTM, next, adds a cell state the error travels along.",
-                "the three lines.",
+                "the two trails, step 1 of each, then the three lines.",
                 f"in our network, {reach}.",
                 "What would let the error survive many steps?",
                 "the experiment: how far back can a simple RNN remember?",
@@ -306,26 +315,25 @@ class VanishingExploding(LectureScene):
         self.clear_stage()
         self.show_title("Why simple RNNs fell out of use")
         lines = VGroup(
-            Text(
-                f"our network, T = {T}: {reach}",
-                font_size=FONT_LABEL - 2,
-                color=MEANING.text.color,
-            ),
-            Text(
-                "vanishing / exploding gradients: one of the reasons for an AI winter "
-                "of some 20 years",
-                font_size=FONT_LABEL - 2,
-                color=MEANING.text.color,
-            ),
-            Text(
-                "next, LSTM: a cell state c(t) carries the error back through + and gates",
-                font_size=FONT_LABEL - 2,
-                color=MEANING.text.color,
-            ),
-        ).arrange(DOWN, buff=0.6)
-        # no schematic picture of the two: part 3 (WhyLSTM) draws both with real norms
+            *(
+                Text(line, font_size=FONT_LABEL - 2, color=MEANING.text.color)
+                for line in (
+                    f"our network, T = {T}: {said[0]}",
+                    said[1],
+                    "vanishing / exploding gradients: one of the reasons for an AI winter "
+                    "of some 20 years",
+                    "next, LSTM: a cell state c(t) carries the error back through + and gates",
+                )
+            )
+        ).arrange(DOWN, buff=0.3)
+        lines[1].shift(0.15 * UP)  # one sentence in two lines
         self.teaser = lines
-        self.fit_stage(lines)
-        self.play(FadeIn(lines[0]))
-        self.play(FadeIn(lines[1]))
+        self.teaser_trails = self.trail_rows((small, large)).scale(TEASER_TRAILS)
+        block = VGroup(self.teaser_trails, lines).arrange(DOWN, buff=0.6)
+        self.fit_stage(block)
+        rows = self.teaser_trails[1]
+        self.play(FadeIn(self.teaser_trails[0]), FadeIn(VGroup(*(r[0] for r in rows))))
+        self.play(*(r[1].grow(T - 1, run_time=1.5) for r in rows), FadeIn(lines[:2]))
+        self.play(FadeIn(VGroup(*(r[2] for r in rows))))
         self.play(FadeIn(lines[2]))
+        self.play(FadeIn(lines[3]))

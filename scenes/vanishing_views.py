@@ -6,6 +6,8 @@ computes model math.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, DashedLine, Line, MathTex, Rectangle, Text, VGroup
 
@@ -19,6 +21,7 @@ __all__ = ["RADII", "error_trail", "gradient_bar", "radius_legend"]
 RADII = (0.5, 1.0, 1.5, 2.5)  # spectral radii of the rescaled W
 TRAIL_WIDTH = 4.0  # width of one row of the error trails
 DOT_RADIUS = 0.1
+NUMBER_GAP = 0.08  # the least space between two numbers of a row
 
 
 def radius_legend(cases: list[RadiusCase]) -> VGroup:
@@ -94,6 +97,9 @@ def error_trail(case: RadiusCase, T: int, vmax: float, y: float) -> VGroup:
             for t in range(T)
         )
     )
+    if any(a.get_right()[0] + NUMBER_GAP > b.get_left()[0] for a, b in itertools.pairwise(numbers)):
+        for t in range(T - 2, -1, -2):  # too close in one line: every other one a line lower
+            numbers[t].shift(DOWN * (numbers[t].height + 0.08))
     label = MathTex(
         rf"\rho={case.radius:g}",
         font_size=FONT_SMALL + 8,

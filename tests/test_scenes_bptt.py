@@ -549,5 +549,29 @@ def test_vanishing_notes_and_the_ai_winter(vanishing) -> None:
     drawn = " ".join(line.original_text for line in vanishing.teaser)
     assert "AI winter" in drawn
     small, large = vanishing.cases[0], vanishing.cases[-1]
-    for case in (small, large):
-        assert norm_text(case.jacobian[-1]) in drawn
+    for case in (small, large):  # the error of L(T) at step 1, as the trails show it
+        assert norm_text(case.backprop.norms_by_source[-1][0]) in drawn
+    assert [len(row[2]) for row in vanishing.teaser_trails[1]] == [vanishing.lesson.T] * 2
+
+
+@pytest.mark.parametrize("T", [2, 5, 10])
+def test_error_trail_numbers_never_overlap(T: int) -> None:
+    """At T = 10 one line of numbers is too tight: every other one moves a line lower, and
+    no two numbers of a row share any space."""
+    import itertools
+
+    from rnncore import RNNParams
+    from rnncore.bptt_views import radius_cases
+    from scenes.mobjects import fmt
+    from scenes.vanishing_views import RADII, error_trail
+
+    rng = np.random.default_rng(T)
+    params = RNNParams.random(8, 10, 6, seed=T)
+    xs, targets = rng.uniform(-1, 1, (T, 8)), rng.integers(0, 6, T)
+    case = radius_cases(params, xs, targets, RADII)[-1]
+    numbers = error_trail(case, T, vmax=1.0, y=0.0)[2]
+    assert [n.original_text for n in numbers] == [fmt(v) for v in case.backprop.norms_by_source[-1]]
+    for a, b in itertools.combinations(numbers, 2):
+        apart_x = a.get_right()[0] < b.get_left()[0] or b.get_right()[0] < a.get_left()[0]
+        apart_y = a.get_top()[1] < b.get_bottom()[1] or b.get_top()[1] < a.get_bottom()[1]
+        assert apart_x or apart_y, (a.original_text, b.original_text)

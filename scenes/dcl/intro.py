@@ -47,7 +47,7 @@ class IntroSteps(DenseStage):
             "Point at: the line y = a x + b and the point on it. Read out: "
             f"a = {fmt(ex.a)} and b = {fmt(ex.b)}, weight U{n}{m} and bias b{n} of our "
             f"network; at x = {fmt(ex.x)}, y = {fmt(ex.y)}. Learning adjusts the parameters "
-            f"a and b: after one step they are {fmt(ex.a_new)} and {fmt(ex.b_new)}, the pink "
+            f"a and b: after one step they are {fmt(ex.a_new)} and {fmt(ex.b_new)}, the dashed "
             "line; x and y are variables, the data. Ask: if the input x changes, does the "
             "line move? Next: the network a and b come from."
         )
@@ -103,10 +103,9 @@ class IntroSteps(DenseStage):
         words[3].shift(0.15 * DOWN)
         legend = Legend(
             [
-                (MEANING.hidden.color, "y = a x + b, the network's a and b"),
-                (MEANING.highlight.color, "after one learning step (a', b')"),
+                (MEANING.hidden.color, "y = a x + b, the network's a and b", "line"),
+                (MEANING.hidden.color, "after one learning step (a', b')", "dashed"),
             ],
-            kind="line",
         )
         right = VGroup(words, panel, legend).arrange(DOWN, aligned_edge=LEFT, buff=0.45)
         fit_within(right, 7.1 - 0.45 - TEXT_LEFT, STAGE_TOP - STAGE_BOTTOM - 0.3)
