@@ -87,7 +87,7 @@ def weights_state(lesson: Lesson) -> str:
     return f"weights: untrained\n{', '.join(given)} given, rest seed {lesson.seed}"
 
 
-TAG_GAP = 0.3  # between the title and the weights tag in the title line
+TAG_GAP = 0.5  # between the title and the weights tag in the title line
 
 
 class LectureScene(Slide):

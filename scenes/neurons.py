@@ -45,7 +45,7 @@ VIEW_CENTER_X = -2.6  # the network sits left of centre; the side panel on the r
 VIEW_MAX_WIDTH = 7.0  # widest layer
 PANEL_X = 4.55  # centre of the side panel
 PANEL_WIDTH = 4.0
-GRID_TOP = STAGE_TOP - 0.6  # the W matrix, under the step label
+GRID_TOP = STAGE_TOP - 0.7  # the W matrix, under the step label
 GRID_MAX_HEIGHT = 2.0
 FLASH_WIDTH = 6  # stroke width of the flashes that show values flowing
 REPEAT_RUN_TIME = 1.2  # seconds per extra step in the repetition
@@ -75,7 +75,7 @@ class SimpleRNNNeurons(LectureScene):
         elif labels:
             text += f",  input {labels[t]}"
         label = Text(text, font_size=FONT_LABEL, color=MEANING.text.color)
-        label.move_to([PANEL_X, STAGE_TOP - 0.25, 0])
+        label.move_to([PANEL_X, STAGE_TOP - 0.35, 0])  # clear of the weights tag above
         overflow = label.get_right()[0] - STAGE_WIDTH / 2
         if overflow > 0:
             label.shift(overflow * LEFT)

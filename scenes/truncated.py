@@ -56,6 +56,7 @@ __all__ = ["TEXT_WORDS", "TruncatedBPTT", "speaker_notes"]
 
 EQ_SIZE = 30
 MATRIX_CELL = (0.8, 0.4)
+SMALL_TIMELINE = 2.0  # the timeline over a chunk's update: the matrices get the rest
 # A stand-in for "the whole text of a Wikipedia article", one word per time step.
 ARTICLE_TEXT = (
     "A recurrent network reads the whole article one word at a time and must remember "
@@ -240,15 +241,15 @@ class TruncatedBPTT(HorizonBeats, LectureScene):
         else:
             self.remove(self.small, self.panel)
         self.small = ChunkTimeline(
-            run, lesson.loss_mask, lesson.step_labels, height=2.3, sums=False
+            run, lesson.loss_mask, lesson.step_labels, height=SMALL_TIMELINE, sums=False
         )
         self.small.move_to([0, STAGE_TOP - self.small.height / 2, 0])
         for i in range(n):
             if i != j:
                 self.small.chunk(i).fade(0.7)
         self.small.frames[j].set_stroke(MEANING.text.color, width=4)
-        bar = ColorBar(1.0, label="h, W, g values", length=1.8)
-        group = VGroup(panel, bar).arrange(RIGHT, buff=0.4)
+        bar = ColorBar(1.0, label="h, W, g values", length=1.8, vertical=True)
+        group = VGroup(panel, bar).arrange(RIGHT, buff=0.3)  # a tall bar: the row keeps width
         fit_width(group)
         room = self.small.get_bottom()[1] - self.key.get_top()[1] - 0.5
         if group.height > room:
