@@ -38,9 +38,21 @@ __all__ = [
     "LongRangeResult",
     "TrainResult",
     "TrainSettings",
+    "TrainingOverflow",
     "long_range_experiment",
     "train",
 ]
+
+
+class TrainingOverflow(ValueError):
+    """A run whose numbers left float64's range (a learning rate too large, no clip)."""
+
+    def __init__(self, epoch: int, lr: float) -> None:
+        super().__init__(
+            f"training overflowed in epoch {epoch}: with learning rate {lr:g} the numbers "
+            "left float64's range (lower the learning rate, or clip the gradients)"
+        )
+        self.epoch, self.lr = epoch, lr
 
 
 @dataclass(frozen=True)
@@ -122,6 +134,11 @@ def train(
     on_epoch
         Called after every epoch with (epoch, loss, accuracy or None) of the data after
         it (what ``TrainResult.loss[epoch]`` and ``.accuracy[epoch]`` hold): progress.
+
+    Raises
+    ------
+    TrainingOverflow
+        When a loss, gradient or parameter is no longer a finite float64.
     """
     E = positive_int("epochs", epochs)
     lr = positive("lr", lr)
@@ -157,7 +174,10 @@ def train(
             h, L_seq = h_start, 0.0
             chunks = truncation_chunks(len(xs), k if k is not None else len(xs))
             for j, steps in enumerate(chunks):
-                bp = chunk_backprop(p, xs, y, data.loss, mask, h, steps)
+                try:  # parameters, losses and gradients are checked finite where built
+                    bp = chunk_backprop(p, xs, y, data.loss, mask, h, steps)
+                except ValueError:
+                    raise TrainingOverflow(epoch, lr) from None
                 h = bp.trace.h[-1]  # carried to the next chunk as a constant
                 g = bp.grads
                 n_before.append(g.global_norm())
@@ -168,7 +188,10 @@ def train(
                     if momentum == 0
                     else RNNParams(**{n: momentum * getattr(v, n) + a for n, a in g.items()})
                 )
-                p = sgd_step(p, v, lr)  # theta - lr v
+                try:
+                    p = sgd_step(p, v, lr)  # theta - lr v
+                except ValueError:
+                    raise TrainingOverflow(epoch, lr) from None
                 L_seq += bp.loss
                 if j == 0:
                     e1.append(np.linalg.norm(bp.d_a[0]))
@@ -176,6 +199,8 @@ def train(
                     eT.append(np.linalg.norm(bp.d_a[-1]))
             seen.append(L_seq)
         ev = evaluate(p, data)
+        if not np.isfinite(ev.loss):
+            raise TrainingOverflow(epoch, lr)
         loss.append(ev.loss)
         acc.append(ev.accuracy)
         if on_epoch is not None:

@@ -16,6 +16,7 @@ from rnncore import Lesson
 from rnncore.bptt_views import target_prediction
 from rnncore.lesson_fit import LessonTraining, train_lesson
 from rnncore.lesson_train import TrainSpec
+from rnncore.train import TrainingOverflow
 from scenes.base import LectureScene
 from scenes.curves import CurvePlot, spans_decades, text_table
 from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING, Encoding
@@ -46,7 +47,9 @@ class Training(LectureScene):
     """The loss, the accuracy and the gradient norm over the epochs; before and after."""
 
     def construct(self) -> None:
-        self.train_network()
+        if not self.train_network():
+            self.say_it_overflowed()
+            return
         self.describe_the_run()
         self.plot_the_loss()
         self.plot_the_gradient_norm()
@@ -54,13 +57,51 @@ class Training(LectureScene):
         self.show_weights_growing()
 
     # --- numbers -----------------------------------------------------------------
-    def train_network(self) -> None:
+    def train_network(self) -> bool:
+        """Train; False (and ``self.overflowed``) when the run leaves float64's range."""
         lesson = self.lesson
         self.E = (lesson.train or TrainSpec()).epochs
-        self.run: LessonTraining = train_lesson(lesson, snapshot_epochs=snapshot_epochs(self.E))
+        try:
+            self.run: LessonTraining = train_lesson(lesson, snapshot_epochs=snapshot_epochs(self.E))
+        except TrainingOverflow as e:
+            self.overflowed = e
+            return False
         self.trained: Lesson = self.run.lesson
+        return True
 
     # --- beats -------------------------------------------------------------------
+    def say_it_overflowed(self) -> None:
+        """The one slide of a run that overflowed: when, with which rate, what to change."""
+        e = self.overflowed
+        self.beat(
+            speaker_notes(
+                "the three lines: this lesson's run does not train, it explodes.",
+                f"with learning rate {e.lr:g} the numbers overflowed in epoch {e.epoch} of "
+                f"{self.E}.",
+                "what does each update do to the weights when the step is this large?",
+                "truncated BPTT: an update after every chunk of the sequence.",
+                say="Training repeats forward pass, BPTT and update; with this lesson's "
+                "learning rate the updates overshoot, and the numbers grow until they leave "
+                "the floating-point range.",
+            )
+        )
+        self.show_title("Training: BPTT and an update, again and again")
+        lines = VGroup(
+            *(
+                Text(line, font_size=FONT_LABEL, color=MEANING.text.color)
+                for line in (
+                    f"with learning rate {e.lr:g}, training overflowed in epoch {e.epoch} "
+                    f"of {self.E}:",
+                    "the updates overshot, and the numbers grew",
+                    "until they left the floating-point range.",
+                    "lower the learning rate ([train] lr) or clip ([train] clip)",
+                )
+            )
+        ).arrange(DOWN, buff=0.3)
+        lines[-1].set_color(MEANING.neutral.color).shift(0.3 * DOWN)
+        self.overflow_text = self.fit_stage(lines)
+        self.play(FadeIn(lines))
+
     def describe_the_run(self) -> None:
         run, settings = self.run, self.run.result.settings
         n, lengths = len(run.data), sorted({int(t) for t in run.data.lengths})

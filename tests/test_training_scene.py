@@ -172,3 +172,36 @@ def test_a_run_that_diverges_says_so_and_stays_readable(diverging) -> None:
     ]
     assert numbers, "the last slide shows the weights"
     assert all(len(t) <= 9 for t in numbers), [t for t in numbers if len(t) > 9]
+
+
+OVERFLOWING = DIVERGING.replace('name = "diverging"', 'name = "overflowing"').replace(
+    "learning_rate = 0.5 ", "learning_rate = 5.0 "
+)
+
+
+def test_training_that_overflows_raises_one_line_naming_the_epoch(tmp_path: Path) -> None:
+    """No 'U: expected finite numbers' from deep inside backward: the run says when it
+    left float64's range and with which learning rate."""
+    import warnings
+
+    from rnncore.train import TrainingOverflow
+
+    path = tmp_path / "overflowing.toml"
+    path.write_text(OVERFLOWING, encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # numpy's overflow warnings
+        with pytest.raises(TrainingOverflow) as caught:
+            train_lesson(load_lesson(path))
+        assert np.isfinite(train_lesson(load_lesson(path), lr=0.5).result.loss).all()
+    e = caught.value
+    assert 1 <= e.epoch <= 100 and e.lr == 5.0
+    assert str(e).splitlines() == [str(e)] and f"epoch {e.epoch}" in str(e)
+
+
+def test_a_run_that_overflows_is_one_slide_that_says_so(tmp_path_factory) -> None:
+    scene = _build("scenes.training.Training", "overflowing", tmp_path_factory, OVERFLOWING)
+    e = scene.overflowed
+    said = " ".join(t.text for t in scene.overflow_text).replace(" ", "")
+    assert f"learningrate{e.lr:g},trainingoverflowedinepoch{e.epoch}of100" in said
+    assert len(scene.notes_log) == 1 and f"epoch {e.epoch}" in scene.notes_log[0]
+    assert not scene.overflow, scene.overflow
