@@ -40,10 +40,9 @@ BUILDS = {
     "lstm_forward": ("scenes.lstm_forward.LSTMForward", None),
     "lstm_backprop": ("scenes.lstm_backprop.LSTMBackprop", None),
     "why_lstm": ("scenes.why_lstm.WhyLSTM", None),
-    "vanishing-largest": ("scenes.vanishing.VanishingExploding", "largest"),  # T = 10 trails
 }
 # scenes whose numbers stand on the background (TeX sums, tables, plots), not on fills
-FEW_NUMBERS_ON_FILLS = {"lstm_backprop": 0, "why_lstm": 0, "vanishing-largest": 0}
+FEW_NUMBERS_ON_FILLS = {"lstm_backprop": 0, "why_lstm": 0}
 TEXT_CHECKED = tuple(BUILDS)
 MIN_FONT = 14.0  # the smallest text on a slide (FONT_SMALL is 20, shrunk to fit at most 0.7)
 OVERLAP = 0.03  # two texts may touch by this much (units of the frame) in each direction
