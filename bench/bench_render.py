@@ -12,6 +12,9 @@ scene imports the scene's module first, so every import is paid). It prints a ta
 
 ``ratio`` = render s / floor s is the number to watch: how far the scene is from
 what encoding alone costs (issue 12 asks at most 3x at 480p15 and 1.5x at 1080p60).
+Renders use the shared TeX cache as ``render.py`` does (``scenes.manim_fixes``): a
+scene rendered before finds its TeX compiled. ``--cold-tex`` gives each render an
+empty TeX cache instead: the first render on a new machine.
 ``cpu s`` is the CPU time of the render (user + system); on a machine shared with
 other jobs it is steadier than the wall-clock time, but benchmark on a quiet one.
 """
@@ -32,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.build import render_scene  # noqa: E402  (the CLI's own rendering code)
-from pipeline.plan import QUALITIES, child_env, scene_module  # noqa: E402
+from pipeline.plan import QUALITIES, TEX_CACHE_ENV, child_env, scene_module  # noqa: E402
 from pipeline.run import CliError, Runner  # noqa: E402
 from scenes import LECTURE  # noqa: E402
 from scenes.outline import DECK_SCENES  # noqa: E402
@@ -51,11 +54,14 @@ def video_seconds(path: Path) -> tuple[float, int]:
         return float(c.duration / av.time_base), frames
 
 
-def bench(scene: str, quality: str) -> dict[str, float]:
+def bench(scene: str, quality: str, cold_tex: bool = False) -> dict[str, float]:
     """Render ``scene`` once at ``quality``; return its timings."""
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
         work = Path(tmp)
-        runner = Runner(child_env({}), work, echo=False)
+        env = child_env({})
+        if cold_tex:
+            env[TEX_CACHE_ENV] = str(work / "tex")  # empty: every TeX string compiled
+        runner = Runner(env, work, echo=False)
         cpu_before = child_cpu()
         start = time.perf_counter()
         mp4 = render_scene(runner, scene, quality, work, progress=False)
@@ -120,6 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--qualities", nargs="+", default=list(DEFAULT_QUALITIES), choices=list(QUALITIES)
     )
+    parser.add_argument(
+        "--cold-tex", action="store_true", help="an empty TeX cache for every render"
+    )
     args = parser.parse_args(argv)
     if args.all:
         args.scenes = [s.name for s in LECTURE]
@@ -128,7 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown scene {unknown[0]!r} (known: {', '.join(known)})")
 
+    tex = "cold (empty for every render)" if args.cold_tex else child_env({})[TEX_CACHE_ENV]
     print(f"rendering benchmark on {os.cpu_count()} CPUs (python {sys.version.split()[0]})")
+    print(f"TeX cache: {tex}")
     header = f"{'scene':<22} {'quality':<8} {'video s':>8} {'frames':>7} {'render s':>9}"
     header += f" {'floor s':>8} {'ratio':>6} {'cpu s':>7} {'render s / video s':>19}"
     print(header)
@@ -136,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     for scene in args.scenes:
         for quality in args.qualities:
             try:
-                r = bench(scene, quality)
+                r = bench(scene, quality, args.cold_tex)
                 r["floor_s"] = floor(scene, quality, r["video_s"])
             except CliError as e:
                 print(f"{scene:<22} {quality:<8} failed: {e}")

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.cache import Cache, restore
+from pipeline.cache import Cache, prune_tex, restore
 from pipeline.install import (
     REVEAL_FILES,
     REVEAL_VERSION,
@@ -35,6 +35,7 @@ from pipeline.plan import (
     QUALITIES,
     RECORD_ENV,
     SEED_ENV,
+    TEX_CACHE_ENV,
     Deck,
     Plan,
     child_env,
@@ -171,6 +172,7 @@ def render_plan(
         for i, name in enumerate(plan.scenes, start=1)
     ]
     run_steps(runner, steps, len(steps) if opts.renderer else opts.jobs, echo)
+    prune_tex(Path(runner.env[TEX_CACHE_ENV]) if TEX_CACHE_ENV in runner.env else None)
     staged.mkdir()
     from pipeline import outputs as captions  # (pydantic, PyAV: loaded only to render)
 

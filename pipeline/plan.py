@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.cache import tex_cache_dir
 from pipeline.run import CliError
 from rnncore import Lesson, LessonError, default_lesson, load_lesson
 from scenes import LECTURE
@@ -55,6 +56,7 @@ DECK_TITLE = "Recurrent neural networks"
 LESSON_ENV = "RNN_LECTURE_LESSON"
 SEED_ENV = "RNN_LECTURE_SEED"
 RECORD_ENV = "RNN_LECTURE_RECORD"  # scenes.record: where a scene notes the lesson fields it read
+TEX_CACHE_ENV = "RNN_LECTURE_TEX_CACHE"  # scenes.manim_fixes: compiled TeX shared by renders
 
 
 @dataclass(frozen=True)
@@ -168,6 +170,7 @@ def child_env(lesson_env: dict[str, str]) -> dict[str, str]:
     env.update(lesson_env)
     package_root = str(Path(importlib.util.find_spec("scenes").origin).parent.parent)  # type: ignore[union-attr, arg-type]
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_root, env.get("PYTHONPATH")]))
+    env.setdefault(TEX_CACHE_ENV, str(tex_cache_dir()))
     env["MANIM_SLIDES_VERBOSITY"] = "warning"
     env["PYTHONUNBUFFERED"] = "1"
     return env

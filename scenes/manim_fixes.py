@@ -16,16 +16,33 @@ any mobject is built):
   on, each distinct file is parsed once and later instances copy the parsed
   glyphs, which is exactly what parsing gives again (``MarkupText`` already works
   so).
+- ``MathTex`` compiles each TeX string with latex and dvisvgm (about 0.2 s a string)
+  into the render's own ``tex_dir``, so every render compiled every string again: a
+  third of a cold DenseBackprop render. With ``$RNN_LECTURE_TEX_CACHE`` set (the
+  pipeline sets it to ``<cache>/tex``), the SVGs are kept there, named by a hash of
+  the whole TeX file, the compiler and the output format, and every later render, of
+  any scene at any quality, reads them instead (the SVG is what the compiler would
+  write again). Files are written whole (a private name, then renamed), so renders
+  running at once never read half a file; a hit refreshes the file's time, which
+  ``pipeline.cache.prune_tex`` uses to drop the least recently used.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+from pathlib import Path
 from typing import Any
 
-from manim import Text
+from manim import Text, config
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+from manim.mobject.text import tex_mobject
+from manim.utils.tex import TexTemplate
 
-__all__: list[str] = []
+__all__ = ["TEX_CACHE_ENV"]
+
+TEX_CACHE_ENV = "RNN_LECTURE_TEX_CACHE"
 
 _generate_points = VMobjectFromSVGPath.generate_points
 
@@ -51,3 +68,37 @@ def _text_init_with_svg_cache(self: Text, *args: Any, **kwargs: Any) -> None:
 if not getattr(Text, "_rnn_lecture_caches_svg", False):
     Text.__init__ = _text_init_with_svg_cache  # type: ignore[method-assign]
     Text._rnn_lecture_caches_svg = True  # type: ignore[attr-defined]
+
+_tex_to_svg_file = tex_mobject.tex_to_svg_file
+
+
+def _tex_to_svg_file_shared(
+    expression: str, environment: str | None = None, tex_template: TexTemplate | None = None
+) -> Path:
+    """manim's ``tex_to_svg_file``, through the TeX cache shared by every render."""
+    folder = os.environ.get(TEX_CACHE_ENV)
+    if not folder:
+        return _tex_to_svg_file(expression, environment, tex_template)
+    template = config["tex_template"] if tex_template is None else tex_template
+    code = (
+        template.get_texcode_for_expression(expression)
+        if environment is None
+        else template.get_texcode_for_expression_in_env(expression, environment)
+    )
+    parts = (code, template.tex_compiler, template.output_format)
+    key = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
+    shared = Path(folder) / f"{key}.svg"
+    if shared.exists():
+        os.utime(shared)  # recently used: kept by prune_tex
+        return shared
+    made = _tex_to_svg_file(expression, environment, tex_template)  # in this render's tex_dir
+    shared.parent.mkdir(parents=True, exist_ok=True)
+    part = shared.with_name(f".{key}.{os.getpid()}.part")
+    shutil.copyfile(made, part)
+    os.replace(part, shared)  # whole or not at all, whoever else writes it
+    return shared
+
+
+if not getattr(tex_mobject, "_rnn_lecture_shares_tex", False):
+    tex_mobject.tex_to_svg_file = _tex_to_svg_file_shared  # type: ignore[assignment]
+    tex_mobject._rnn_lecture_shares_tex = True  # type: ignore[attr-defined]

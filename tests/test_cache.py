@@ -121,3 +121,56 @@ def test_a_lesson_without_a_field_a_record_names_is_a_miss(tmp_path: Path) -> No
     assert cache.find_scene("SequenceData", "scenes.sequence_data") is not None  # the valid one
     other = Cache("medium", default_lesson(), root=tmp_path)
     assert other.find_scene("SequenceData", "scenes.sequence_data") is None  # quality is key
+
+
+def test_tex_is_compiled_once_for_every_render(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second render (its own tex_dir) reads the first render's SVG from the shared
+    TeX cache instead of running latex again, and draws the same points."""
+    from manim import MathTex, tempconfig
+    from manim.utils import tex_file_writing
+
+    import scenes.manim_fixes  # noqa: F401  (the shared cache)
+
+    shared = tmp_path / "tex"
+    monkeypatch.setenv("RNN_LECTURE_TEX_CACHE", str(shared))
+    tex = r"\frac{\partial L}{\partial W} = \sum_t \delta^{(t)} h^{(t-1)\top}"
+    with tempconfig({"media_dir": str(tmp_path / "render-1")}):
+        first = MathTex(tex)
+    assert len(list(shared.glob("*.svg"))) == 1
+    assert not [p for p in shared.iterdir() if not p.name.endswith(".svg")]  # written whole
+
+    def compile_tex(*args: object, **kwargs: object) -> Path:
+        raise AssertionError("latex ran again for a string in the cache")
+
+    monkeypatch.setattr(tex_file_writing, "compile_tex", compile_tex)
+    with tempconfig({"media_dir": str(tmp_path / "render-2")}):
+        second = MathTex(tex)
+    np.testing.assert_array_equal(first.get_all_points(), second.get_all_points())
+    with tempconfig({"media_dir": str(tmp_path / "render-3")}), pytest.raises(AssertionError):
+        MathTex(tex + "+ 1")  # a new string is compiled
+
+
+def test_prune_tex_keeps_the_most_recently_used(tmp_path: Path) -> None:
+    import os
+
+    from pipeline.cache import prune_tex
+
+    for i in range(5):
+        svg = tmp_path / f"{i}.svg"
+        svg.write_text("<svg/>", "utf-8")
+        os.utime(svg, (1000 + i, 1000 + i))
+    assert prune_tex(tmp_path, keep=2) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["3.svg", "4.svg"]
+    assert prune_tex(tmp_path / "missing", keep=2) == 0
+
+
+def test_scene_renders_share_a_tex_cache_under_the_cache_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.plan import TEX_CACHE_ENV, child_env
+
+    monkeypatch.delenv(TEX_CACHE_ENV, raising=False)
+    monkeypatch.setenv("RNN_LECTURE_CACHE", str(tmp_path))
+    assert child_env({})[TEX_CACHE_ENV] == str(tmp_path / "tex")
