@@ -242,13 +242,16 @@ class LogNormPlot(VGroup):
 
 
 def text_table(
-    heads: Sequence[str], rows: Sequence[tuple[str, Sequence[str], Encoding]], corner: str = ""
+    heads: Sequence[str],
+    rows: Sequence[tuple[str, Sequence[str], Encoding]],
+    corner: str = "",
+    row_gap: float = 0.3,
 ) -> VGroup:
     """A grid of Text: a header row, then one row per ``(label, cells, encoding)``.
 
     The label takes the encoding's colour (what the row shows); the cells are text.
     Missing cells are left empty; every column is right-aligned. ``corner`` names the
-    header row (above the labels).
+    header row (above the labels); ``row_gap`` is the space between rows.
     """
     cols = len(heads) + 1
     cells = [Text(corner, font_size=FONT_SMALL, color=MEANING.neutral.color)]
@@ -258,5 +261,5 @@ def text_table(
         padded = [*values, *[""] * (len(heads) - len(values))]
         cells += [Text(v, font_size=FONT_SMALL, color=MEANING.text.color) for v in padded]
     return VGroup(*cells).arrange_in_grid(
-        rows=len(rows) + 1, cols=cols, buff=(0.35, 0.3), col_alignments="r" * cols
+        rows=len(rows) + 1, cols=cols, buff=(0.35, row_gap), col_alignments="r" * cols
     )

@@ -82,6 +82,7 @@ UPDATE_HEIGHT = PANEL_TOP - (LEGEND_Y + 0.8)  # down to the colour bar (no error
 EQ_FONT = 36
 TAG_BUFF = 0.06  # error numbers beside the neurons
 TAG_DROP = 0.45  # low enough to pass under the next neuron
+TAG_RISE = 0.3  # the top layer's errors sit high, clear of the arrows that leave it below
 TAG_MIN_SPACING = 1.3  # closer neurons get no error number (but the featured one)
 TARGET_BUFF = 0.12  # the target row above the output names
 ARROW_BEND = TAU / 14  # the red error arrows bow away from the connections
@@ -129,9 +130,13 @@ class ErrorTags(VGroup):
 
     When the neurons are too close for a number between them, only the neurons in
     ``keep`` get one. ``texts`` keeps the strings shown ("" where none), for tests.
+    A layer whose errors are sent back (``sends=True``) has its numbers above the
+    middle, where no red arrow leaves it; a receiving layer has them below.
     """
 
-    def __init__(self, values: np.ndarray, layer: NeuronLayer, keep: Sequence[int] = ()) -> None:
+    def __init__(
+        self, values: np.ndarray, layer: NeuronLayer, keep: Sequence[int] = (), sends: bool = False
+    ) -> None:
         super().__init__()
         self.values = np.asarray(values, dtype=float)  # (n,)
         centers = [c.get_center()[0] for c in layer.shapes]
@@ -140,7 +145,8 @@ class ErrorTags(VGroup):
         for text, circle in zip(self.texts, layer.shapes, strict=True):
             tag = Text(text or "0", font_size=FONT_SMALL, color=MEANING.error.color)
             tag.set_stroke(MEANING.background.color, width=4, background=True)
-            tag.next_to(circle, RIGHT, buff=TAG_BUFF).shift(TAG_DROP * DOWN)
+            shift = TAG_RISE * UP if sends else TAG_DROP * DOWN
+            tag.next_to(circle, RIGHT, buff=TAG_BUFF).shift(shift)
             if not text:
                 tag.set_opacity(0.0)
             self.add(tag)

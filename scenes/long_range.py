@@ -24,7 +24,7 @@ __all__ = ["LongRange", "experiment"]
 
 PLOT_SIZE = (5.2, 3.3)
 CHANCE = Encoding(MEANING.neutral.color, MEANING.neutral.width, dashed=True)
-CELL = 0.8  # side of a step's box in the task picture
+CELL = 1.2  # side of a step's box in the task picture
 SHOWN_STEPS = 6  # the task picture's distance
 
 
@@ -79,18 +79,25 @@ class LongRange(LectureScene):
             meaning = MEANING.input if t == 0 else MEANING.neutral
             label = "cue" if t == 0 else ("?" if t == SHOWN_STEPS - 1 else "·")
             box = Rectangle(width=CELL, height=CELL, color=meaning.color, stroke_width=3)
-            text = Text(label, font_size=FONT_SMALL, color=MEANING.text.color).move_to(box)
+            text = Text(label, font_size=FONT_LABEL, color=MEANING.text.color).move_to(box)
             boxes.add(VGroup(box, text))
-        boxes.arrange(RIGHT, buff=0.25)
+        boxes.arrange(RIGHT, buff=0.35)
         loss = Text("L", font_size=FONT_LABEL, color=MEANING.loss.color)
         loss.next_to(boxes[-1], UP, buff=0.3)
         steps = VGroup(
-            Text("step 1", font_size=FONT_SMALL, color=MEANING.neutral.color).next_to(
+            Text("step 1", font_size=FONT_LABEL, color=MEANING.neutral.color).next_to(
                 boxes[0], DOWN, buff=0.2
             ),
-            Text("step d", font_size=FONT_SMALL, color=MEANING.neutral.color).next_to(
+            Text("step d", font_size=FONT_LABEL, color=MEANING.neutral.color).next_to(
                 boxes[-1], DOWN, buff=0.2
             ),
+        )
+        design = Text(
+            f"{n_symbols} symbols (guessing: {_percent(r.chance)}), "
+            f"{settings['n_hidden']} hidden units;\na fresh RNN for each d = "
+            f"{', '.join(str(int(d)) for d in r.distances)} and each of {len(r.seeds)} seeds",
+            font_size=FONT_LABEL,
+            color=MEANING.text.color,
         )
         how = Text(
             f"{settings['n_train']} training sequences, {settings['epochs']} epochs, "
@@ -100,7 +107,8 @@ class LongRange(LectureScene):
             color=MEANING.neutral.color,
         )
         legend = Legend([(MEANING.input.color, "the cue: the symbol to remember")], kind="frame")
-        self.task = VGroup(VGroup(boxes, loss, steps), how, legend).arrange(DOWN, buff=0.5)
+        facts = VGroup(design, how).arrange(DOWN, buff=0.25)
+        self.task = VGroup(VGroup(boxes, loss, steps), facts, legend).arrange(DOWN, buff=0.6)
         self.fit_stage(self.task)
         self.play(FadeIn(self.task))
 

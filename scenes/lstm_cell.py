@@ -30,7 +30,13 @@ from scenes.base import LectureScene
 from scenes.grammar import FONT_LABEL, MEANING
 from scenes.layout import STAGE_BOTTOM, STAGE_TOP, STAGE_WIDTH, fit_within
 from scenes.lstm_mobjects import CompactLSTM, LSTMCircuit, ValveKey
-from scenes.lstm_steps import PYTORCH_NAMES, cell_unit_panel, gate_value_lines, lstm_equations
+from scenes.lstm_steps import (
+    PYTORCH_NAMES,
+    cell_unit_panel,
+    cell_versus_rnn,
+    gate_value_lines,
+    lstm_equations,
+)
 from scenes.mobjects.equations import EquationPanel
 from scenes.mobjects.keys import ColorBar, Legend
 from scenes.mobjects.numbers import display_step, fmt
@@ -39,6 +45,7 @@ __all__ = ["LSTMCell"]
 
 KEY_WIDTH = 3.0  # the key column on the right of the circuit
 KEY_GAP = 0.3
+CONTRAST_GAP = 0.6  # slide 1's equations under the cell line
 COMPACT_WIDTH = 4.6  # the compact diagram on the left of the equations
 EQ_FONT = 28
 
@@ -95,7 +102,7 @@ class LSTMCell(LectureScene):
             "state c is not squashed by a weight matrix and a tanh at every step: it only "
             "passes a valve and an addition. "
             "Point at: the pink line along the top, the cell state, from c(t-1) on the left "
-            "to c(t) and on to the next step. "
+            "to c(t) and on to the next step; then the two equations under it. "
             f"Read out: it comes in with c(t-1) = {n['c_prev']} and leaves with c(t) = "
             f"{n['c']}. "
             "Ask: what could a path without weights and tanh mean for the gradient "
@@ -106,8 +113,13 @@ class LSTMCell(LectureScene):
         c = self.circuit
         legend = Legend([(MEANING.cell.color, "cell state c")], kind="line")
         self.cell_key = self.place_key(legend)
+        self.contrast = cell_versus_rnn()  # where the gates will be: why the line matters
+        below = c.cell_line.get_bottom()[1] - CONTRAST_GAP
+        fit_within(self.contrast, c.width, below - STAGE_BOTTOM)
+        self.contrast.move_to([c.get_center()[0], (below + STAGE_BOTTOM) / 2, 0])
         self.play(FadeIn(c.boxes["c_prev"]), FadeIn(c.boxes["c"]), FadeIn(c.plus))
         self.play(Create(c.cell_line), FadeIn(c.next_step), FadeIn(self.cell_key), run_time=1.5)
+        self.play(FadeIn(self.contrast, shift=0.2 * UP))
 
     def open_valves(self) -> None:
         n = self.numbers()
@@ -138,6 +150,7 @@ class LSTMCell(LectureScene):
         )
         key = VGroup(legend, ValveKey(), bar).arrange(DOWN, buff=0.3, aligned_edge=LEFT)
         self.place_key(key)
+        self.play(FadeOut(self.contrast), run_time=0.5)
         self.play(FadeIn(c.x), FadeIn(c.h_prev), Create(c.inputs_x), Create(c.inputs_h))
         self.play(*(FadeIn(g) for g in c.gates.values()), ReplacementTransform(self.cell_key, key))
         self.key = key

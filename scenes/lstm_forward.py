@@ -18,7 +18,14 @@ from scenes.base import LectureScene
 from scenes.grammar import FONT_SMALL, MEANING
 from scenes.layout import STAGE_BOTTOM, STAGE_CENTER, STAGE_TOP, STAGE_WIDTH, fit_within
 from scenes.lstm_cell import detail_step, shown_unit
-from scenes.lstm_steps import StripRow, cell_unit_panel, gate_unit_panel, lstm_equations, step_key
+from scenes.lstm_steps import (
+    StripRow,
+    cell_unit_panel,
+    gate_unit_panel,
+    gate_value_lines,
+    lstm_equations,
+    step_key,
+)
 from scenes.lstm_unrolled import UnrolledLSTM, unrolled_key
 from scenes.mobjects.equations import EquationPanel
 from scenes.mobjects.numbers import display_step, fmt
@@ -167,8 +174,8 @@ class LSTMForward(LectureScene):
             "The four neurons of every unit, side by side: each gate's pre-activation and "
             "its value. The sigmoid gates lie between 0 and 1, the block input z between "
             "-1 and 1. "
-            "Point at: each pair of strips, a then its value. "
-            f"Read out: unit {self.j + 1}, z = {fmt(trace.gate('z')[t, self.j])}, i = "
+            f"Point at: each pair of strips, a then its value; then unit {self.j + 1}'s four "
+            f"lines below. Read out: unit {self.j + 1}, z = {fmt(trace.gate('z')[t, self.j])}, i = "
             f"{fmt(trace.gate('i')[t, self.j])}, f = {fmt(trace.gate('f')[t, self.j])}, "
             f"o = {fmt(trace.gate('o')[t, self.j])}. "
             "Ask: which of these units will keep most of its old cell state? "
@@ -179,7 +186,9 @@ class LSTMForward(LectureScene):
             items.append((f"a_{g}", trace.pre(g)[t], MEANING.neutral.color))
             items.append((f"{g}^{{(t)}}", trace.gate(g)[t], MEANING.neutral.color))
         self.gates_row = StripRow(items, cell_height=self.strip_height(1))
-        self.show_right(self.gates_row)
+        lines = gate_value_lines(trace, t, self.j)
+        self.gates_panel = EquationPanel(lines, font_size=PANEL_FONT, max_width=RIGHT_WIDTH)
+        self.show_right(self.gates_row, self.gates_panel)
 
     def update_cell_state(self) -> None:
         lesson, t, j = self.lesson, self.t, self.j

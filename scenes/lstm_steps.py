@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, ManimColor, MathTex, VGroup
+from manim import DOWN, LEFT, RIGHT, ManimColor, MathTex, Text, VGroup
 
 from rnncore.lstm import LSTMTrace, sigmoid
 from rnncore.lstm_params import LSTMParams
@@ -41,6 +41,7 @@ __all__ = [
     "PYTORCH_NAMES",
     "StripRow",
     "cell_unit_panel",
+    "cell_versus_rnn",
     "gate_unit_panel",
     "gate_value_lines",
     "lstm_equations",
@@ -105,6 +106,33 @@ def lstm_equations(output: str | None = None, loss: str | None = None) -> list[l
         tex = r"\tfrac12 \lVert o^{(t)} - y^{(t)} \rVert^2"
         lines.append([("L^{(t)}", MEANING.loss.color), ("=", _T), (tex, _T)])
     return lines
+
+
+def cell_versus_rnn(font_size: float = 40) -> VGroup:
+    """What a simple RNN's h goes through at every step, and what an LSTM's c goes through:
+    two captioned equations (the cell state in its colour, the rest in the text colour)."""
+    rows = (
+        (
+            "simple RNN: h passes a weight matrix and a tanh at every step",
+            [("h^{(t)}", _T), ("=", _T), (r"\tanh(b + W h^{(t-1)} + U x^{(t)})", _T)],
+        ),
+        (
+            "LSTM: the cell state c passes only a valve and an addition",
+            [
+                ("c^{(t)}", _CELL),
+                ("=", _T),
+                (r"f^{(t)} \odot", _T),
+                ("c^{(t-1)}", _CELL),
+                (r"+\ i^{(t)} \odot z^{(t)}", _T),
+            ],
+        ),
+    )
+    group = VGroup()
+    for caption, line in rows:
+        text = Text(caption, font_size=FONT_LABEL, color=MEANING.text.color)
+        equation = EquationPanel([line], font_size=font_size)
+        group.add(VGroup(text, equation).arrange(DOWN, buff=0.2, aligned_edge=LEFT))
+    return group.arrange(DOWN, buff=0.5, aligned_edge=LEFT)
 
 
 def gate_unit_panel(

@@ -29,7 +29,7 @@ __all__ = ["WhyLSTM", "comparison", "span", "spread_bar"]
 
 EQ_SIZE = 32
 PLOT_SIZE = (6.4, 3.0)
-PAIR_SIZE = (5.0, 2.8)
+PAIR_SIZE = (5.0, 2.2)  # the accuracy and error plots side by side, over the table
 RNN = Encoding(curve_color(0), 4.0)
 LSTM_C = Encoding(curve_color(1), 4.0)
 LSTM_H = Encoding(curve_color(2), 4.0)
@@ -135,7 +135,7 @@ class WhyLSTM(LectureScene):
                 (RNN.color, r"$\text{simple RNN }\|\partial h^{(T)}/\partial h^{(T-d)}\|$"),
                 (LSTM_C.color, r"$\text{LSTM }\|\partial c^{(T)}/\partial c^{(T-d)}\|$"),
                 (LSTM_H.color, r"$\text{LSTM }\|\partial h^{(T)}/\partial h^{(T-d)}\|$"),
-                (LINE.color, r"$\text{cell line alone }\max\prod f$"),
+                (LINE.color, r"$\text{cell line alone }\max\prod f$", "dashed"),
             ],
             kind="line",
             font_size=FONT_SMALL + 4,
@@ -271,6 +271,7 @@ class WhyLSTM(LectureScene):
                 ("error reaching step 1, LSTM", [sig(v) for v in lstm.surviving_error], LSTM_C),
             ],
             corner="d",
+            row_gap=0.2,
         )
         block = VGroup(plots, key, self.long_table, setup).arrange(DOWN, buff=0.25)
         fit_within(block, STAGE_WIDTH, 10.0)

@@ -358,6 +358,21 @@ def test_errors_layer_by_layer_and_every_arrow(scene) -> None:
     assert sum(len(group) for group in scene.all_arrows) == n_hidden * n_out
 
 
+def test_no_error_arrow_crosses_an_error_number(scene) -> None:
+    """The red arrows run clear of the red numbers (the output errors sit above the middle
+    of their neurons, where no arrow leaves them)."""
+    from manim import DL, UR
+
+    tags = [t for g in scene.error_tags.values() for t, s in zip(g, g.texts, strict=True) if s]
+    assert tags
+    for arrow in (a for group in scene.all_arrows for a in group):
+        path = np.array([arrow.point_from_proportion(p) for p in np.linspace(0, 1, 80)])
+        for tag in tags:
+            lo, hi = tag.get_corner(DL)[:2], tag.get_corner(UR)[:2]
+            inside = np.all((path[:, :2] >= lo) & (path[:, :2] <= hi), axis=1)
+            assert not inside.any(), f"an error arrow crosses the error {tag.text!r}"
+
+
 def test_outputs_after_the_update_follow_from_the_drawn_numbers(scene) -> None:
     """o' = V'h' + c' from the drawn V', h', c' gives the drawn o' (or the slide says ≈)."""
     from scenes.mobjects import holds

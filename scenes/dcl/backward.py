@@ -64,7 +64,7 @@ class BackwardSteps(DenseStage):
         )
         self.panels["output_errors"] = panel
         self.set_panel(panel)
-        self.error_tags = {"o": ErrorTags(d_o, self.layers[2])}
+        self.error_tags = {"o": ErrorTags(d_o, self.layers[2], sends=True)}
         self.play(FadeIn(self.error_tags["o"]), FadeIn(self.error_legend), run_time=RUN)
 
     def show_hidden_errors(self) -> None:

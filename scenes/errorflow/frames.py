@@ -5,7 +5,8 @@ the same colour": ``StepGradientFrames`` draws, for a few steps t, the per-step
 gradient dL/dW^(t) = dL/da(t) h(t-1)^T in a frame of step t's colour, and in the
 same colour exactly the errors it needs: dL/da(k) for k = t, ..., T (dL/da(t) is
 made from dL/do(t) and, through W, from dL/da(t+1), which needs the later ones).
-Earlier steps' errors are not needed and stay empty.
+Earlier steps' errors are not needed and stay empty; the columns start at the first
+frame's step.
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ class StepGradientFrames(VGroup):
         ``{t: VGroup}`` one row per frame step; ``needs[t]`` the error strips it needs
         (keyed by k), ``frames[t]`` the ``MatrixFrame`` of dL/dW^(t).
     columns
-        The error columns k drawn (a window for long sequences).
+        The error columns k drawn, from the first frame's step (a window for long
+        sequences).
     """
 
     def __init__(self, d_a: np.ndarray, per_step_W: np.ndarray, steps: Sequence[int]) -> None:
@@ -69,7 +71,8 @@ class StepGradientFrames(VGroup):
         numbers = H <= NUMBERS_UP_TO
         cell = CELL if numbers else SMALL_CELL
         matrix_cell = MATRIX_CELL if numbers else SMALL_CELL
-        self.columns = _window(T, MAX_COLUMNS)
+        first = min(steps)  # no frame needs an earlier error: those columns are not drawn
+        self.columns = tuple(first + k for k in _window(T - first, MAX_COLUMNS))
         vmax_e = float(np.abs(d_a).max()) or 1.0
         vmax_g = float(np.abs(per_step_W).max()) or 1.0
         self.vmax = max(vmax_e, vmax_g)

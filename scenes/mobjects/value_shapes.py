@@ -49,6 +49,7 @@ CELL_HEIGHT = 0.36
 MIN_NUMBER_CELL = 0.25  # below this cell height numbers are hidden
 MIN_NUMBER_RADIUS = 0.35  # below this neuron radius numbers are hidden
 MIN_NUMBER_WIDTH = 0.7  # below this cell width (matrices) numbers are hidden
+NUMBER_PAD = 0.1  # a matrix cell is at least its longest number plus this wide
 OUTLINE_WIDTH = 2.0
 TARGET_FRAME = 4.0  # stroke width of the frame around the target class of y_hat(t)
 
@@ -336,6 +337,10 @@ class MatrixGrid(_ValueShapes):
             raise ValueError(f"MatrixGrid: expected a 2-d array, found shape {values.shape}")
         n_rows, n_cols = values.shape
         self.shape = (n_rows, n_cols)
+        if show_numbers and values.size:  # long numbers (a run that diverged) widen the cells
+            longest = max(values.reshape(-1), key=lambda v: len(fmt(v)))
+            needed = _number(longest, font_size, MEANING.text.color).width + NUMBER_PAD
+            cell_width = max(cell_width, needed)
         cell_width = min(cell_width, max_width / n_cols)
         cell_height = min(cell_height, max_height / n_rows)
         cells = [
