@@ -19,6 +19,7 @@ from scenes.curves import CurvePlot, text_table
 from scenes.grammar import FONT_LABEL, FONT_SMALL, MEANING, Encoding
 from scenes.intro_notes import lecture_notes
 from scenes.mobjects.keys import Legend
+from scenes.results import kept
 
 __all__ = ["LongRange", "experiment"]
 
@@ -30,8 +31,9 @@ SHOWN_STEPS = 6  # the task picture's distance
 
 @cache
 def experiment() -> LongRangeResult:
-    """The experiment (the same for every lesson: it trains its own networks; cached)."""
-    return long_range_experiment()
+    """The experiment (the same for every lesson: it trains its own networks; kept on
+    disk by ``scenes.results``)."""
+    return kept(long_range_experiment)
 
 
 def _percent(fraction: float) -> str:

@@ -24,6 +24,7 @@ from scenes.curves import CurvePlot, text_table
 from scenes.grammar import FONT_SMALL, MEANING, Encoding, curve_color
 from scenes.layout import STAGE_TOP, STAGE_WIDTH, fit_within
 from scenes.mobjects.keys import Legend
+from scenes.results import kept
 
 __all__ = ["WhyLSTM", "comparison", "span", "spread_bar"]
 
@@ -41,8 +42,9 @@ CHANCE = Encoding(MEANING.neutral.color, MEANING.neutral.width, dashed=True)
 
 @cache
 def comparison() -> FairComparison:
-    """The long-range runs of both cells (lesson-independent, seeded; cached)."""
-    return fair_comparison()
+    """The long-range runs of both cells (lesson-independent, seeded; kept on disk by
+    ``scenes.results``)."""
+    return kept(fair_comparison)
 
 
 def sig(value: float) -> str:

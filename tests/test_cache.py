@@ -174,3 +174,32 @@ def test_scene_renders_share_a_tex_cache_under_the_cache_root(
     monkeypatch.delenv(TEX_CACHE_ENV, raising=False)
     monkeypatch.setenv("RNN_LECTURE_CACHE", str(tmp_path))
     assert child_env({})[TEX_CACHE_ENV] == str(tmp_path / "tex")
+
+
+def _double(x: int) -> dict[str, np.ndarray]:
+    _CALLS.append(x)
+    return {"x": np.arange(3) * x}
+
+
+_CALLS: list[int] = []
+
+
+def test_an_experiment_is_computed_once_per_code_and_arguments(tmp_path: Path) -> None:
+    """``scenes.results.kept``: the same call reads the disk; other arguments, or a file
+    that cannot be read, compute again (the cache root is this test's own)."""
+    from pipeline.cache import cache_root
+    from scenes.results import kept
+
+    _CALLS.clear()
+    first = kept(_double, x=2)
+    again = kept(_double, x=2)
+    np.testing.assert_array_equal(first["x"], again["x"])
+    assert _CALLS == [2]
+    kept(_double, x=3)
+    assert _CALLS == [2, 3]
+    files = sorted((cache_root() / "results").iterdir())
+    assert len(files) == 2 and all(f.suffix == ".pkl" for f in files)  # written whole
+    for f in files:
+        f.write_bytes(b"not a pickle")
+    np.testing.assert_array_equal(kept(_double, x=2)["x"], first["x"])
+    assert _CALLS == [2, 3, 2]
