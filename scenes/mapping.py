@@ -46,9 +46,10 @@ from scenes.semantic_view import PAIRS, SemanticView, pair_name
 __all__ = ["Mapping"]
 
 DENSE_SIZES = (4, 5, 3)  # the small DCL of the vector -> vector example
+DENSE_SCALE = 1.5  # that example, enlarged: alone on its slide
 CHOLLET_SHAPE = (3, 150, 150)  # Chollet's dog/cat input tensor
 ANALOGY_ROWS, ANALOGY_COLS = 6, 5  # cells of the Excel sheets
-ANALOGY_CELL = 0.32
+ANALOGY_CELL = 0.5
 IMAGE_CELLS = 6  # a tiny grid stands for each 150 x 150 channel
 SEMANTIC_LEN = 6  # cells drawn for the semantic vector
 ARROW_LEN = 0.8
@@ -140,11 +141,11 @@ class Mapping(LectureScene):
         items = VGroup()
         for shape, (name, hint) in zip(shapes, names, strict=True):
             label = VGroup(
-                Text(name, font_size=FONT_LABEL, color=MEANING.text.color),
-                Text(hint, font_size=FONT_SMALL, color=MEANING.neutral.color),
-            ).arrange(DOWN, buff=0.1)
+                Text(name, font_size=FONT_LABEL + 8, color=MEANING.text.color),
+                Text(hint, font_size=FONT_LABEL, color=MEANING.neutral.color),
+            ).arrange(DOWN, buff=0.15)
             items.add(VGroup(shape, label.next_to(shape, DOWN, buff=0.35)))
-        items.arrange(RIGHT, buff=1.6, aligned_edge=DOWN).move_to(STAGE_CENTER)
+        items.arrange(RIGHT, buff=2.0, aligned_edge=DOWN).move_to(STAGE_CENTER)
         self.play(FadeIn(items, shift=0.2 * UP))
 
     def show_dense_mapping(self) -> None:
@@ -179,7 +180,7 @@ class Mapping(LectureScene):
                 self.dense_output,
             ).arrange(DOWN, buff=0.2),
         ]
-        _arrange_pipeline(stages).move_to(STAGE_CENTER + 0.3 * UP)
+        _arrange_pipeline(stages).scale(DENSE_SCALE).move_to(STAGE_CENTER + 0.3 * UP)
         arrows = _pipeline_arrows(stages)
         bar = ColorBar(1.0, label="value", length=COLORBAR_LEN).to_corner(DOWN + RIGHT, buff=0.5)
         caption = _caption("classifier or regressor: one vector in, one vector out")
