@@ -21,10 +21,12 @@ any mobject is built):
   third of a cold DenseBackprop render. With ``$RNN_LECTURE_TEX_CACHE`` set (the
   pipeline sets it to ``<cache>/tex``), the SVGs are kept there, named by a hash of
   the whole TeX file, the compiler and the output format, and every later render, of
-  any scene at any quality, reads them instead (the SVG is what the compiler would
-  write again). Files are written whole (a private name, then renamed), so renders
-  running at once never read half a file; a hit refreshes the file's time, which
-  ``pipeline.cache.prune_tex`` uses to drop the least recently used.
+  any scene at any quality, copies them into its own ``tex_dir`` instead of compiling
+  (the SVG is what the compiler would write again; manim parses it from there, and
+  writes and deletes a modified copy beside it, which must not happen in a folder that
+  other renders read). Files are written whole (a private name, then renamed), so
+  renders running at once never read half a file; a hit refreshes the file's time,
+  which ``pipeline.cache.prune_tex`` uses to drop the least recently used.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from manim import Text, config
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 from manim.mobject.text import tex_mobject
 from manim.utils.tex import TexTemplate
+from manim.utils.tex_file_writing import generate_tex_file
 
 __all__ = ["TEX_CACHE_ENV"]
 
@@ -75,28 +78,33 @@ _tex_to_svg_file = tex_mobject.tex_to_svg_file
 def _tex_to_svg_file_shared(
     expression: str, environment: str | None = None, tex_template: TexTemplate | None = None
 ) -> Path:
-    """manim's ``tex_to_svg_file``, through the TeX cache shared by every render."""
+    """manim's ``tex_to_svg_file``, through the TeX cache shared by every render.
+
+    Returns the SVG in this render's own ``tex_dir`` (copied from the shared cache when
+    it is there): manim writes a modified copy beside the file it parses and deletes it,
+    which renders running at once must not do in one shared folder.
+    """
     folder = os.environ.get(TEX_CACHE_ENV)
     if not folder:
         return _tex_to_svg_file(expression, environment, tex_template)
     template = config["tex_template"] if tex_template is None else tex_template
-    code = (
-        template.get_texcode_for_expression(expression)
-        if environment is None
-        else template.get_texcode_for_expression_in_env(expression, environment)
-    )
-    parts = (code, template.tex_compiler, template.output_format)
+    tex_file = generate_tex_file(expression, environment, template)  # this render's own
+    local = tex_file.with_suffix(".svg")
+    if local.exists():
+        return local
+    parts = (tex_file.read_text(encoding="utf-8"), template.tex_compiler, template.output_format)
     key = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
     shared = Path(folder) / f"{key}.svg"
     if shared.exists():
         os.utime(shared)  # recently used: kept by prune_tex
-        return shared
-    made = _tex_to_svg_file(expression, environment, tex_template)  # in this render's tex_dir
+        shutil.copyfile(shared, local)
+        return local
+    made = _tex_to_svg_file(expression, environment, tex_template)  # compiled here
     shared.parent.mkdir(parents=True, exist_ok=True)
     part = shared.with_name(f".{key}.{os.getpid()}.part")
     shutil.copyfile(made, part)
     os.replace(part, shared)  # whole or not at all, whoever else writes it
-    return shared
+    return made
 
 
 if not getattr(tex_mobject, "_rnn_lecture_shares_tex", False):
