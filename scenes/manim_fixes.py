@@ -95,10 +95,12 @@ def _tex_to_svg_file_shared(
     parts = (tex_file.read_text(encoding="utf-8"), template.tex_compiler, template.output_format)
     key = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
     shared = Path(folder) / f"{key}.svg"
-    if shared.exists():
+    try:
         os.utime(shared)  # recently used: kept by prune_tex
         shutil.copyfile(shared, local)
         return local
+    except FileNotFoundError:  # not compiled yet (or pruned a moment ago)
+        pass
     made = _tex_to_svg_file(expression, environment, tex_template)  # compiled here
     shared.parent.mkdir(parents=True, exist_ok=True)
     part = shared.with_name(f".{key}.{os.getpid()}.part")
