@@ -172,7 +172,7 @@ def render_plan(
         for i, name in enumerate(plan.scenes, start=1)
     ]
     run_steps(runner, steps, len(steps) if opts.renderer else opts.jobs, echo)
-    prune_tex(Path(runner.env[TEX_CACHE_ENV]) if TEX_CACHE_ENV in runner.env else None)
+    prune_tex(Path(runner.env[TEX_CACHE_ENV]))  # (child_env sets it)
     staged.mkdir()
     from pipeline import outputs as captions  # (pydantic, PyAV: loaded only to render)
 

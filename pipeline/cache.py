@@ -55,6 +55,7 @@ __all__ = [
     "restore",
     "tex_cache_dir",
     "value_digest",
+    "write_whole",
 ]
 
 CACHE_ENV = "RNN_LECTURE_CACHE"
@@ -76,6 +77,15 @@ def cache_root() -> Path:
 def tex_cache_dir() -> Path:
     """Where renders share their compiled TeX (``$RNN_LECTURE_TEX_CACHE`` for scenes)."""
     return cache_root() / "tex"
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write ``path`` whole: to a name of this process's own, then renamed, so that
+    readers, and other processes writing the same content, never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(f".{path.name}.{os.getpid()}.part")
+    part.write_bytes(data)
+    os.replace(part, path)
 
 
 def prune_tex(folder: Path | None = None, keep: int = TEX_KEEP) -> int:

@@ -43,6 +43,8 @@ from manim.mobject.text import tex_mobject
 from manim.utils.tex import TexTemplate
 from manim.utils.tex_file_writing import generate_tex_file
 
+from pipeline.cache import write_whole
+
 __all__ = ["TEX_CACHE_ENV"]
 
 TEX_CACHE_ENV = "RNN_LECTURE_TEX_CACHE"
@@ -102,10 +104,7 @@ def _tex_to_svg_file_shared(
     except FileNotFoundError:  # not compiled yet (or pruned a moment ago)
         pass
     made = _tex_to_svg_file(expression, environment, tex_template)  # compiled here
-    shared.parent.mkdir(parents=True, exist_ok=True)
-    part = shared.with_name(f".{key}.{os.getpid()}.part")
-    shutil.copyfile(made, part)
-    os.replace(part, shared)  # whole or not at all, whoever else writes it
+    write_whole(shared, made.read_bytes())  # other renders may write the same file
     return made
 
 

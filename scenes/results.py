@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import pickle
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import numpy as np
 
-from pipeline.cache import cache_root, code_digest
+from pipeline.cache import cache_root, code_digest, write_whole
 
 __all__ = ["kept"]
 
@@ -39,8 +38,5 @@ def kept(compute: Callable[..., R], **kwargs: Any) -> R:
         return pickle.load(f)  # our own file, written below
     result = compute(**kwargs)
     with contextlib.suppress(OSError):  # a cache that cannot be written costs time only
-        path.parent.mkdir(parents=True, exist_ok=True)
-        part = path.with_name(f".{path.name}.{os.getpid()}.part")
-        part.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(part, path)
+        write_whole(path, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     return result
