@@ -34,7 +34,7 @@ import av
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipeline.build import render_scene  # noqa: E402  (the CLI's own rendering code)
+from pipeline.build import ENCODERS_IN_FLIGHT, render_scene  # noqa: E402  (the CLI's own rendering code)
 from pipeline.plan import QUALITIES, TEX_CACHE_ENV, child_env, scene_module  # noqa: E402
 from pipeline.run import CliError, Runner  # noqa: E402
 from scenes import LECTURE  # noqa: E402
@@ -97,6 +97,8 @@ def floor(scene: str, quality: str, seconds: float) -> float:
             "manim",
             "render",
             f"-q{QUALITIES[quality]}",
+            "--max-inflight-encoders",
+            str(ENCODERS_IN_FLIGHT),
             "--media_dir",
             str(work / "media"),
             "--disable_caching",

@@ -34,6 +34,7 @@ from manim_slides import Slide
 import scenes.manim_fixes  # noqa: F401  (before any mobject is built)
 from pipeline.captions import reading_seconds
 from rnncore import PARAM_NAMES, Lesson, default_lesson, load_lesson
+from scenes.fades import OpacityFade, in_place
 from scenes.grammar import (
     FONT_SMALL,
     FONT_TITLE,
@@ -138,8 +139,9 @@ class LectureScene(Slide):
         A step without a loss, a lesson without a second step or a source without
         errors gives an ``AnimationGroup`` with nothing in it; manim refuses to play
         those. Such a step shows nothing new, so it is left out, not an error.
+        Plain fades play in place (``scenes.fades``): the same frames, no copies.
         """
-        kept = [a for a in animations if not _is_empty(a)]
+        kept = [in_place(a) for a in animations if not _is_empty(a)]
         if kept:
             super().play(*kept, **kwargs)
 
@@ -258,7 +260,7 @@ class LectureScene(Slide):
 # Animations whose final frame shows their mobject exactly as it was (fades, growth
 # and drawing end on the mobject itself; Indicate goes there and back), by exact type:
 # a subclass may end elsewhere.
-_UNCHANGED_LEAVES = (FadeIn, FadeOut, Create, Write, GrowArrow, Indicate)
+_UNCHANGED_LEAVES = (FadeIn, FadeOut, OpacityFade, Create, Write, GrowArrow, Indicate)
 _GROUPS = (AnimationGroup, LaggedStart)  # all begin together, all clean up together
 
 
