@@ -48,16 +48,19 @@ class OpacityFade(Animation):
 
     def __init__(self, mobject: Mobject, into: bool, **kwargs: Any) -> None:
         self.into = into
-        self.originals: list[tuple[VMobject, tuple[np.ndarray, ...]]] = []
+        # per member: its colour arrays as given, the copies it is drawn from, itself
+        self.originals: list[tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...], VMobject]] = []
         super().__init__(mobject, introducer=into, remover=not into, **kwargs)
 
     def begin(self) -> None:
-        # each member draws from its own working copies; the originals wait untouched
+        # each member draws from working copies that only this fade writes to; the
+        # originals wait untouched (another fade of the same member works on its own)
         for member in self.mobject.family_members_with_points():
-            arrays = tuple(getattr(member, name) for name in _ALPHAS)
-            self.originals.append((member, arrays))
-            for name, array in zip(_ALPHAS, arrays, strict=True):
-                setattr(member, name, np.array(array, dtype=float))
+            originals = tuple(getattr(member, name) for name in _ALPHAS)
+            working = tuple(np.array(array, dtype=float) for array in originals)
+            for name, array in zip(_ALPHAS, working, strict=True):
+                setattr(member, name, array)
+            self.originals.append((originals, working, member))
         super().begin()
 
     def create_starting_mobject(self) -> Mobject:
@@ -65,11 +68,11 @@ class OpacityFade(Animation):
 
     def interpolate_mobject(self, alpha: float) -> None:
         count = len(self.originals)
-        for index, (member, arrays) in enumerate(self.originals):
+        for index, (originals, working, _) in enumerate(self.originals):
             shown = self.get_sub_alpha(alpha, index, count)  # rate_func applied
             factor = shown if self.into else 1.0 - shown
-            for name, array in zip(_ALPHAS, arrays, strict=True):
-                getattr(member, name)[:, 3] = array[:, 3] * factor
+            for original, array in zip(originals, working, strict=True):
+                array[:, 3] = original[:, 3] * factor
 
     def finish(self) -> None:
         super().finish()
@@ -82,8 +85,8 @@ class OpacityFade(Animation):
 
     def restore(self) -> None:
         """Put every member's original colour arrays back."""
-        for member, arrays in self.originals:
-            for name, array in zip(_ALPHAS, arrays, strict=True):
+        for originals, _, member in self.originals:
+            for name, array in zip(_ALPHAS, originals, strict=True):
                 setattr(member, name, array)
         self.originals = []
 
@@ -92,6 +95,7 @@ def in_place(animation: Animation) -> Animation:
     """``animation`` with every plain fade in it (groups included) an ``OpacityFade``."""
     if isinstance(animation, AnimationGroup):
         animation.animations = [in_place(a) for a in animation.animations]
+        animation.build_animations_with_timings()  # the timings table holds them too
         return animation
     if type(animation) not in (FadeIn, FadeOut) or not _plain(animation):
         return animation

@@ -156,23 +156,29 @@ _manim_display = Camera.display_multiple_non_background_colored_vmobjects  # (te
 
 def _flat_fill(vmobject: VMobject) -> tuple[object, ...] | None:
     """What a run of VMobjects drawn as one path must share (the style of a fill with
-    at most an outline behind it, in flat colours), or None: drawn alone."""
-    if vmobject.get_stroke_width():  # a stroke in front is drawn over each fill
+    at most an outline behind it, in flat colours), or None: drawn alone.
+
+    Compared to ``_SAME`` (a millionth of a colour level's range, of a stroke width):
+    an animation that ends on a style may leave it a rounding error away (a Write
+    leaves a stroke of width 1e-17 in front), which cairo draws as the style itself.
+    """
+    if vmobject.get_stroke_width() > _SAME:  # a stroke in front is drawn over each fill
         return None
     fill = vmobject.get_fill_rgbas()
     outline = vmobject.get_stroke_rgbas(background=True)
     if len(fill) != 1 or len(outline) != 1:  # gradients: from each one's own points
         return None
     return (
-        fill.tobytes(),
-        outline.tobytes(),
-        vmobject.get_stroke_width(background=True),
+        np.round(fill / _SAME).tobytes(),
+        np.round(outline / _SAME).tobytes(),
+        round(vmobject.get_stroke_width(background=True) / _SAME),
         vmobject.joint_type,
         vmobject.cap_style,
         vmobject.tolerance_for_point_equality,
     )
 
 
+_SAME = 1e-6
 _CARRIER: list[VMobject] = []  # one VMobject that holds a run's points while it is drawn
 
 

@@ -97,3 +97,15 @@ def test_only_plain_vector_fades_play_in_place() -> None:
     assert kinds == [OpacityFade, FadeOut, AnimationGroup, FadeIn]
     assert [type(a) for a in converted.animations[2].animations] == [FadeOut, OpacityFade]
     assert converted.animations[2].animations[1].rate_func is linear
+
+
+@pytest.mark.parametrize("group", [LaggedStart, AnimationGroup])
+def test_a_group_of_fades_plays_as_manims(group) -> None:
+    ours, theirs = (VGroup(slide(), slide().shift(RIGHT), slide().shift(DOWN)) for _ in range(2))
+    mine = in_place(group(FadeIn(ours[0]), FadeIn(ours[1]), FadeOut(ours[2]), lag_ratio=0.4))
+    manims = group(FadeIn(theirs[0]), FadeIn(theirs[1]), FadeOut(theirs[2]), lag_ratio=0.4)
+    assert all(type(a) is OpacityFade for a in mine.animations)
+    mine.begin(), manims.begin()
+    for alpha in ALPHAS:
+        mine.interpolate(alpha), manims.interpolate(alpha)
+        assert np.array_equal(frame(ours), frame(theirs))
