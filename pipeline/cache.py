@@ -20,9 +20,10 @@ i.e. ``~/.cache/rnn-lecture``), never in ``--out``: a failed run still leaves ``
 as it was. Entries are written whole (a scratch folder renamed into place) and only
 the newest ``KEEP`` per scene and quality are kept.
 
-Beside the entries, ``tex/`` holds every TeX string a render compiled, as SVG
-(``scenes.manim_fixes``; about 0.2 s saved per string and render); ``prune_tex``
-keeps the ``TEX_KEEP`` most recently used.
+Beside the entries, ``tex/`` holds every TeX string a render compiled, as SVG, and
+every SVG a render parsed (text and TeX), as pickled outlines (``scenes.manim_fixes``;
+about 0.2 s saved per TeX string and 40 ms per line of text, in every render);
+``prune_tex`` keeps the ``TEX_KEEP`` most recently used.
 """
 
 from __future__ import annotations
@@ -62,8 +63,9 @@ CACHE_ENV = "RNN_LECTURE_CACHE"
 OUR_PACKAGES = ("scenes", "rnncore", "pipeline")
 LIBRARIES = ("manim", "manim-slides", "numpy", "pycairo", "ManimPango", "av", "python-pptx")
 KEEP = 2  # entries kept per scene (or deck) and quality
-TEX_KEEP = 20_000  # compiled TeX strings kept (a few KB each; the lecture has ~2,000)
+TEX_KEEP = 20_000  # SVGs and outlines kept (a few KB each; the lecture makes ~6,000)
 ENTRY = "entry.json"
+_TEX_FILES = (".svg", ".outline")  # scenes.manim_fixes' (".part": being written)
 
 
 def cache_root() -> Path:
@@ -89,11 +91,12 @@ def write_whole(path: Path, data: bytes) -> None:
 
 
 def prune_tex(folder: Path | None = None, keep: int = TEX_KEEP) -> int:
-    """Delete all but the ``keep`` most recently used SVGs of the TeX cache; return how
-    many went (a render that is reading one at the same time has it open already)."""
+    """Delete all but the ``keep`` most recently used files (SVGs and outlines) of the
+    TeX cache; return how many went (a render reading one at the time has it open)."""
     folder = tex_cache_dir() if folder is None else folder
     try:
-        files = [(e.stat().st_mtime, e.path) for e in os.scandir(folder) if e.name.endswith(".svg")]
+        found = [e for e in os.scandir(folder) if e.name.endswith(_TEX_FILES)]
+        files = [(e.stat().st_mtime, e.path) for e in found]
     except FileNotFoundError:
         return 0
     files.sort(reverse=True)

@@ -1,7 +1,7 @@
 """Small, behaviour-preserving fixes to manim 0.21 that the scenes rely on.
 
 Imported for its side effect by ``scenes.mobjects`` and ``scenes.base`` (so before
-any mobject is built):
+any mobject is built), with ``scenes.camera_fixes`` (how frames are drawn):
 
 - ``VMobjectFromSVGPath`` keeps the parsed SVG path (``path_obj``, an svgelements
   object of many small segment objects) after it has turned it into points, and
@@ -13,22 +13,13 @@ any mobject is built):
   although the file's name is a hash of everything that shapes it (text, font,
   size, colour, spacing). A slide of numbers makes hundreds of Texts from a few
   dozen distinct strings, and parsing was half of a scene's build. With the cache
-  on, each distinct file is parsed once and later instances copy the parsed
-  glyphs, which is exactly what parsing gives again (``MarkupText`` already works
-  so).
+  on, each distinct file is parsed once (and, below, once per machine) and later
+  instances get the parsed glyphs, which is exactly what parsing gives again
+  (``MarkupText`` already works so).
 - ``Mobject.get_family`` builds a mobject's family by recursion, removing repeats
   at every level (a list and a set per submobject), and the camera asks for the
   family of everything on screen at every frame. The same list comes from one walk
   and one removal of repeats at the end (repeats keep their last place either way).
-- The camera draws each VMobject as its own cairo path; a line of text is one
-  VMobject per glyph, and glyphs were three quarters of what a slide draws per
-  frame (TruncatedBPTT: 127,000 of 166,000 paths). Consecutive members with the
-  same flat fill and the same outline behind it (``set_stroke(background=True)``)
-  and no stroke in front (the glyphs of one text, the numbers of one colour) are
-  drawn as one path: every outline, then every fill. The outlines, colours and
-  widths are the same; what changes is that no glyph's outline is painted over its
-  neighbour's fill (a halo stays behind the whole text), and pixels where two glyphs
-  touch are covered once, not twice.
 - ``MathTex`` compiles each TeX string with latex and dvisvgm (about 0.2 s a string)
   into the render's own ``tex_dir``, so every render compiled every string again: a
   third of a cold DenseBackprop render. With ``$RNN_LECTURE_TEX_CACHE`` set (the
@@ -40,28 +31,39 @@ any mobject is built):
   other renders read). Files are written whole (a private name, then renamed), so
   renders running at once never read half a file; a hit refreshes the file's time,
   which ``pipeline.cache.prune_tex`` uses to drop the least recently used.
+- ``SVGMobject`` parses each SVG (a text's glyphs from Pango, a TeX string's from
+  dvisvgm) with svgelements into VMobjects: 40 ms for a line of text, a fifth of
+  TruncatedBPTT's render at 480p, spent again by every render. With
+  ``$RNN_LECTURE_TEX_CACHE`` set, the parsed SVGMobject is kept there too, pickled
+  (``<key>.outline``, zlib), under a key of what manim's own in-memory cache keys it
+  by (``SVGMobject.hash_seed``: class, ``svg_default``, ``path_string_config``,
+  renderer) with the file's content in place of its name (less the count cairo puts
+  in a surface's id), and the versions of manim, svgelements and NumPy (whose
+  arrays are pickled). Within a render each instance unpickles its own submobjects from
+  the bytes: the objects manim's deep copy of its cached one gives, in about half
+  the time (``Mobject.copy`` is ``copy.deepcopy``, in Python).
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
+import importlib.metadata
 import os
+import pickle
+import re
 import shutil
-from collections.abc import Iterable
+import zlib
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-from cairo import Context
-from manim import Mobject, Text, VMobject, config
-from manim.camera.camera import Camera
-from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+from manim import Mobject, Text, config
+from manim.mobject.svg.svg_mobject import SVGMobject, VMobjectFromSVGPath
 from manim.mobject.text import tex_mobject
-from manim.utils.iterables import remove_list_redundancies
+from manim.utils.iterables import hash_obj, remove_list_redundancies
 from manim.utils.tex import TexTemplate
 from manim.utils.tex_file_writing import generate_tex_file
 
+import scenes.camera_fixes  # noqa: F401  (the drawing's fixes: applied on import)
 from pipeline.cache import write_whole
 
 __all__ = ["TEX_CACHE_ENV"]
@@ -132,6 +134,70 @@ if not getattr(tex_mobject, "_rnn_lecture_shares_tex", False):
     tex_mobject._rnn_lecture_shares_tex = True  # type: ignore[attr-defined]
 
 
+_manim_init_svg = SVGMobject.init_svg_mobject
+_OUTLINE_FORMAT = 1  # bumped when what is stored changes
+
+
+def _outline_key(svg: SVGMobject, file: Path) -> str:
+    """What shapes an SVG's parsed outlines: manim's own key for its in-memory cache
+    (``SVGMobject.hash_seed``) with the file's content in place of its name, and the
+    versions of manim and of the parser."""
+    parts = (
+        f"{type(svg).__module__}.{type(svg).__qualname__}",
+        repr(sorted(svg.svg_default.items())),
+        repr(sorted(svg.path_string_config.items())),
+        str(config.renderer),
+        _VERSIONS,
+        str(_OUTLINE_FORMAT),
+    )
+    digest = hashlib.sha256("\0".join(parts).encode("utf-8"))
+    digest.update(_SURFACE_ID.sub(b'id="surface"', file.read_bytes()))
+    return digest.hexdigest()[:32]
+
+
+# cairo names each SVG surface by a count in the process ("surface31"): a group's id
+# that no one looks up, so the same text in another render is the same file
+_SURFACE_ID = re.compile(rb'id="surface[0-9]+"')
+
+
+_VERSIONS = " ".join(
+    f"{n}=={importlib.metadata.version(n)}" for n in ("manim", "svgelements", "numpy")
+)
+
+
+def _init_svg_from_shared_outlines(self: SVGMobject, use_svg_cache: bool) -> SVGMobject:
+    """``SVGMobject.init_svg_mobject`` through the outlines that renders share
+    (``$RNN_LECTURE_TEX_CACHE``), each SVG parsed once on a machine. In a render, each
+    is kept pickled, and every instance unpickles its own (the same objects as manim's
+    deep copy of its in-memory cache's, in about half the time)."""
+    folder = os.environ.get(TEX_CACHE_ENV)
+    if not (folder and use_svg_cache and type(self).hash_seed is SVGMobject.hash_seed):
+        return _manim_init_svg(self, use_svg_cache)
+    in_memory = hash_obj(self.hash_seed)
+    if in_memory not in _PICKLED:
+        shared = Path(folder) / f"{_outline_key(self, self.get_file_path())}.outline"
+        try:
+            _PICKLED[in_memory] = zlib.decompress(shared.read_bytes())
+            os.utime(shared)  # recently used: kept by prune_tex
+        except (FileNotFoundError, zlib.error):  # not parsed yet (or pruned a moment ago)
+            self.generate_mobject()
+            _PICKLED[in_memory] = pickle.dumps(self, pickle.HIGHEST_PROTOCOL)
+            write_whole(shared, zlib.compress(_PICKLED[in_memory], 1))
+            return self
+    parsed = pickle.loads(_PICKLED[in_memory])
+    self.add(*parsed)
+    self.id_to_vgroup_dict = parsed.id_to_vgroup_dict
+    return self
+
+
+_PICKLED: dict[int, bytes] = {}  # manim's in-memory key -> the parsed SVGMobject, pickled
+
+
+if not getattr(SVGMobject, "_rnn_lecture_shares_outlines", False):
+    SVGMobject.init_svg_mobject = _init_svg_from_shared_outlines  # type: ignore[method-assign]
+    SVGMobject._rnn_lecture_shares_outlines = True  # type: ignore[attr-defined]
+
+
 _manim_get_family = Mobject.get_family  # kept for the tests' comparison
 
 
@@ -149,62 +215,3 @@ def _family_in_one_walk(self: Mobject, recurse: bool = True) -> list[Mobject]:
 if not getattr(Mobject, "_rnn_lecture_walks_family", False):
     Mobject.get_family = _family_in_one_walk  # type: ignore[method-assign]
     Mobject._rnn_lecture_walks_family = True  # type: ignore[attr-defined]
-
-
-_manim_display = Camera.display_multiple_non_background_colored_vmobjects  # (tests)
-
-
-def _flat_fill(vmobject: VMobject) -> tuple[object, ...] | None:
-    """What a run of VMobjects drawn as one path must share (the style of a fill with
-    at most an outline behind it, in flat colours), or None: drawn alone.
-
-    Compared to ``_SAME`` (a millionth of a colour level's range, of a stroke width):
-    an animation that ends on a style may leave it a rounding error away (a Write
-    leaves a stroke of width 1e-17 in front), which cairo draws as the style itself.
-    """
-    if vmobject.get_stroke_width() > _SAME:  # a stroke in front is drawn over each fill
-        return None
-    fill = vmobject.get_fill_rgbas()
-    outline = vmobject.get_stroke_rgbas(background=True)
-    if len(fill) != 1 or len(outline) != 1:  # gradients: from each one's own points
-        return None
-    return (
-        np.round(fill / _SAME).tobytes(),
-        np.round(outline / _SAME).tobytes(),
-        round(vmobject.get_stroke_width(background=True) / _SAME),
-        vmobject.joint_type,
-        vmobject.cap_style,
-        vmobject.tolerance_for_point_equality,
-    )
-
-
-_SAME = 1e-6
-_CARRIER: list[VMobject] = []  # one VMobject that holds a run's points while it is drawn
-
-
-def _display_fills_together(
-    self: Camera, vmobjects: Iterable[VMobject], pixel_array: np.ndarray
-) -> None:
-    """``Camera.display_multiple_non_background_colored_vmobjects``, drawing each run
-    of consecutive VMobjects of one flat fill (and outline behind) as one path."""
-    ctx: Context = self.get_cairo_context(pixel_array)
-    for key, members in itertools.groupby(vmobjects, _flat_fill):
-        run = list(members)
-        points = np.concatenate([m.points for m in run]) if key and len(run) > 1 else None
-        if points is None or not np.isfinite(points).all():  # alone, as manim draws it
-            for vmobject in run:
-                self.display_vectorized(vmobject, ctx)
-            continue
-        if not _CARRIER:
-            _CARRIER.append(VMobject())
-        carrier = _CARRIER[0]
-        carrier.points, carrier.tolerance_for_point_equality = points, key[-1]
-        self.set_cairo_context_path(ctx, carrier)  # every outline, each its own subpath
-        self.apply_stroke(ctx, run[0], background=True)  # the outlines, behind every fill
-        self.apply_fill(ctx, run[0])
-        carrier.points = np.zeros((0, 3))
-
-
-if not getattr(Camera, "_rnn_lecture_fills_together", False):
-    Camera.display_multiple_non_background_colored_vmobjects = _display_fills_together  # type: ignore[method-assign]
-    Camera._rnn_lecture_fills_together = True  # type: ignore[attr-defined]

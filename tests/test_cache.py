@@ -138,8 +138,8 @@ def test_tex_is_compiled_once_for_every_render(
     tex = r"\frac{\partial L}{\partial W} = \sum_t \delta^{(t)} h^{(t-1)\top}"
     with tempconfig({"media_dir": str(tmp_path / "render-1")}):
         first = MathTex(tex)
-    svgs = list(shared.iterdir())
-    assert len(svgs) == 1 and svgs[0].suffix == ".svg"  # written whole
+    svgs = list(shared.glob("*.svg"))
+    assert len(svgs) == 1  # written whole
 
     def compile_tex(*args: object, **kwargs: object) -> Path:
         raise AssertionError("latex ran again for a string in the cache")
@@ -150,10 +150,67 @@ def test_tex_is_compiled_once_for_every_render(
     # parsed from the render's own copy: manim writes and deletes a modified SVG beside
     # the file it parses, which must not happen where other renders read at the same time
     assert len(list((tmp_path / "render-2").rglob("*.svg"))) == 1
-    assert [p.name for p in shared.iterdir()] == [svgs[0].name]
+    assert [p.name for p in shared.glob("*.svg")] == [svgs[0].name]
     np.testing.assert_array_equal(first.get_all_points(), second.get_all_points())
     with tempconfig({"media_dir": str(tmp_path / "render-3")}), pytest.raises(AssertionError):
         MathTex(tex + "+ 1")  # a new string is compiled
+
+
+def test_svgs_are_parsed_once_for_every_render(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A later render (a new process: nothing in memory) unpickles the outlines a render
+    parsed, and gets every point and colour that parsing gives; a damaged file is parsed
+    again. Texts differing only in colour or font size are distinct files."""
+    from manim import MathTex, Text, tempconfig
+    from manim.mobject.svg.svg_mobject import SVGMobject
+
+    from scenes import manim_fixes
+
+    def build() -> list:
+        return [
+            Text("Chunk 1 of 3: 0.57", font_size=28, t2c={"Chunk": "#FF7179"}),
+            Text("Chunk 1 of 3: 0.57", font_size=30, t2c={"Chunk": "#FF7179"}),
+            Text("Chunk 1 of 3: 0.57", font_size=28, color="#71DB00"),
+            MathTex(r"h^{(t)} = \tanh(W h^{(t-1)} + U x^{(t)})"),
+            MathTex("0.57", r"\cdot", "h^{(t)}"),  # parts: found by the SVG's group ids
+        ]
+
+    def drawn(mobjects: list) -> list:
+        shapes = [len(m.submobjects) for mobject in mobjects for m in mobject.get_family()]
+        return shapes + [
+            (m.points.tobytes(), m.fill_rgbas.tobytes(), m.background_stroke_rgbas.tobytes())
+            for mobject in mobjects
+            for m in mobject.family_members_with_points()
+        ]
+
+    monkeypatch.delenv("RNN_LECTURE_TEX_CACHE", raising=False)
+    monkeypatch.setattr(manim_fixes, "_PICKLED", {})
+    with tempconfig({"media_dir": str(tmp_path / "manim")}):
+        parsed = drawn(build())  # manim's own parsing, no shared files
+    shared = tmp_path / "tex"
+    monkeypatch.setenv("RNN_LECTURE_TEX_CACHE", str(shared))
+    with tempconfig({"media_dir": str(tmp_path / "render-1")}):
+        assert drawn(build()) == parsed
+    outlines = sorted(shared.glob("*.outline"))
+    assert len(outlines) == 5
+
+    def parse(self: SVGMobject) -> SVGMobject:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(SVGMobject, "generate_mobject", parse)
+    for i in (2, 3):
+        monkeypatch.setattr(manim_fixes, "_PICKLED", {})  # a new render
+        with tempconfig({"media_dir": str(tmp_path / f"render-{i}")}):
+            assert drawn(build()) == parsed  # unpickled from the file
+            assert drawn(build()) == parsed  # and from memory
+    monkeypatch.undo()
+    monkeypatch.setenv("RNN_LECTURE_TEX_CACHE", str(shared))
+    monkeypatch.setattr(manim_fixes, "_PICKLED", {})
+    outlines[0].write_bytes(b"half a file")
+    with tempconfig({"media_dir": str(tmp_path / "render-4")}):
+        assert drawn(build()) == parsed
+    assert outlines[0].read_bytes() != b"half a file"  # parsed and written again
 
 
 def test_prune_tex_keeps_the_most_recently_used(tmp_path: Path) -> None:
@@ -162,11 +219,12 @@ def test_prune_tex_keeps_the_most_recently_used(tmp_path: Path) -> None:
     from pipeline.cache import prune_tex
 
     for i in range(5):
-        svg = tmp_path / f"{i}.svg"
-        svg.write_text("<svg/>", "utf-8")
-        os.utime(svg, (1000 + i, 1000 + i))
+        kept = tmp_path / (f"{i}.svg" if i % 2 else f"{i}.outline")
+        kept.write_text("<svg/>", "utf-8")
+        os.utime(kept, (1000 + i, 1000 + i))
+    (tmp_path / ".5.svg.123.part").write_text("<sv", "utf-8")  # being written
     assert prune_tex(tmp_path, keep=2) == 3
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["3.svg", "4.svg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".5.svg.123.part", "3.svg", "4.outline"]
     assert prune_tex(tmp_path / "missing", keep=2) == 0
 
 

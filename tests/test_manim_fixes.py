@@ -1,11 +1,29 @@
-"""The speed-ups of scenes.manim_fixes draw what manim draws."""
+"""The speed-ups of scenes.manim_fixes and scenes.camera_fixes draw what manim draws."""
 
 from __future__ import annotations
 
-import numpy as np
-from manim import DOWN, RIGHT, Camera, Circle, MathTex, Square, Text, VGroup
+import itertools
+from collections.abc import Callable
 
-from scenes import manim_fixes
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    ORIGIN,
+    RIGHT,
+    UP,
+    Arc,
+    Camera,
+    Circle,
+    Line,
+    MathTex,
+    Square,
+    Text,
+    VGroup,
+    VMobject,
+)
+
+from scenes import camera_fixes, manim_fixes
 from scenes.mobjects.numbers import _number
 from scenes.mobjects.value_shapes import MatrixGrid
 
@@ -28,6 +46,54 @@ def test_family_is_manims_family() -> None:
             assert member.get_family() == manim_fixes._manim_get_family(member)
 
 
+def test_family_members_are_manims() -> None:
+    rng = np.random.default_rng(2)
+    for _ in range(20):
+        group = nested(rng)
+        group.add(VGroup(), VGroup(VGroup()))  # members without points
+        for i, member in enumerate(group.get_family()):
+            member.z_index = int(rng.integers(3)) if i % 3 else 0
+        for shown in ([group], group.get_family(), [*reversed(group.submobjects), group]):
+            for z, points in itertools.product((False, True), (False, True)):
+                ours = camera_fixes._family_members(shown, z, points)
+                assert ours == camera_fixes._manim_extract(shown, z, points)
+
+
+def test_paths_are_manims() -> None:
+    """The same cairo path, subpaths and closes included (glyphs have holes: several
+    closed subpaths; an open arc; a polyline with a gap)."""
+    import cairo
+
+    rng = np.random.default_rng(3)
+    odd = [VMobject() for _ in range(4)]  # points that are not whole curves
+    for shape, n in zip(odd, (3, 9, 10, 13), strict=True):
+        shape.points = np.round(rng.normal(size=(n, 3)))  # some curves meet, some do not
+    odd[-1].points[[0, 4, 8, 12]] = odd[-1].points[[11, 3, 7, 11]]  # all meet, and close
+    shapes = [
+        *Text("0.57 g", font_size=30).submobjects,
+        *odd,
+        Arc(angle=2.0),
+        VMobject()
+        .set_points_as_corners([LEFT, ORIGIN, UP])
+        .append_points(Line(RIGHT, 2 * RIGHT).points),
+    ]
+    camera = Camera(pixel_width=854, pixel_height=480)
+    ctx = camera.get_cairo_context(camera.pixel_array)
+
+    def path(set_path: Callable[..., object], shape: VMobject) -> list[tuple[int, tuple]]:
+        set_path(camera, ctx, shape)
+        return list(ctx.copy_path())
+
+    for shape in shapes:
+        theirs = path(camera_fixes._manim_set_path, shape)
+        assert path(Camera.set_cairo_context_path, shape) == theirs
+        closed = any(kind == cairo.PATH_CLOSE_PATH for kind, _ in theirs)
+        assert shape in odd or closed == (shape not in shapes[-2:])
+    kinds = [[kind for kind, _ in path(camera_fixes._manim_set_path, shape)] for shape in odd]
+    assert max(k.count(cairo.PATH_MOVE_TO) for k in kinds) > 1  # a shape of several subpaths
+    assert any(cairo.PATH_CLOSE_PATH in k for k in kinds)  # one closed
+
+
 def slide() -> VGroup:
     """Numbers with outlines on fills and on the background, text in one and in several
     colours, TeX, a grid, a gradient."""
@@ -46,7 +112,9 @@ def slide() -> VGroup:
 def frame(mobject: VGroup, manims: bool) -> np.ndarray:
     camera = Camera(pixel_width=854, pixel_height=480)
     if manims:
-        manim_fixes._manim_display(camera, mobject.family_members_with_points(), camera.pixel_array)
+        camera_fixes._manim_display(
+            camera, mobject.family_members_with_points(), camera.pixel_array
+        )
     else:
         camera.capture_mobject(mobject)
     return camera.pixel_array.astype(int)

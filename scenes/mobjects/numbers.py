@@ -11,7 +11,7 @@ a ``Trace`` is shown as time ``t + 1`` (``display_step``), and ``h0`` is h(0).
 Units are shown 1-based too (``a_1`` is array index 0).
 
 ``_number`` draws a value as ``Text`` in the colour that reads on its fill (each
-distinct string is drawn once, ``_number_template``, and copied); ``_tex_line``,
+distinct string is drawn once, ``_number_template``, and unpickled); ``_tex_line``,
 ``_product_terms`` and ``_sum_lines`` build the coloured equation lines of
 ``EquationPanel``.
 """
@@ -19,6 +19,7 @@ distinct string is drawn once, ``_number_template``, and copied); ``_tex_line``,
 from __future__ import annotations
 
 import functools
+import pickle
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -137,14 +138,19 @@ def _number(value: float, font_size: float, fill: ManimColor | None = None) -> T
 
     Without a fill the number sits on the background, with a dark outline behind it.
     A slide repeats few distinct numbers many times: each is drawn once
-    (``_number_template``) and copied.
+    (``_number_template``, kept pickled) and every instance unpickles its own (what a
+    deep copy gives, in about half the time).
     """
     rgba = None if fill is None else tuple(float(v) for v in ManimColor(fill).to_rgba())
-    return _number_template(fmt(value), float(font_size), rgba).copy()
+    return pickle.loads(_number_template(fmt(value), float(font_size), rgba))
 
 
 @functools.lru_cache(maxsize=4096)
-def _number_template(text: str, font_size: float, rgba: tuple[float, ...] | None) -> Text:
+def _number_template(text: str, font_size: float, rgba: tuple[float, ...] | None) -> bytes:
+    return pickle.dumps(_number_text(text, font_size, rgba), pickle.HIGHEST_PROTOCOL)
+
+
+def _number_text(text: str, font_size: float, rgba: tuple[float, ...] | None) -> Text:
     if rgba is None:
         number = Text(text, font_size=font_size, color=MEANING.text.color)
         number.set_stroke(MEANING.background.color, width=NUMBER_STROKE, background=True)
