@@ -7,6 +7,7 @@ whole; bad input and signals leave ``--out`` as it was.
 
 from __future__ import annotations
 
+import os
 import signal
 from pathlib import Path
 
@@ -90,3 +91,35 @@ def test_a_signal_mid_preview_leaves_out_as_it_was(tmp_path: Path) -> None:
     assert code == 128 + signal.SIGTERM, stderr[-2000:]
     assert stderr.splitlines()[-1] == "render.py: interrupted by SIGTERM; nothing was written"
     assert snapshot(tmp_path / "run") == before
+
+
+def test_a_preview_reuses_what_renders_compiled_and_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A preview (in this process) compiles TeX and parses SVGs through the cache that
+    renders share, so a scene drawn before is neither compiled nor parsed again; the
+    environment is as it was afterwards."""
+    from manim.mobject.svg.svg_mobject import SVGMobject
+    from manim.utils import tex_file_writing
+
+    from pipeline.build import preview
+    from scenes import manim_fixes
+
+    monkeypatch.setenv("RNN_LECTURE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv(manim_fixes.TEX_CACHE_ENV, raising=False)
+    monkeypatch.setattr(manim_fixes, "_PICKLED", {})
+    preview(["TheLesson"], tmp_path / "first", None, "low", None)
+    assert manim_fixes.TEX_CACHE_ENV not in os.environ
+    shared = tmp_path / "cache" / "tex"
+    assert list(shared.glob("*.outline"))  # (TheLesson has no TeX)
+
+    def again(*args: object, **kwargs: object) -> None:
+        raise AssertionError("compiled or parsed again")
+
+    monkeypatch.setattr(manim_fixes, "_PICKLED", {})  # nothing in memory
+    monkeypatch.setattr(tex_file_writing, "compile_tex", again)
+    monkeypatch.setattr(SVGMobject, "generate_mobject", again)
+    preview(["TheLesson"], tmp_path / "second", None, "low", None)
+    first = sorted((tmp_path / "first" / "preview" / "TheLesson").glob("*.png"))
+    second = sorted((tmp_path / "second" / "preview" / "TheLesson").glob("*.png"))
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
