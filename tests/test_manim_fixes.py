@@ -128,3 +128,29 @@ def test_drawing_runs_together_changes_only_where_glyphs_touch() -> None:
     assert drawn.sum() > 10_000  # the slide is there
     assert (differs > 0).sum() < 0.02 * drawn.sum()  # a glyph's edge here and there
     assert (differs > 16).sum() < 0.001 * drawn.sum()  # and by a shade, nowhere more
+
+
+def test_points_are_equal_as_numpy_says() -> None:
+    """``consider_points_equals`` answers as ``np.allclose``: points and curves, equal,
+    a tolerance apart or just over it, far apart, NaN, infinities, huge values."""
+    rng = np.random.default_rng(4)
+    shape = VMobject()
+    tol = shape.tolerance_for_point_equality
+    specials = [np.nan, np.inf, -np.inf, 1e308, -1e308, 0.0]
+    cases = []
+    for _ in range(400):
+        p1 = rng.normal(size=3) * 10.0 ** rng.integers(-8, 8)
+        p0 = np.tile(p1, (int(rng.integers(1, 5)), 1))  # a curve's points against one point
+        p0 = p0 + rng.choice([0.0, 0.5, 0.99, 1.01, 2.0, 1e6]) * tol * rng.choice([-1, 1])
+        if rng.random() < 0.2:
+            p0[rng.integers(len(p0)), rng.integers(3)] = rng.choice(specials)
+        if rng.random() < 0.2:
+            p1[rng.integers(3)] = rng.choice(specials)
+        cases.append((p0, p1))
+    answers = []
+    with np.errstate(over="ignore"):
+        for p0, p1 in cases:
+            theirs = manim_fixes._manim_points_equal(shape, p0, p1)
+            assert shape.consider_points_equals(p0, p1) == theirs, (p0, p1)
+            answers.append(theirs)
+    assert 50 < sum(answers) < len(answers) - 50  # both answers, many times
