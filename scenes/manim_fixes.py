@@ -20,7 +20,7 @@ any mobject is built), with ``scenes.camera_fixes`` (how frames are drawn):
   at every level (a list and a set per submobject), and the camera asks for the
   family of everything on screen at every frame. The same list comes from one walk
   and one removal of repeats at the end (repeats keep their last place either way).
-- ``VMobject.consider_points_equals`` is ``np.allclose`` on two points, about 40 us
+- ``VMobject.consider_points_equals`` is ``np.allclose`` on two points, about 20 us
   a call, and ``align_points`` (every Transform between shapes of different sizes:
   numbers changing) calls it for every subpath: 420,000 calls and 16 s of the
   largest lesson's 280 s dry-run build. Written out for finite points (the formula
@@ -143,12 +143,19 @@ if not getattr(tex_mobject, "_rnn_lecture_shares_tex", False):
 
 _manim_init_svg = SVGMobject.init_svg_mobject
 _OUTLINE_FORMAT = 1  # bumped when what is stored changes
+_VERSIONS = " ".join(
+    f"{n}=={importlib.metadata.version(n)}" for n in ("manim", "svgelements", "numpy")
+)
+# cairo names each SVG surface by a count in the process ("surface31"): a group's id
+# that no one looks up, so the same text in another render is the same file
+_SURFACE_ID = re.compile(rb'id="surface[0-9]+"')
+_PICKLED: dict[int, bytes] = {}  # manim's in-memory key -> the parsed SVGMobject, pickled
 
 
 def _outline_key(svg: SVGMobject, file: Path) -> str:
     """What shapes an SVG's parsed outlines: manim's own key for its in-memory cache
     (``SVGMobject.hash_seed``) with the file's content in place of its name, and the
-    versions of manim and of the parser."""
+    versions of manim, the parser and NumPy (``_VERSIONS``)."""
     parts = (
         f"{type(svg).__module__}.{type(svg).__qualname__}",
         repr(sorted(svg.svg_default.items())),
@@ -160,16 +167,6 @@ def _outline_key(svg: SVGMobject, file: Path) -> str:
     digest = hashlib.sha256("\0".join(parts).encode("utf-8"))
     digest.update(_SURFACE_ID.sub(b'id="surface"', file.read_bytes()))
     return digest.hexdigest()[:32]
-
-
-# cairo names each SVG surface by a count in the process ("surface31"): a group's id
-# that no one looks up, so the same text in another render is the same file
-_SURFACE_ID = re.compile(rb'id="surface[0-9]+"')
-
-
-_VERSIONS = " ".join(
-    f"{n}=={importlib.metadata.version(n)}" for n in ("manim", "svgelements", "numpy")
-)
 
 
 def _init_svg_from_shared_outlines(self: SVGMobject, use_svg_cache: bool) -> SVGMobject:
@@ -195,9 +192,6 @@ def _init_svg_from_shared_outlines(self: SVGMobject, use_svg_cache: bool) -> SVG
     self.add(*parsed)
     self.id_to_vgroup_dict = parsed.id_to_vgroup_dict
     return self
-
-
-_PICKLED: dict[int, bytes] = {}  # manim's in-memory key -> the parsed SVGMobject, pickled
 
 
 if not getattr(SVGMobject, "_rnn_lecture_shares_outlines", False):
